@@ -1,0 +1,5 @@
+"""Run the command line as `python -m npt_protocol`."""
+
+from npt_protocol.cli import main
+
+main()

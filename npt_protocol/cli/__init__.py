@@ -1,0 +1,66 @@
+"""The `npt` command line: a group whose commands are imported only when they run."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from npt_protocol import __version__
+from npt_protocol.errors import NptError
+
+# name -> "module:attribute"; each command module is imported only when that command runs,
+# so `npt --help` and `npt prepare` do not pay for YAML, Jinja2 or typst.
+COMMANDS: dict[str, str] = {
+    "prepare": "npt_protocol.cli.prepare:prepare",
+    "check": "npt_protocol.cli.prepare:check",
+    "products": "npt_protocol.cli.products:products",
+}
+SUMMARIES: dict[str, str] = {
+    "prepare": "Work out how to prepare a solution from the stocks on the shelf.",
+    "check": "Check what was actually drawn against the target strength.",
+    "products": "List the stock products the tool knows.",
+}
+
+
+class LazyGroup(click.Group):
+    """A Click group that imports a command's module only when the command is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """List every command name, sorted."""
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import and return the command, or None for an unknown name."""
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands with their one-line summaries without importing them."""
+        rows = [(name, SUMMARIES.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="npt")
+def cli() -> None:
+    """Prepare, check and print Perineural Injection Treatment solutions and protocols.
+
+    Example: npt prepare "dextrose 5%" --volume 60mL --from D50
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the command line; known problems print one sentence and exit 2, never a traceback."""
+    try:
+        return cli.main(args=argv, prog_name="npt", standalone_mode=True)
+    except NptError as error:  # raised outside a command's own handler (e.g. while importing)
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(error.exit_code)
