@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
-
-import attrs
 
 from npt_protocol.errors import InputError, MeasurementError
 from npt_protocol.units import format_volume, parse_volume
@@ -18,7 +17,7 @@ DEFAULT_SYRINGES_TEXT = ("1 mL by 0.01 mL", "3 mL by 0.1 mL", "5 mL by 0.2 mL", 
 LOW_FILL_FRACTION = Fraction(1, 5)  # USP <1176> commentary: do not measure below ~20 % of capacity
 
 
-@attrs.frozen(order=True)
+@dataclass(frozen=True, order=True)
 class Syringe:
     """A syringe by its capacity and the spacing of its marks, both in mL."""
 
@@ -40,14 +39,14 @@ class Syringe:
         return (volume_ml / self.graduation_ml).denominator == 1
 
     def marks_near(self, volume_ml: Fraction, *, spread: int) -> list[Fraction]:
-        """Return the marks within `spread` graduations either side of a volume, inside 0..capacity."""
+        """Return the marks within `spread` graduations either side of a volume, up to capacity."""
         steps = volume_ml / self.graduation_ml
         low, high = math.floor(steps) - spread, math.ceil(steps) + spread
         marks = (n * self.graduation_ml for n in range(max(low, 1), high + 1))
         return [m for m in marks if m <= self.capacity_ml]
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Draw:
     """One fill of one syringe to one mark."""
 
@@ -101,7 +100,7 @@ def draw_options(volume_ml: Fraction, syringes: Sequence[Syringe], *, spread: in
     fills = tuple(Draw(largest, largest.capacity_ml) for _ in range(full))
     if remainder == 0:
         return [fills]
-    options = [fills + (Draw(s, mark),)
+    options = [(*fills, Draw(s, mark))
                for s in holding(remainder, syringes)[:choices]
                for mark in s.marks_near(remainder, spread=spread)]
     if full:
@@ -109,7 +108,7 @@ def draw_options(volume_ml: Fraction, syringes: Sequence[Syringe], *, spread: in
     return options
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class ContainerPlan:
     """How many containers of which size to open for a volume."""
 
@@ -125,7 +124,7 @@ class ContainerPlan:
 
 
 def containers(volume_ml: Fraction, sizes: Sequence[Fraction]) -> ContainerPlan:
-    """Choose the smallest single size that holds the volume, else as few of the largest as needed."""
+    """Choose the smallest size that holds the volume, else as few of the largest as needed."""
     if not sizes:
         return ContainerPlan(None, 0)
     ordered = sorted(sizes)

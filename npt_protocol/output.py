@@ -11,7 +11,7 @@ from npt_protocol.errors import OutputError
 
 
 def write_atomically(path: Path, content: str | bytes, *, force: bool = False) -> None:
-    """Write content to path through a temporary file and a rename; refuse to replace unless forced."""
+    """Write content through a temporary file and a rename; refuse to replace unless forced."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     target = Path(path)
     if target.is_dir():

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
-
-import attrs
 
 from npt_protocol.errors import InputError, NptError, ProductError
 from npt_protocol.strengths import STRENGTH_EXAMPLES, parse_strength
@@ -25,7 +23,7 @@ _SHIPPED = Path(__file__).with_name("data") / "catalogue.toml"
 _PART_SPLIT = re.compile(r"\s+\+\s+|\s+with\s+|\s+and\s+|\s*\+\s*(?=[A-Za-z])")
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Solute:
     """A dissolved substance, with what is needed to count its osmoles and equivalents."""
 
@@ -44,7 +42,7 @@ class Solute:
         return mg_per_ml / self.molar_mass_g_per_mol * self.osmoles_per_mole * 1000
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Product:
     """A stock on the shelf: what it contains, its label facts and where they come from."""
 
@@ -62,7 +60,7 @@ class Product:
     origin: str = "shipped"
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Catalogue:
     """Solutes and products, looked up by id, alias or a written spec."""
 
@@ -77,6 +75,8 @@ class Catalogue:
             if key == _key(solute.name) or key in {_key(a) for a in solute.aliases}:
                 return solute
         names = sorted(self.solutes)
+        import difflib  # noqa: PLC0415 - only a failed lookup needs suggestions
+
         near = difflib.get_close_matches(text.lower(), names, n=2)
         hint = f" (did you mean {' or '.join(near)}?)" if near else ""
         raise ProductError(f"{what}: unknown solute {text!r}{hint}; known solutes are "
@@ -104,6 +104,8 @@ class Catalogue:
         ids = [p.id for p in self.products]
         by_key = {_key(p.id): p.id for p in self.products}
         by_key.update({_key(a): p.id for p in self.products for a in p.aliases})
+        import difflib  # noqa: PLC0415 - only a failed lookup needs suggestions
+
         near_keys = difflib.get_close_matches(_key(spec), list(by_key), n=4, cutoff=0.6)
         near = list(dict.fromkeys(by_key[k] for k in near_keys))
         hint = f" Did you mean {' or '.join(near[:3])}?" if near else ""
@@ -159,7 +161,7 @@ class Catalogue:
         extra = tuple(extra)
         replaced = {_key(p.id) for p in extra}
         kept = tuple(p for p in self.products if _key(p.id) not in replaced)
-        return attrs.evolve(self, products=extra + kept)
+        return replace(self, products=extra + kept)
 
 
 def _key(text: str) -> str:
@@ -224,4 +226,4 @@ def shipped_catalogue() -> Catalogue:
     solutes = {row["name"]: _solute_from(row) for row in data["solute"]}
     empty = Catalogue(solutes=solutes, products=(), version=str(data["version"]))
     products = tuple(product_from(row, empty, origin="shipped") for row in data["product"])
-    return attrs.evolve(empty, products=products)
+    return replace(empty, products=products)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-import attrs
 import yaml
 
 from npt_protocol.protocol import Finding
@@ -18,12 +17,13 @@ MAX_NODES = 20_000  # caps the work a flat but huge document can cause
 TAG_PREFIX = "tag:yaml.org,2002:"
 # Core scalar types only: anything else (python/object, binary, merge ...) is refused unread.
 _ALLOWED_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "map", "seq"}
-_FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters YAML itself forbids; found here first so the message can name the position.
+_FORBIDDEN_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f"
+                             "\ud800-\udfff\ufffe\uffff]")
 _LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@attrs.frozen
-class Node:
+class Node(NamedTuple):
     """A YAML value with where it starts; mappings keep every key, duplicates included."""
 
     kind: Kind
@@ -34,7 +34,7 @@ class Node:
     column: int
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     """Stop reading: the document is hostile or not YAML; the finding says why."""
 
     def __init__(self, line: int, column: int, message: str) -> None:
@@ -46,33 +46,33 @@ def read_yaml(data: bytes, *, path: str) -> tuple[Node | None, list[Finding]]:
     """Decode and parse one YAML document safely; return its root node or one finding."""
     try:
         return _parse(_decode(data)), []
-    except _Refused as refused:
+    except _RefusedError as refused:
         return None, [Finding(path, refused.line, refused.column, refused.message)]
 
 
 def _decode(data: bytes) -> str:
     """Decode UTF-8 text, refusing oversize files, other encodings and control characters."""
     if len(data) > MAX_BYTES:
-        raise _Refused(1, 1, f"file is larger than {MAX_BYTES // 1024} KiB; expected a "
-                       "protocol of a few kilobytes")
+        raise _RefusedError(1, 1, f"file is larger than {MAX_BYTES // 1024} KiB; expected a "
+                            "protocol of a few kilobytes")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         before = data[: error.start]
         line_start = before.rfind(b"\n") + 1
         column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-        raise _Refused(before.count(b"\n") + 1, column,
-                       f"byte 0x{data[error.start]:02x} is not UTF-8; save the file as "
-                       "UTF-8") from None
+        raise _RefusedError(before.count(b"\n") + 1, column,
+                            f"byte 0x{data[error.start]:02x} is not UTF-8; save the file as "
+                            "UTF-8") from None
     text = text.removeprefix("\ufeff")
     bad = _FORBIDDEN_CHAR.search(text)
     if bad:
         line, column = _position(text, bad.start())
-        raise _Refused(line, column, f"control character U+{ord(bad.group()):04X} is not "
-                       "allowed; expected printable text")
+        raise _RefusedError(line, column, f"control character U+{ord(bad.group()):04X} is not "
+                            "allowed; expected printable text")
     if not text.strip():
-        raise _Refused(1, 1, "file is empty; expected a protocol starting with "
-                       "'schema_version: 1'")
+        raise _RefusedError(1, 1, "file is empty; expected a protocol starting with "
+                            "'schema_version: 1'")
     return text
 
 
@@ -91,10 +91,10 @@ def _parse(text: str) -> Node:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (error.problem or error.context or "syntax error").strip()
-        raise _Refused(line, column, f"YAML syntax error: {problem}; expected well-formed "
-                       "YAML (check indentation, colons and quotes)") from None
+        raise _RefusedError(line, column, f"YAML syntax error: {problem}; expected well-formed "
+                            "YAML (check indentation, colons and quotes)") from None
     except yaml.YAMLError as error:  # reader errors carry no mark
-        raise _Refused(1, 1, f"not readable as YAML ({error}); expected well-formed YAML") \
+        raise _RefusedError(1, 1, f"not readable as YAML ({error}); expected well-formed YAML") \
             from None
     finally:
         loader.dispose()
@@ -102,54 +102,57 @@ def _parse(text: str) -> Node:
 
 def _build(loader: Any) -> Node:
     """Turn the single document's events into Nodes, iteratively, with depth and size caps."""
-    stack: list[tuple[Node, list[Any]]] = []  # open collections and their children so far
+    stack: list[tuple[Kind, int, int, list[Node]]] = []  # open collections and their children
     root: Node | None = None
-    nodes = 0
-    documents = 0
+    nodes = documents = 0
     while loader.check_event():
         event = loader.get_event()
+        kind = type(event)
+        if kind in _SKIPPED:
+            continue
         mark = event.start_mark
         line, column = mark.line + 1, mark.column + 1
-        if isinstance(event, yaml.DocumentStartEvent):
+        if kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _Refused(line, column, "a second YAML document starts here; expected one "
-                               "protocol per file")
+                raise _RefusedError(line, column, "a second YAML document starts here; expected one "
+                                    "protocol per file")
             continue
-        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent,
-                              yaml.DocumentEndEvent)):
-            continue
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise _Refused(line, column, "anchors and aliases (&name, *name) are not allowed; "
-                           "expected every value written out in full")
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            open_node, children = stack.pop()
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            open_kind, open_line, open_column, children = stack.pop()
             value = tuple(zip(children[::2], children[1::2], strict=True)) \
-                if open_node.kind == "map" else tuple(children)
-            node = attrs.evolve(open_node, value=value)
+                if open_kind == "map" else tuple(children)
+            node = Node(open_kind, value, "", open_kind, open_line, open_column)
         else:
+            if kind is yaml.AliasEvent or event.anchor is not None:
+                raise _RefusedError(line, column, "anchors and aliases (&name, *name) are not "
+                                    "allowed; expected every value written out in full")
             nodes += 1
             if nodes > MAX_NODES:
-                raise _Refused(line, column, f"document has more than {MAX_NODES:,} values; "
-                               "expected one protocol of a few hundred")
-            if isinstance(event, yaml.ScalarEvent):
+                raise _RefusedError(line, column, f"document has more than {MAX_NODES:,} values; "
+                                    "expected one protocol of a few hundred")
+            if kind is yaml.ScalarEvent:
                 node = _scalar(loader, event, line, column)
             else:
-                kind: Kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
-                _check_tag(event.tag, kind, line, column)
+                opened: Kind = "map" if kind is yaml.MappingStartEvent else "seq"
+                if event.tag is not None:
+                    _check_tag(event.tag, opened, line, column)
                 if len(stack) >= MAX_DEPTH:
-                    raise _Refused(line, column, f"nesting is deeper than {MAX_DEPTH} levels; "
-                                   "expected the protocol layout")
-                stack.append((Node(kind, None, "", kind, line, column), []))
+                    raise _RefusedError(line, column, f"nesting is deeper than {MAX_DEPTH} levels; "
+                                        "expected the protocol layout")
+                stack.append((opened, line, column, []))
                 continue
         if stack:
-            stack[-1][1].append(node)
+            stack[-1][3].append(node)
         else:
             root = node
     if root is None:
-        raise _Refused(1, 1, "file has no content; expected a protocol starting with "
-                       "'schema_version: 1'")
+        raise _RefusedError(1, 1, "file has no content; expected a protocol starting with "
+                            "'schema_version: 1'")
     return root
+
+
+_SKIPPED = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
 
 
 def _check_tag(tag: str | None, kind: str, line: int, column: int) -> None:
@@ -160,29 +163,31 @@ def _check_tag(tag: str | None, kind: str, line: int, column: int) -> None:
     if tag == short or short not in _ALLOWED_TAGS or (kind != "scalar") != (short in {"map",
                                                                                       "seq"}):
         shown = f"!!{short}" if tag != short else tag
-        raise _Refused(line, column, f"tag {shown} is not allowed; expected plain values "
-                       "(text, numbers, true/false, dates, lists and mappings)")
+        raise _RefusedError(line, column, f"tag {shown} is not allowed; expected plain values "
+                            "(text, numbers, true/false, dates, lists and mappings)")
 
 
 def _scalar(loader: Any, event: Any, line: int, column: int) -> Node:
     """Resolve a scalar to its core type the way a safe loader would, without object tags."""
-    _check_tag(event.tag, "scalar", line, column)
-    if event.tag and event.tag != "!":
-        tag = event.tag
+    if event.tag is None:
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
     elif event.tag == "!":
         tag = TAG_PREFIX + "str"
     else:
-        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        _check_tag(event.tag, "scalar", line, column)
+        tag = event.tag
     short = tag.removeprefix(TAG_PREFIX)
+    if short == "str":  # most scalars: nothing to construct
+        return Node("scalar", event.value, event.value, "str", line, column)
     if short not in _ALLOWED_TAGS:  # the merge key `<<` and `=` resolve to their own tags
-        raise _Refused(line, column, f"{event.value!r} has special meaning in YAML; put it in "
-                       "quotes to use it as text")
+        raise _RefusedError(line, column, f"{event.value!r} has special meaning in YAML; put it in "
+                            "quotes to use it as text")
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
     try:
         value = _CONSTRUCT[short](loader, node)
     except (ValueError, OverflowError, TypeError):
-        raise _Refused(line, column, f"{event.value!r} is not a valid {short}; expected a "
-                       f"valid {short} or text in quotes") from None
+        # 2024-02-30 or a 5,000-digit number: keep the text, so the field's own check reports it.
+        value, short = event.value, "str"
     return Node("scalar", value, event.value, short, line, column)
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal
-
-import attrs
 
 from npt_protocol.errors import MeasurementError, NptError
 from npt_protocol.measure import (
@@ -26,7 +25,7 @@ from npt_protocol.safety import (
     product_cautions,
     tonicity,
 )
-from npt_protocol.snap import Method, MeasuredPortion, Snapped, snap
+from npt_protocol.snap import MeasuredPortion, Method, Snapped, snap
 from npt_protocol.solutions import Mixture, Portion, mix, solve
 from npt_protocol.units import format_percent, format_volume
 
@@ -34,7 +33,7 @@ Role = Literal["stock", "diluent"]
 BATCH_FACTORS = (2, 3, 4, 5, 10)
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Assessment:
     """What a mix really is, judged against its target: the part `prepare` and `check` share."""
 
@@ -60,7 +59,7 @@ class Assessment:
         return self.mixture.solute_mg("dextrose") / 1000
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class ComponentLine:
     """One product in a recipe: its exact and measured volume and the containers to open."""
 
@@ -70,7 +69,7 @@ class ComponentLine:
     containers: ContainerPlan
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Recipe:
     """A complete answer to `npt prepare`."""
 
@@ -144,10 +143,11 @@ def prepare(target_text: str, *, volume_ml: Fraction, stocks: Sequence[Product],
     for portion in exact:
         if portion.volume_ml == 0:
             warnings.append(f"{portion.product.id} is not needed for this target.")
-    assessment = attrs.evolve(assessment, warnings=tuple(warnings))
+    assessment = replace(assessment, warnings=tuple(warnings))
     suggestions: tuple[str, ...] = ()
     if not assessment.within_tolerance:
-        suggestions = _suggest_fixes(target, exact, chosen, syringes, volume_ml, tolerance)
+        suggestions = _suggest_fixes(target, exact, method=chosen, syringes=syringes,
+                                     volume_ml=volume_ml, tolerance=tolerance)
     return Recipe(target_text=target_text, volume_ml=volume_ml, method=chosen,
                   final_syringe=snapped.final_syringe, components=lines,
                   steps=tuple(_steps(snapped, lines)), assessment=assessment,
@@ -185,7 +185,7 @@ def _measurement_warnings(snapped: Snapped) -> list[str]:
     return warnings
 
 
-def _suggest_fixes(target: Mapping[str, Fraction], exact: Sequence[Portion], method: Method,
+def _suggest_fixes(target: Mapping[str, Fraction], exact: Sequence[Portion], *, method: Method,
                    syringes: Sequence[Syringe], volume_ml: Fraction,
                    tolerance: Fraction) -> tuple[str, ...]:
     """Find what would bring the recipe within tolerance: a larger batch or the other method."""

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
-
-import attrs
 
 from npt_protocol.errors import InputError
 from npt_protocol.units import format_mass, format_number, parse_number
@@ -19,7 +18,7 @@ PLASMA_LOW, PLASMA_HIGH, VEIN_IRRITANT = Fraction(280), Fraction(310), Fraction(
 Tonicity = Literal["hypotonic", "isotonic", "hypertonic"]
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Caution:
     """A warning about a product or mix, with the source that backs it."""
 
@@ -99,7 +98,7 @@ def parse_tolerance(text: str) -> Fraction:
     return value
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class AnaestheticDose:
     """The local anaesthetic in a preparation against the label maximum for a weight."""
 
@@ -136,7 +135,7 @@ def lidocaine_dose(milligrams: Fraction, weight_kg: Fraction | None) -> Anaesthe
     return AnaestheticDose(milligrams, maximum, weight_kg)
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class UseByRule:
     """A named beyond-use rule: how long after the start of preparation the mix may be used."""
 

@@ -1,14 +1,13 @@
-"""Clinic settings: one optional TOML file, every key optional, each overridable on the command line."""
+"""Clinic settings: one optional TOML file, every key optional, each overridable by an option."""
 
 from __future__ import annotations
 
 import os
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import attrs
 
 from npt_protocol.errors import InputError
 
@@ -25,11 +24,11 @@ KNOWN_KEYS = {
 }
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Settings:
     """What the settings file says, with where it came from."""
 
-    values: Mapping[str, Any] = attrs.field(factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)
     path: Path | None = None
 
     def get(self, key: str) -> Any:

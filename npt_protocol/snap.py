@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
-
-import attrs
 
 from npt_protocol.errors import MeasurementError
 from npt_protocol.measure import Draw, Syringe, draw_options, holding
@@ -26,7 +25,7 @@ METHODS: dict[Method, str] = {
 }
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class MeasuredPortion:
     """A component as it will be measured: exact volume, the draws, and the volume they give."""
 
@@ -41,7 +40,7 @@ class MeasuredPortion:
         return sum((d.volume_ml for d in self.draws), Fraction(0))
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Snapped:
     """The chosen measurement: one MeasuredPortion per component, and the final syringe if any."""
 

@@ -8,16 +8,15 @@ tolerance absorbs it, and docs/calculations.md says so.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
-
-import attrs
 
 from npt_protocol.errors import SolutionError
 from npt_protocol.products import Catalogue, Composition, Product
 from npt_protocol.units import format_percent, format_volume
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Portion:
     """A volume of one product, exact, in mL."""
 
@@ -25,7 +24,7 @@ class Portion:
     volume_ml: Fraction
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Mixture:
     """What a set of portions makes once mixed: volume, strengths and osmolarity."""
 
@@ -153,8 +152,8 @@ def _refuse_negative(volumes: Sequence[Fraction], components: Sequence[Product],
     if all(volume >= 0 for volume in volumes):
         return
     for solute, wanted in target.items():
-        strongest = max((p for p in components if solute in p.composition),
-                        key=lambda p, s=solute: p.composition[s])
+        holders = [p for p in components if solute in p.composition]
+        strongest = max(holders, key=lambda p: p.composition[solute])
         if strongest.composition[solute] < wanted:
             raise SolutionError(
                 f"The target {solute} {format_percent(wanted)} is stronger than every stock "

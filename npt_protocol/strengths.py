@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
-
-import attrs
 
 from npt_protocol.errors import InputError, UnitError
 from npt_protocol.units import parse_number, unit_factor
@@ -26,7 +25,7 @@ _PER_RE = re.compile(
 )
 
 
-@attrs.frozen
+@dataclass(frozen=True)
 class Strength:
     """An exact concentration: mg per mL for a mass basis, mEq per mL for an equivalent basis."""
 

@@ -39,7 +39,24 @@ def registry() -> Any:
     """Return the one Pint registry, built once from the small definitions file."""
     import pint  # noqa: PLC0415 - only commands that handle quantities pay for Pint
 
-    return pint.UnitRegistry(str(_DEFINITIONS), non_int_type=Fraction, cache_folder=None)
+    # Pint can keep the parsed definitions in a cache folder: that halves the few milliseconds
+    # the registry costs at every start. Without a writable cache folder it parses the file.
+    try:
+        return pint.UnitRegistry(str(_DEFINITIONS), non_int_type=Fraction,
+                                 cache_folder=_cache_folder())
+    except OSError:
+        return pint.UnitRegistry(str(_DEFINITIONS), non_int_type=Fraction, cache_folder=None)
+
+
+def _cache_folder() -> str | None:
+    """Return the user's cache folder for npt, or None when caching is switched off."""
+    import os  # noqa: PLC0415
+
+    if os.environ.get("NPT_NO_CACHE"):
+        return None
+    import platformdirs  # noqa: PLC0415
+
+    return platformdirs.user_cache_dir("npt")
 
 
 def parse_number(text: str, *, what: str) -> Fraction:
@@ -100,17 +117,28 @@ def unit_factor(unit_text: str, *, dimension: Dimension, what: str, original: st
     if refused:
         raise UnitError(f"{what} {original!r}: {refused}; expected a {dimension} such as "
                         f"{example}.")
+    factor = _factor(unit_text, dim_name, base)
+    if factor is None:
+        raise UnitError(f"{what} {original!r} has an unknown unit {unit_text!r}; expected a "
+                        f"{dimension} such as {example}.")
+    if factor is False:
+        raise UnitError(f"{what} {original!r} is not a {dimension}; expected a {dimension} "
+                        f"such as {example}.")
+    return factor
+
+
+@functools.cache
+def _factor(unit_text: str, dimension_name: str, base: str) -> Fraction | Literal[False] | None:
+    """Ask Pint once per unit text how many base units it is: None if unknown, False if the
+    dimension is wrong."""
     ureg = registry()
     try:
         unit = ureg.Unit(unit_text)
     except Exception:  # Pint raises AttributeError subclasses and parser errors alike
-        raise UnitError(f"{what} {original!r} has an unknown unit {unit_text!r}; expected a "
-                        f"{dimension} such as {example}.") from None
-    if unit.dimensionality != ureg.get_dimensionality(dim_name):
-        raise UnitError(f"{what} {original!r} is not a {dimension}; expected a {dimension} "
-                        f"such as {example}.")
-    factor = ureg.Quantity(Fraction(1), unit).to(base).magnitude
-    return Fraction(factor)
+        return None
+    if unit.dimensionality != ureg.get_dimensionality(dimension_name):
+        return False
+    return Fraction(ureg.Quantity(Fraction(1), unit).to(base).magnitude)
 
 
 def parse_amount(text: str, *, dimension: Dimension, what: str) -> Fraction:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +11,6 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from npt_protocol.errors import NptError
-from npt_protocol.output import write_atomically
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -34,6 +32,8 @@ def reports_errors(function: Callable[P, R]) -> Callable[P, R]:
 
 def echo_json(data: Any) -> None:
     """Print data as indented JSON with a trailing newline."""
+    import json  # noqa: PLC0415 - only --json output needs it
+
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
@@ -41,9 +41,13 @@ def emit(content: str | bytes, *, output: Path | None, force: bool) -> None:
     """Print content, or write it to a file atomically when -o is given."""
     if output is None:
         if isinstance(content, bytes):
-            click.get_binary_stream("stdout").write(content)
+            stream = sys.stdout.buffer
+            stream.write(content)
+            stream.flush()
         else:
             click.echo(content, nl=not content.endswith("\n"))
         return
+    from npt_protocol.output import write_atomically  # noqa: PLC0415 - only -o needs it
+
     write_atomically(output, content, force=force)
     click.echo(f"Wrote {output}", err=True)

@@ -16,7 +16,8 @@ from npt_protocol.cli.options import (
     settings,
 )
 from npt_protocol.errors import InputError
-from npt_protocol.recipe import assess, prepare as make_recipe
+from npt_protocol.recipe import assess
+from npt_protocol.recipe import prepare as make_recipe
 from npt_protocol.render.recipe import check_data, check_text, recipe_data, recipe_text
 from npt_protocol.solutions import Portion
 from npt_protocol.units import parse_volume

@@ -1,0 +1,145 @@
+"""Turn a Protocol back into plain data: YAML in the file format, or JSON with numbers in mL."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from npt_protocol.protocol import (
+    Course,
+    Nerve,
+    Point,
+    Protocol,
+    Reference,
+    Solution,
+    Technique,
+)
+from npt_protocol.units import round_to
+
+
+def exact_decimal(value: Fraction) -> str:
+    """Write a Fraction as a plain decimal, exactly when it terminates (parsed volumes do)."""
+    for places in range(13):
+        scaled = value * 10**places
+        if scaled.denominator == 1:
+            return format(Decimal(scaled.numerator).scaleb(-places), "f")
+    return format(round_to(value, 12).normalize(), "f")
+
+
+def json_number(value: Fraction) -> int | float:
+    """Return a Fraction as a JSON number: an int when whole, else the nearest float."""
+    return value.numerator if value.denominator == 1 else float(exact_decimal(value))
+
+
+def dump_protocol(protocol: Protocol) -> str:
+    """Write a protocol as YAML in the file format; loading it again gives an equal protocol."""
+    import yaml  # noqa: PLC0415 - only the protocol commands pay for YAML
+
+    dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text: str = yaml.dump(protocol_to_data(protocol), Dumper=dumper, sort_keys=False,
+                          allow_unicode=True, width=100, default_flow_style=False)
+    return text
+
+
+def protocol_to_data(protocol: Protocol) -> dict[str, Any]:
+    """Return the protocol as the mapping its YAML file holds (volumes as text with mL)."""
+    return {
+        "schema_version": protocol.schema_version, "id": protocol.id, "title": protocol.title,
+        "region": protocol.region, "sides": list(protocol.sides), "status": protocol.status,
+        "version": protocol.version, "reviewed_by": protocol.reviewed_by,
+        "reviewed_on": protocol.reviewed_on,
+        "solution": _solution(protocol.solution),
+        "technique": _technique(protocol.technique),
+        "nerves": [_nerve(nerve, _volume_text) for nerve in protocol.nerves],
+        "limits": {"max_points": protocol.limits.max_points,
+                   "max_volume": _volume_text(protocol.limits.max_volume_ml),
+                   "source": protocol.limits.source},
+        "precautions": list(protocol.precautions),
+        "contraindications": list(protocol.contraindications),
+        "aftercare": list(protocol.aftercare),
+        "course": _course(protocol.course),
+        "references": [_reference(ref) for ref in protocol.references],
+        "notes": protocol.notes,
+    }
+
+
+def protocol_to_json(protocol: Protocol) -> dict[str, Any]:
+    """Return the protocol as JSON-ready data: volumes are numbers in mL under *_ml keys."""
+    data = protocol_to_data(protocol)
+    data["reviewed_on"] = protocol.reviewed_on.isoformat() if protocol.reviewed_on else None
+    data["solution"]["composition_mg_per_ml"] = {
+        solute: json_number(value) for solute, value in protocol.solution.composition.items()}
+    data["nerves"] = [_nerve(nerve, json_number) for nerve in protocol.nerves]
+    for nerve in data["nerves"]:
+        for point in nerve["points"]:
+            point["volume_ml"] = point.pop("volume")
+    del data["limits"]["max_volume"]
+    data["limits"]["max_volume_ml"] = json_number(protocol.limits.max_volume_ml)
+    data["typical_points"] = protocol.typical_points
+    data["typical_volume_ml"] = json_number(protocol.typical_volume_ml)
+    data["source"] = protocol.origin
+    data["path"] = str(protocol.path) if protocol.path else None
+    data["content_hash"] = protocol.content_hash
+    return data
+
+
+def _volume_text(value: Fraction) -> str:
+    """Write a volume the way the file format reads it back."""
+    return f"{exact_decimal(value)} mL"
+
+
+def _solution(solution: Solution) -> dict[str, Any]:
+    """Return the solution section."""
+    data: dict[str, Any] = {"composition": solution.composition_text}
+    if solution.buffer is not None:
+        data["buffer"] = {"product": solution.buffer.product, "parts": solution.buffer.parts,
+                          "per_parts": solution.buffer.per_parts}
+    data["source"] = solution.source
+    return data
+
+
+def _technique(technique: Technique) -> dict[str, Any]:
+    """Return the technique section."""
+    needle = technique.needle
+    return {"depth": technique.depth, "guidance": technique.guidance,
+            "needle": {"gauge": needle.gauge, "length": needle.length, "source": needle.source}}
+
+
+def _nerve(nerve: Nerve, volume: Any) -> dict[str, Any]:
+    """Return one nerve, writing volumes with the given function."""
+    data: dict[str, Any] = {"id": nerve.id, "name": nerve.name}
+    if nerve.course:
+        data["course"] = nerve.course
+    data["source"] = nerve.source
+    data["points"] = [_point(point, volume) for point in nerve.points]
+    return data
+
+
+def _point(point: Point, volume: Any) -> dict[str, Any]:
+    """Return one point, writing volumes with the given function."""
+    return {
+        "id": point.id, "name": point.name, "landmark": point.landmark,
+        "volume": {"default": volume(point.volume.default_ml), "min": volume(point.volume.min_ml),
+                   "max": volume(point.volume.max_ml)},
+        "count": {"typical": point.count.typical, "max": point.count.max},
+        "source": point.source,
+    }
+
+
+def _course(course: Course) -> dict[str, Any]:
+    """Return the course section."""
+    return {"interval_days": course.interval_days,
+            "typical_sessions": {"min": course.typical_sessions_min,
+                                 "max": course.typical_sessions_max},
+            "reconsider": course.reconsider, "source": course.source}
+
+
+def _reference(reference: Reference) -> dict[str, Any]:
+    """Return one reference, leaving out links it does not have."""
+    data: dict[str, Any] = {"id": reference.id, "citation": reference.citation}
+    for key in ("doi", "pmid", "url"):
+        value = getattr(reference, key)
+        if value is not None:
+            data[key] = value
+    return data

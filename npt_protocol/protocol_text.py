@@ -1,0 +1,88 @@
+"""A protocol as readable terminal text, volumes printed the ISMP way."""
+
+from __future__ import annotations
+
+import textwrap
+
+from npt_protocol.protocol import PRACTICE_DEFAULT, PRACTICE_DEFAULT_TEXT, Point, Protocol
+from npt_protocol.units import format_percent, format_volume
+
+_WIDTH = 100
+
+
+def protocol_text(protocol: Protocol) -> str:
+    """Return the summary `npt protocols show` prints."""
+    p = protocol
+    lines = [f"{p.id} — {p.title}",
+             f"version {p.version} · status {p.status} · region {p.region} · sides "
+             f"{', '.join(p.sides)} · content {p.content_hash}",
+             f"from {p.origin}" + (f" ({p.path})" if p.path else "")]
+    if p.status == "reviewed":
+        lines.append(f"reviewed by {p.reviewed_by} on {p.reviewed_on}")
+    else:
+        lines.append(f"This protocol is a {p.status}: confirm every value locally before use.")
+    solution = p.solution
+    strengths = ", ".join(f"{solute} {format_percent(value)}"
+                          for solute, value in solution.composition.items())
+    lines += ["", "Solution",
+              f"  {solution.composition_text} ({strengths}) {_src(solution.source)}"]
+    if solution.buffer:
+        buffer = solution.buffer
+        lines.append(f"  buffered with {buffer.product}: {buffer.parts} part(s) per "
+                     f"{buffer.per_parts} parts")
+    needle = p.technique.needle
+    lines += ["", "Technique",
+              f"  depth {p.technique.depth}, guidance {p.technique.guidance}",
+              f"  needle (a setting): {needle.gauge}, {needle.length} {_src(needle.source)}"]
+    lines += ["", "Nerves and points"]
+    for nerve in p.nerves:
+        lines.append(f"  {nerve.id}: {nerve.name} {_src(nerve.source)}")
+        if nerve.course:
+            lines += _wrap(nerve.course, "      ")
+        for point in nerve.points:
+            lines.append(f"    - {point.id}: {point.name}")
+            lines.append(f"        {_volume(point)}; {point.count.typical} typical, at most "
+                         f"{point.count.max} {_src(point.source)}")
+            lines += _wrap(f"landmark: {point.landmark}", "        ")
+    limits = p.limits
+    lines += ["", "Session",
+              f"  typical: {p.typical_points} points, {format_volume(p.typical_volume_ml)}",
+              f"  limits: at most {limits.max_points} points and "
+              f"{format_volume(limits.max_volume_ml)} {_src(limits.source)}"]
+    course = p.course
+    lines += ["", "Course",
+              f"  every {course.interval_days} days, typically {course.typical_sessions_min} to "
+              f"{course.typical_sessions_max} sessions {_src(course.source)}"]
+    lines += _wrap(f"reconsider: {course.reconsider}", "  ")
+    for heading, items in (("Precautions", p.precautions),
+                           ("Contraindications", p.contraindications),
+                           ("Aftercare", p.aftercare)):
+        lines += ["", heading] + [line for item in items for line in _wrap(item, "  - ")]
+        if not items:
+            lines.append("  (none listed)")
+    lines += ["", "References"]
+    for ref in p.references:
+        links = [f"doi:{ref.doi}" if ref.doi else "", f"PMID {ref.pmid}" if ref.pmid else "",
+                 ref.url or ""]
+        lines += _wrap(f"[{ref.id}] {ref.citation} {' '.join(x for x in links if x)}", "  ")
+    lines += ["", "Notes", *_wrap(p.notes, "  ")]
+    return "\n".join(lines) + "\n"
+
+
+def _volume(point: Point) -> str:
+    """Print a point's volume as default and range."""
+    volume = point.volume
+    return (f"{format_volume(volume.default_ml)} per point (range {format_volume(volume.min_ml)} "
+            f"to {format_volume(volume.max_ml)})")
+
+
+def _src(source: str) -> str:
+    """Print a value's source, spelling out practice-based defaults."""
+    return f"[{PRACTICE_DEFAULT_TEXT}]" if source == PRACTICE_DEFAULT else f"[source: {source}]"
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    """Wrap text under an indent; the first line carries the indent's marker."""
+    rest = " " * len(indent)
+    return textwrap.wrap(" ".join(text.split()), width=_WIDTH, initial_indent=indent,
+                         subsequent_indent=rest) or [indent.rstrip()]

@@ -1,0 +1,19 @@
+"""Shared test configuration: Hypothesis profiles.
+
+`dev` is the default: quick enough to run on every save. `ci` runs more examples, derandomized so
+a failure in CI reproduces, with no per-example deadline (shared runners are slow and uneven). It
+loads automatically when the CI environment variable is set; HYPOTHESIS_PROFILE overrides both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("dev", max_examples=50, deadline=dt.timedelta(seconds=1))
+settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None,
+                          print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if os.environ.get("CI") else "dev"))
