@@ -48,8 +48,9 @@ class Check:
         for key, value in node.value:
             name = key.text if key.kind == "scalar" else ""
             if key.kind != "scalar" or key.tag != "str":
-                self.add(key, f"{what} has a key that is {describe(key)}; expected one of "
-                         f"{', '.join(known)}")
+                shown = f" ({key.text})" if key.text else ""
+                self.add(key, f"{what} has a key that is {describe(key)}{shown}; expected a "
+                         "text key such as " + repr(known[0]))
             elif name in found:
                 self.add(key, f"{what} has {name!r} twice (first at line "
                          f"{found[name].line}); expected each key once")
@@ -118,8 +119,9 @@ class Check:
         if node is None:
             return None
         if node.kind != "scalar" or node.tag != "int":
-            self.add(node, f"{what} is {describe(node)}; expected a whole number of at least "
-                     f"{minimum}")
+            shown = f" ({node.text})" if node.text else ""
+            self.add(node, f"{what} is {describe(node)}{shown}; expected a whole number of at "
+                     f"least {minimum}")
             return None
         value: int = node.value
         if value < minimum:
@@ -140,7 +142,10 @@ class Check:
             try:  # parse again to get the message naming this field; the cache has no `what`
                 parse_volume(node.text, what=what)
             except NptError as error:
-                self.add(node, str(error))
+                message = str(error).rstrip(".")
+                if "; " not in message:  # the parser's message may not name what is accepted
+                    message += "; expected a volume such as 0.5 mL"
+                self.add(node, message)
             return None
 
     def date(self, node: Node | None, what: str) -> datetime.date | None:
@@ -180,7 +185,7 @@ class Check:
         return value
 
 
-def unique_ids(check: Check, items: tuple[Node, ...], what: str) -> None:
+def unique_ids(check: Check, items: tuple[Node, ...], what: str, where: str = "") -> None:
     """Report every item whose id an earlier item already uses, read even from broken items."""
     seen: dict[str, int] = {}
     for item in items:
@@ -190,7 +195,7 @@ def unique_ids(check: Check, items: tuple[Node, ...], what: str) -> None:
         if node is None or node.tag != "str":
             continue
         if node.value in seen:
-            check.add(node, f"duplicate {what} {node.value!r} (first at line "
+            check.add(node, f"duplicate {what} {node.value!r}{where} (first at line "
                       f"{seen[node.value]}); expected each id once")
         else:
             seen[node.value] = node.line

@@ -61,13 +61,13 @@ def _with_duplicates(results: list[Loaded], folders: list[Path]) -> list[Loaded]
     out = []
     for result, folder in zip(results, folders, strict=True):
         earlier = first.setdefault((folder, result.id), result) if result.id else result
-        if earlier is not result:
-            finding = Finding(result.path, result.id_line, result.id_column,
-                              f"duplicate protocol id {result.id!r}, already used by "
-                              f"{earlier.path}:{earlier.id_line}; expected each id once per "
-                              "folder")
-            result = attrs.evolve(result, protocol=None, findings=(*result.findings, finding))
-        out.append(result)
+        if earlier is result:
+            out.append(result)
+            continue
+        finding = Finding(result.path, result.id_line, result.id_column,
+                          f"duplicate protocol id {result.id!r}, already used by "
+                          f"{earlier.path}:{earlier.id_line}; expected each id once per folder")
+        out.append(attrs.evolve(result, protocol=None, findings=(*result.findings, finding)))
     return out
 
 
@@ -96,7 +96,7 @@ class Library:
     broken: tuple[Broken, ...] = ()
 
     def get(self, protocol_id: str) -> Protocol:
-        """Return the protocol for an id; refuse when an earlier broken file may be the one meant."""
+        """Return the protocol for an id; refuse if an earlier broken file may be the one meant."""
         entry = self.entries.get(protocol_id)
         for bad in self.broken:
             # A broken file whose id cannot be read might be the one meant, unless an earlier

@@ -96,7 +96,8 @@ def _at(node: Node) -> tuple[int, int]:
 def _top(check: Check, root: Node) -> dict[str, Node] | None:
     """Read the top-level mapping, stopping early on a schema_version this code cannot read."""
     if root.kind != "map":
-        check.add(root, f"the file holds {describe(root)}; expected a mapping of keys such as "
+        held = "only null" if root.tag == "null" else describe(root)
+        check.add(root, f"the file holds {held}; expected a mapping of keys such as "
                   "schema_version, id and title")
         return None
     version = next((v for k, v in root.value if k.kind == "scalar" and k.text ==
@@ -112,8 +113,10 @@ def _top(check: Check, root: Node) -> dict[str, Node] | None:
 
 def _protocol(check: Check, f: dict[str, Node], catalogue: Catalogue | None) -> Protocol | None:
     """Read every part of the protocol, then the rules that span parts."""
-    if "schema_version" in f:
-        check.integer(f["schema_version"], "schema_version", minimum=SCHEMA_VERSION)
+    version = f.get("schema_version")
+    if version is not None and version.tag != "int":
+        check.add(version, f"schema_version is {describe(version)}; expected the number "
+                  f"{SCHEMA_VERSION}, unquoted")
     sides = _sides(check, f.get("sides"))
     status = check.choice(f.get("status"), "status", STATUSES)
     reviewed_by = check.text(f.get("reviewed_by"), "reviewed_by", optional=True)
@@ -121,7 +124,8 @@ def _protocol(check: Check, f: dict[str, Node], catalogue: Catalogue | None) -> 
     if status == "reviewed" and (reviewed_by is None or reviewed_on is None):
         missing = " and ".join(k for k, v in (("reviewed_by", reviewed_by),
                                               ("reviewed_on", reviewed_on)) if v is None)
-        check.add(f["status"], f"status is reviewed but {missing} is not given; expected the "
+        verb = "are" if " and " in missing else "is"
+        check.add(f["status"], f"status is reviewed but {missing} {verb} not given; expected the "
                   "reviewer's name and the date (YYYY-MM-DD), or status template")
     parts: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION, "id": check.slug(f.get("id"), "id"),

@@ -30,7 +30,7 @@ def _nerve(check: Check, node: Node, what: str) -> Nerve | None:
     items = check.seq(f.get("points"), f"{what} points", nonempty=True)
     points = None
     if items is not None:
-        unique_ids(check, items, f"point id in {what}")
+        unique_ids(check, items, "point id", f" in {what}")
         read = [_point(check, item, f"{what}.points[{i}]") for i, item in enumerate(items, 1)]
         points = None if None in read else tuple(p for p in read if p is not None)
     if ident is None or name is None or source is None or points is None:

@@ -21,9 +21,9 @@ from npt_protocol.protocol import (
 from npt_protocol.protocol_fields import Check, unique_ids
 from npt_protocol.protocol_yaml import Node
 
-_LINKS = {"doi": ("10.", "a DOI such as 10.1000/xyz"),
-          "pmid": ("", "a PubMed id made of digits"),
-          "url": ("http", "an address starting with https://")}
+_LINKS = {"doi": ("10.", "a bare DOI such as 10.1000/xyz (no doi: or https://doi.org/)"),
+          "pmid": ("", "digits only, such as 12345678"),
+          "url": ("http", "an address starting with https:// or http://")}
 
 
 def read_solution(check: Check, node: Node | None, catalogue: Catalogue) -> Solution | None:
@@ -54,7 +54,11 @@ def _composition(check: Check, node: Node, text: str,
         composition = _shipped_composition(text) if catalogue is shipped_catalogue() else \
             catalogue.composition(text, what=what)
     except NptError as error:
-        check.add(node, str(error))
+        message = str(error).rstrip(".")
+        if "; " not in message:  # the grammar's own message may not name what is accepted
+            message += "; expected a composition such as 'dextrose 5%' or 'dextrose 20% + " \
+                "lidocaine 0.1%'"
+        check.add(node, message)
         return None
     for solute in composition:
         if not any(solute in product.composition for product in catalogue.products):
@@ -193,6 +197,6 @@ def _link(check: Check, node: Node | None, what: str, key: str) -> str | bool | 
     if key == "doi":
         ok = ok and "/" in value
     if not ok:
-        check.add(node, f"{what} {key} {value!r} is not {expected}; expected {expected}")
+        check.add(node, f"{what} {key} {value!r} is not valid; expected {expected}")
         return False
     return value

@@ -53,7 +53,7 @@ def read_yaml(data: bytes, *, path: str) -> tuple[Node | None, list[Finding]]:
 def _decode(data: bytes) -> str:
     """Decode UTF-8 text, refusing oversize files, other encodings and control characters."""
     if len(data) > MAX_BYTES:
-        raise _RefusedError(1, 1, f"file is larger than {MAX_BYTES // 1024} KiB; expected a "
+        raise _RefusedError(1, 1, f"file is larger than {MAX_BYTES // 2**20} MiB; expected a "
                             "protocol of a few kilobytes")
     try:
         text = data.decode("utf-8")
@@ -115,8 +115,8 @@ def _build(loader: Any) -> Node:
         if kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _RefusedError(line, column, "a second YAML document starts here; expected one "
-                                    "protocol per file")
+                raise _RefusedError(line, column, "a second YAML document starts here; "
+                                    "expected one protocol per file")
             continue
         if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             open_kind, open_line, open_column, children = stack.pop()

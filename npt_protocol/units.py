@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
@@ -96,6 +96,10 @@ def split_quantity(text: str, *, what: str, example: str) -> tuple[Fraction, str
         raise InputError(f"{what} {text!r} is negative; expected a positive quantity such as "
                          f"{example}.")
     match = _QUANTITY_RE.match(stripped.lstrip("+"))
+    # '60,5 mL' and '1e3 mL' are numbers written wrongly, not a number followed by a unit ',5 mL'.
+    written = re.match(r"[0-9][0-9.,]*(?:[eE][+-]?[0-9]+)?", stripped.lstrip("+"))
+    if match and written and written.end() > match.end("number"):
+        raise InputError(_number_complaint(written.group(0), what))
     if not match:
         head = re.match(r"[^\sa-zA-Zµ%]+", stripped)
         if head:
@@ -166,9 +170,10 @@ def parse_mass(text: str, *, what: str = "mass") -> Fraction:
 
 def round_to(value: Fraction, places: int) -> Decimal:
     """Round an exact value half-to-even at a number of decimal places."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator) if value.denominator != 1 \
-        else Decimal(value.numerator)
-    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    # Round the Fraction itself (round() on a Fraction is exact, half to even): dividing into a
+    # Decimal first rounds to 28 digits, which rounds twice and fails on values over 10**26.
+    scaled = round(Fraction(value) * 10**places)
+    return Decimal(f"{scaled}E-{places}")
 
 
 def format_number(value: Fraction | int, *, places: int = 2) -> str:

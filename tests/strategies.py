@@ -6,6 +6,7 @@ textbook definitions, not from the engine's code, so a property that compares th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -16,6 +17,10 @@ from npt_protocol.products import Product
 
 # ---------------------------------------------------------------------------------------------
 # Exact numbers and how people write them
+
+# An ISMP number (clinical-facts §5): a leading zero or 1-3 digits then comma groups of three,
+# and no trailing zero after the decimal point.
+ISMP_NUMBER = re.compile(r"(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})*)(?:\.[0-9]*[1-9])?")
 
 
 def decimals(low: Fraction | int, high: Fraction | int, places: int) -> st.SearchStrategy[Fraction]:

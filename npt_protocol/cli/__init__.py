@@ -24,12 +24,16 @@ COMMANDS: dict[str, str] = {
     "check": "npt_protocol.cli.prepare:check",
     "products": "npt_protocol.cli.products:products",
     "protocols": "npt_protocol.cli.protocols:protocols",
+    "checklist": "npt_protocol.cli.sheets:checklist",
+    "session": "npt_protocol.cli.sheets:session",
 }
 SUMMARIES: dict[str, str] = {
     "prepare": "Work out how to prepare a solution from the stocks on the shelf.",
     "check": "Check what was actually drawn against the target strength.",
     "products": "List the stock products the tool knows.",
     "protocols": "List, show and validate region protocols.",
+    "checklist": "Print the injection checklist of one protocol.",
+    "session": "Plan a whole session: volumes, recipe, label and checklists.",
 }
 
 

@@ -1,0 +1,243 @@
+"""`npt checklist` and `npt session`: printable sheets and whole-session packets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from npt_protocol.cli.common import emit, reports_errors
+from npt_protocol.cli.options import (
+    catalogue_option,
+    resolve_catalogue,
+    resolve_syringes,
+    resolve_tolerance,
+    resolve_weight,
+    settings,
+)
+from npt_protocol.errors import InputError
+from npt_protocol.settings import Settings
+from npt_protocol.units import parse_number, parse_volume
+
+FORMATS = ("text", "md", "html", "pdf", "json")
+SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
+            ".json": "json", ".txt": "text"}
+
+
+def output_options(function: Any) -> Any:
+    """Add the options every printable command shares."""
+    for option in reversed([
+        click.option("--format", "fmt", type=click.Choice(FORMATS),
+                     help="Output format (default: from the -o file's suffix, else text)."),
+        click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
+        click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Write to this file (atomically; refuses to replace one without "
+                          "--force)."),
+        click.option("--force", is_flag=True, help="Replace an existing output file."),
+        click.option("--protocols", "protocols_dir", type=click.Path(path_type=Path),
+                     help="A clinic folder of protocols, searched before the shipped library."),
+        click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False),
+                     help="Paper size for HTML and PDF (default A4)."),
+        click.option("--clinic", help="Clinic name printed in the header."),
+    ]):
+        function = option(function)
+    return function
+
+
+def choose_format(fmt: str | None, as_json: bool, output: Path | None) -> str:
+    """Decide the format from --format, --json or the output file's suffix."""
+    if as_json:
+        if fmt not in (None, "json"):
+            raise InputError(f"--json and --format {fmt} disagree; give one of them.")
+        return "json"
+    if fmt:
+        return fmt
+    if output is not None:
+        return SUFFIXES.get(output.suffix.lower(), "text")
+    return "text"
+
+
+def library(protocols_dir: Path | None, config: Settings) -> Any:
+    """Load the protocol library with the clinic folder first."""
+    from npt_protocol.protocol_library import load_library  # noqa: PLC0415 - needs YAML
+
+    folder = protocols_dir or config.protocols_dir
+    return load_library([folder] if folder else [])
+
+
+def meta(config: Settings, paper: str | None, clinic: str | None,
+         now: dt.datetime) -> dict[str, Any]:
+    """Describe the document: tool version, time, clinic, paper."""
+    from npt_protocol.render.documents import document_meta  # noqa: PLC0415
+
+    chosen = paper or str(config.get("paper") or "A4")
+    if chosen.lower() not in {"a4", "letter"}:
+        raise InputError(f"paper {chosen!r} is not known; expected A4 or Letter.")
+    return document_meta(generated_at=now, clinic=clinic or config.get("clinic_name"),
+                         paper="Letter" if chosen.lower() == "letter" else "A4")
+
+
+def render(kind: str, doc: dict[str, Any], info: dict[str, Any], fmt: str,
+           now: dt.datetime) -> str | bytes:
+    """Render a checklist or session document in a format."""
+    if fmt == "json":
+        import json  # noqa: PLC0415
+
+        return json.dumps({**doc, "document": info}, indent=2, ensure_ascii=False) + "\n"
+    if fmt in {"text", "md"}:
+        from npt_protocol.render import sheets  # noqa: PLC0415
+
+        style = "md" if fmt == "md" else "text"
+        if kind == "checklist":
+            return sheets.checklist_sheet(doc, info, style)
+        return sheets.session_sheet(doc, info, style)
+    if fmt == "html":
+        from npt_protocol.render import html  # noqa: PLC0415
+
+        if kind == "checklist":
+            return html.render_checklist_html(doc, info)
+        return html.render_session_html(doc, info)
+    from npt_protocol.render import pdf  # noqa: PLC0415
+
+    if kind == "checklist":
+        return pdf.render_checklist_pdf(doc, info, timestamp=now)
+    return pdf.render_session_pdf(doc, info, timestamp=now)
+
+
+def deliver(content: str | bytes, *, fmt: str, output: Path | None, force: bool) -> None:
+    """Print or write the rendered document; a PDF always goes to a file."""
+    if fmt == "pdf" and output is None:
+        raise InputError("A PDF needs an output file; add -o FILE.pdf.")
+    emit(content, output=output, force=force)
+
+
+def parse_time(text: str | None) -> dt.datetime:
+    """Parse --prepared-at (ISO 8601; local time when no offset is given), default now."""
+    if text is None:
+        return dt.datetime.now().astimezone().replace(second=0, microsecond=0)
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"--prepared-at {text!r} is not a date and time; expected ISO 8601 "
+                         "such as 2026-11-25T09:30.") from None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def parse_percent(text: str, *, what: str) -> Any:
+    """Parse a percentage such as '10%' into a fraction."""
+    return parse_number(text.strip().removesuffix("%").strip(), what=what) / 100
+
+
+@click.command()
+@click.argument("protocol_id")
+@click.option("--side", help="left, right, bilateral or midline (default: the protocol's first).")
+@click.option("--points", "points", type=int, help="Number of points (default: the typical).")
+@output_options
+@reports_errors
+def checklist(protocol_id: str, side: str | None, points: int | None, fmt: str | None,
+              as_json: bool, output: Path | None, force: bool, protocols_dir: Path | None,
+              paper: str | None, clinic: str | None) -> None:
+    """Print the injection checklist of one protocol.
+
+    \b
+    Examples:
+      npt checklist knee --side left
+      npt checklist shoulder --format pdf -o shoulder.pdf
+      npt checklist knee --format md
+    """
+    from npt_protocol.checklist import build_checklist  # noqa: PLC0415
+    from npt_protocol.render.documents import checklist_data  # noqa: PLC0415
+
+    config = settings()
+    fmt = choose_format(fmt, as_json, output)
+    protocol = library(protocols_dir, config).get(protocol_id)
+    sheet = build_checklist(protocol, side=side or protocol.sides[0], points=points)
+    now = parse_time(None)
+    content = render("checklist", checklist_data(sheet), meta(config, paper, clinic, now), fmt,
+                     now)
+    deliver(content, fmt=fmt, output=output, force=force)
+
+
+@click.command()
+@click.option("--region", "regions", multiple=True, required=True,
+              help="A protocol and side, e.g. knee:left; repeat for each region.")
+@click.option("--points", "point_counts", multiple=True,
+              help="Points for a protocol, e.g. knee=14 (default: the protocol's typical).")
+@click.option("--from", "stock_specs", multiple=True,
+              help="Stocks to prepare from (default: D50 for dextrose, mannitol-20, "
+                   "lidocaine-1).")
+@click.option("--diluent", default="SWFI", show_default=True)
+@click.option("--solution", help="Use this solution for every region instead of the protocols'.")
+@click.option("--margin", default="10%", show_default=True, help="Extra volume to prepare.")
+@click.option("--treatment-syringe", default="10mL", show_default=True,
+              help="Syringe the points are given from (sets the dead space).")
+@click.option("--use-by", "use_by_rule", help="immediate-use (4 h, default), category-1-room "
+              "(12 h) or category-1-fridge (24 h).")
+@click.option("--prepared-at", help="Start of preparation, ISO 8601 (default: now).")
+@click.option("--weight", help="Patient weight, e.g. 70kg, for the local anaesthetic dose.")
+@click.option("--tolerance", help="Allowed deviation of each strength (default 5%).")
+@click.option("--syringe", "syringes", multiple=True, help="Syringe set for measuring.")
+@catalogue_option
+@output_options
+@reports_errors
+def session(regions: tuple[str, ...], point_counts: tuple[str, ...], stock_specs: tuple[str, ...],
+            diluent: str, solution: str | None, margin: str, treatment_syringe: str,
+            use_by_rule: str | None, prepared_at: str | None, weight: str | None,
+            tolerance: str | None, syringes: tuple[str, ...], catalogue: Path | None,
+            fmt: str | None, as_json: bool, output: Path | None, force: bool,
+            protocols_dir: Path | None, paper: str | None, clinic: str | None) -> None:
+    """Plan a whole session: volumes, recipe, label and one checklist per region.
+
+    Exit code 1 when a recipe cannot be measured within the tolerance (nothing is written).
+
+    \b
+    Examples:
+      npt session --region knee:left --region shoulder:right --from D50 -o session.pdf
+      npt session --region knee:left --points knee=14 --weight 70kg --format json
+    """
+    from npt_protocol.render.documents import session_data  # noqa: PLC0415
+    from npt_protocol.session import RegionRequest, plan_session  # noqa: PLC0415
+
+    config = settings()
+    fmt = choose_format(fmt, as_json, output)
+    cat = resolve_catalogue(catalogue, config)
+    lib = library(protocols_dir, config)
+    counts = _point_counts(point_counts)
+    requests = []
+    for item in regions:
+        protocol_id, separator, side = item.partition(":")
+        protocol = lib.get(protocol_id.strip())
+        requests.append(RegionRequest(protocol, side.strip() if separator else protocol.sides[0],
+                                      counts.pop(protocol.id, None)))
+    if counts:
+        raise InputError(f"--points names {', '.join(counts)}, which no --region uses.")
+    now = parse_time(None)
+    plan = plan_session(
+        requests, catalogue=cat, stocks=[cat.product(s, what="--from") for s in stock_specs],
+        diluent=cat.product(diluent, what="--diluent"),
+        syringes=resolve_syringes(syringes, config), prepared_at=parse_time(prepared_at),
+        solution_override=solution, margin=parse_percent(margin, what="--margin"),
+        treatment_syringe_ml=parse_volume(treatment_syringe, what="--treatment-syringe"),
+        use_by_rule=use_by_rule or str(config.get("use_by_rule") or "immediate-use"),
+        tolerance=resolve_tolerance(tolerance, config), weight_kg=resolve_weight(weight))
+    failing = [p for p in plan.solutions if not p.recipe.assessment.within_tolerance]
+    if failing:
+        fixes = " ".join(failing[0].recipe.suggestions)
+        click.echo(f"Error: the recipe for {failing[0].composition_text} cannot be measured "
+                   f"within the tolerance; nothing was written. {fixes}", err=True)
+        raise SystemExit(1)
+    content = render("session", session_data(plan), meta(config, paper, clinic, now), fmt, now)
+    deliver(content, fmt=fmt, output=output, force=force)
+
+
+def _point_counts(items: tuple[str, ...]) -> dict[str, int]:
+    """Parse --points ID=N items."""
+    counts: dict[str, int] = {}
+    for item in items:
+        name, separator, number = item.partition("=")
+        if not separator or not number.strip().isascii() or not number.strip().isdigit():
+            raise InputError(f"--points {item!r} is not ID=N; expected such as knee=14.")
+        counts[name.strip()] = int(number)
+    return counts

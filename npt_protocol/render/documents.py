@@ -1,0 +1,149 @@
+"""Checklists and sessions as one JSON-ready document that every format renders.
+
+Every output format (terminal, Markdown, HTML, PDF, JSON) is drawn from these dictionaries, so
+the facts on each agree by construction; the numbers are printed here once, the ISMP way.
+Schema: docs/json-schema.md (npt.checklist/1 and npt.session/1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Any
+
+from npt_protocol import __version__
+from npt_protocol.checklist import Checklist
+from npt_protocol.protocol import PRACTICE_DEFAULT, PRACTICE_DEFAULT_TEXT, Protocol
+from npt_protocol.render.numbers import json_number
+from npt_protocol.render.recipe import recipe_data
+from npt_protocol.session import Session, SolutionPlan
+from npt_protocol.units import format_mass, format_number, format_volume
+
+CHECKLIST_SCHEMA = "npt.checklist/1"
+SESSION_SCHEMA = "npt.session/1"
+
+
+def _time(moment: dt.datetime) -> str:
+    """Print a time to the minute, with its offset: '2026-11-25 09:00 +00:00'."""
+    return moment.isoformat(sep=" ", timespec="minutes").replace("+", " +")
+
+
+def document_meta(*, generated_at: dt.datetime, clinic: str | None, paper: str) -> dict[str, Any]:
+    """Describe the document itself: tool version, time made, clinic and paper."""
+    return {"tool_version": __version__, "generated_at": _time(generated_at),
+            "clinic": clinic or "", "paper": paper}
+
+
+def protocol_meta(protocol: Protocol, status_line: str) -> dict[str, Any]:
+    """Describe the protocol a sheet comes from: id, version, status and content hash."""
+    return {"id": protocol.id, "title": protocol.title, "region": protocol.region,
+            "version": protocol.version, "status": protocol.status,
+            "status_line": status_line, "is_template": protocol.is_template,
+            "content_hash": protocol.content_hash, "origin": protocol.origin,
+            "references": [{"id": r.id, "citation": r.citation, "doi": r.doi, "pmid": r.pmid,
+                            "url": r.url} for r in protocol.references],
+            "notes": protocol.notes}
+
+
+def checklist_data(checklist: Checklist) -> dict[str, Any]:
+    """Turn a checklist into the shared document dictionary."""
+    protocol = checklist.protocol
+    rows = [{"number": row.number, "side": row.side, "nerve": row.nerve, "point": row.point,
+             "landmark": row.landmark, "volume_mL": json_number(row.volume_ml),
+             "volume_text": format_volume(row.volume_ml),
+             "range_text": f"{format_volume(row.min_ml)} to {format_volume(row.max_ml)}",
+             "practice_default": row.practice_default}
+            for row in checklist.rows]
+    return {
+        "schema": CHECKLIST_SCHEMA,
+        "protocol": protocol_meta(protocol, checklist.status_line),
+        "side": checklist.side,
+        "solution": checklist.solution,
+        "rows": rows,
+        "total_points": checklist.total_points,
+        "total_volume_mL": json_number(checklist.total_volume_ml),
+        "total_volume_text": format_volume(checklist.total_volume_ml),
+        "limits_text": (f"at most {protocol.limits.max_points} points and "
+                        f"{format_volume(protocol.limits.max_volume_ml)} per session, each side"
+                        + (f" ({PRACTICE_DEFAULT_TEXT})"
+                           if protocol.limits.source == PRACTICE_DEFAULT else "")),
+        "pre_checks": list(checklist.pre_checks),
+        "equipment": list(checklist.equipment),
+        "aftercare": list(protocol.aftercare),
+        "next_session": checklist.next_session,
+        "practice_default_text": PRACTICE_DEFAULT_TEXT,
+    }
+
+
+def _solution_data(plan: SolutionPlan) -> dict[str, Any]:
+    """Describe one solution of a session: volumes, recipe, label and anaesthetic dose."""
+    label = plan.label
+    anaesthetic = plan.injected_anaesthetic
+    return {
+        "composition": plan.composition_text,
+        "regions": [f"{r.checklist.protocol.id} ({r.checklist.side})" for r in plan.regions],
+        "injected_mL": json_number(plan.injected_ml),
+        "dead_space_mL": json_number(plan.dead_space_ml),
+        "margin_percent": json_number(plan.margin * 100),
+        "margin_mL": json_number(plan.margin_ml),
+        "required_mL": json_number(plan.required_ml),
+        "prepare_mL": json_number(plan.prepare_ml),
+        "volumes_text": {
+            "injected": format_volume(plan.injected_ml),
+            "dead_space": format_volume(plan.dead_space_ml),
+            "margin": f"{format_volume(plan.margin_ml)} ({format_number(plan.margin * 100)} %)",
+            "required": format_volume(plan.required_ml),
+            "prepare": format_volume(plan.prepare_ml),
+        },
+        "recipe": recipe_data(plan.recipe),
+        "label": {
+            "contents": label.contents,
+            "strength_text": _strengths(plan),
+            "ingredients_text": ", ".join(
+                f"{line.product.id} {format_volume(line.measured.volume_ml)}"
+                for line in plan.recipe.components),
+            "total_volume_text": format_volume(label.total_volume_ml),
+            "prepared_at": _time(label.prepared_at),
+            "use_by": _time(label.use_by),
+            "rule": label.rule.name,
+        },
+        "dextrose_injected_text": _dextrose_injected(plan),
+        "injected_anaesthetic_text": None if anaesthetic is None else
+        f"injected: {anaesthetic.describe().replace(' in the whole preparation', '')}",
+    }
+
+
+def _dextrose_injected(plan: SolutionPlan) -> str | None:
+    """Print the dextrose the injections deliver (what matters for a patient with diabetes)."""
+    strength = plan.recipe.assessment.mixture.composition.get("dextrose")
+    if strength is None:
+        return None
+    return format_mass(strength * plan.injected_ml)
+
+
+def _strengths(plan: SolutionPlan) -> str:
+    """Print the achieved strengths of a prepared solution for its label."""
+    mixture = plan.recipe.assessment.mixture
+    return ", ".join(f"{solute} {format_number(c / 10, places=3)} % w/v "
+                     f"({format_number(c, places=3)} mg/mL)"
+                     for solute, c in mixture.composition.items())
+
+
+def session_data(session: Session) -> dict[str, Any]:
+    """Turn a session into the shared document dictionary."""
+    dextrose = sum((p.recipe.assessment.dextrose_g or Fraction(0)) for p in session.solutions)
+    return {
+        "schema": SESSION_SCHEMA,
+        "treatment_syringe_mL": json_number(session.treatment_syringe_ml),
+        "weight_kg": None if session.weight_kg is None else json_number(session.weight_kg),
+        "regions": [{"protocol": r.checklist.protocol.id, "side": r.checklist.side,
+                     "points": r.checklist.total_points,
+                     "volume_mL": json_number(r.injected_ml),
+                     "volume_text": format_volume(r.injected_ml),
+                     "syringes": r.syringes, "dead_space_mL": json_number(r.dead_space_ml)}
+                    for r in session.regions],
+        "solutions": [_solution_data(plan) for plan in session.solutions],
+        "dextrose_load_text": format_mass(dextrose * 1000) if dextrose else None,
+        "checklists": [checklist_data(r.checklist) for r in session.regions],
+        "warnings": list(session.warnings),
+    }

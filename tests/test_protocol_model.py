@@ -1,0 +1,201 @@
+"""The protocol model, the loader's API, and load -> dump -> load giving an equal protocol."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from npt_protocol.errors import ProtocolError
+from npt_protocol.products import Catalogue, shipped_catalogue
+from npt_protocol.protocol import Protocol
+from npt_protocol.protocol_dump import (
+    dump_protocol,
+    exact_decimal,
+    protocol_to_json,
+)
+from npt_protocol.protocol_loader import check_bytes, check_file, load_file
+
+FIXTURE = Path(__file__).parent / "protocol_fixtures" / "fixture-knee.yaml"
+TEXT = FIXTURE.read_text(encoding="utf-8")
+
+
+def load_text(text: str) -> Protocol:
+    """Load protocol text that must be valid."""
+    loaded = check_bytes(text.encode("utf-8"), path="test.yaml")
+    assert loaded.findings == ()
+    assert loaded.protocol is not None
+    return loaded.protocol
+
+
+def test_fixture_loads_into_exact_values() -> None:
+    protocol = load_file(FIXTURE, origin="tests")
+    assert protocol.id == "fixture-knee"
+    assert protocol.sides == ("left", "right", "bilateral")
+    assert protocol.solution.composition == {"dextrose": Fraction(50)}
+    assert protocol.solution.buffer is not None
+    assert protocol.solution.buffer.product == "bicarb-8.4"
+    point = protocol.nerves[0].points[0]
+    assert point.volume.default_ml == Fraction(1, 2)
+    assert point.volume.min_ml == Fraction(1, 5)
+    assert protocol.limits.max_volume_ml == 10
+    assert protocol.typical_points == 7
+    assert protocol.typical_volume_ml == Fraction(7, 2)
+    assert protocol.content_hash == hashlib.sha256(FIXTURE.read_bytes()).hexdigest()[:12]
+    assert protocol.origin == "tests"
+    assert protocol.path == FIXTURE
+    assert protocol.is_template
+    assert protocol.references[0].pmid == "12345678"
+    assert protocol.reference("example-2020") is protocol.references[0]
+    assert [p.id for _, p in protocol.points] == ["medial-tendon", "tibial-tubercle",
+                                                  "lateral-joint-line"]
+
+
+def test_equality_is_about_content_and_protocols_are_hashable() -> None:
+    first = load_file(FIXTURE, origin="one")
+    second = attrs.evolve(load_text(TEXT + "\n# a comment changes the hash only\n"),
+                          origin="two")
+    assert first == second
+    assert first.content_hash != second.content_hash
+    assert len({first, second}) == 1
+
+
+def test_reviewed_protocol_needs_and_keeps_reviewer_and_date() -> None:
+    text = TEXT.replace("status: template", "status: reviewed").replace(
+        "reviewed_by: null", "reviewed_by: Dr Example").replace(
+        "reviewed_on: null", 'reviewed_on: "2025-03-01"')
+    protocol = load_text(text)
+    assert protocol.reviewed_on == datetime.date(2025, 3, 1)
+    assert not protocol.is_template
+
+
+def test_volumes_in_other_units_are_the_same_exact_volume() -> None:
+    text = TEXT.replace("default: 0.5 mL\n", "default: 500 µL\n").replace(
+        "max_volume: 10 mL", "max_volume: 0.01 L")
+    protocol = load_text(text)
+    assert protocol.nerves[0].points[0].volume.default_ml == Fraction(1, 2)
+    assert protocol.limits.max_volume_ml == 10
+    assert protocol == load_text(TEXT)
+
+
+def test_buffer_alias_is_stored_as_the_product_id() -> None:
+    alias = shipped_catalogue().product("bicarb-8.4").aliases
+    if not alias:
+        pytest.skip("the catalogue gives bicarb-8.4 no alias")
+    protocol = load_text(TEXT.replace("product: bicarb-8.4", f"product: {alias[0]}"))
+    assert protocol.solution.buffer is not None
+    assert protocol.solution.buffer.product == "bicarb-8.4"
+
+
+def test_a_solute_no_product_provides_is_a_finding() -> None:
+    catalogue = shipped_catalogue()
+    without_lidocaine = Catalogue(solutes=catalogue.solutes, version=catalogue.version,
+                                  products=tuple(p for p in catalogue.products
+                                                 if "lidocaine" not in p.composition))
+    text = TEXT.replace("composition: dextrose 5%", "composition: dextrose 5% + lidocaine 0.1%")
+    loaded = check_bytes(text.encode(), path="x.yaml", catalogue=without_lidocaine)
+    assert [(f.line, f.column) for f in loaded.findings] == [(13, 16)]
+    assert "needs lidocaine, which no catalogue product provides" in loaded.findings[0].message
+    assert load_text(text).solution.composition["lidocaine"] == 1
+
+
+def test_load_file_raises_with_the_first_finding(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(TEXT.replace("title: Fixture", "titel: Fixture"), encoding="utf-8")
+    with pytest.raises(ProtocolError, match=r"broken\.yaml:4:1: protocol has unknown key"):
+        load_file(broken)
+
+
+def test_an_unreadable_file_is_a_protocol_error(tmp_path: Path) -> None:
+    with pytest.raises(ProtocolError, match="cannot be read") as raised:
+        check_file(tmp_path / "missing.yaml")
+    assert raised.value.exit_code == 2
+
+
+def test_json_gives_volumes_as_numbers_in_millilitres() -> None:
+    data = protocol_to_json(load_file(FIXTURE, origin="tests"))
+    point = data["nerves"][0]["points"][0]
+    assert point["volume_ml"] == {"default": 0.5, "min": 0.2, "max": 1}
+    assert data["limits"]["max_volume_ml"] == 10
+    assert data["typical_volume_ml"] == 3.5
+    assert data["solution"]["composition_mg_per_ml"] == {"dextrose": 50}
+    assert data["source"] == "tests"
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (Fraction(1, 2), "0.5"), (Fraction(20), "20"), (Fraction(1, 1000), "0.001"),
+    (Fraction(12345, 100), "123.45"), (Fraction(1, 3), "0.333333333333"),
+])
+def test_exact_decimal(value: Fraction, text: str) -> None:
+    assert exact_decimal(value) == text
+
+
+def test_the_model_and_its_printing_do_not_import_yaml() -> None:
+    code = ("import sys, npt_protocol.protocol, npt_protocol.protocol_dump, "
+            "npt_protocol.protocol_text; assert 'yaml' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Round trip: load -> dump -> load gives an equal protocol
+
+
+def millilitres(low: int, high: int) -> st.SearchStrategy[Fraction]:
+    """Volumes in thousandths of a mL."""
+    return st.integers(low, high).map(lambda n: Fraction(n, 1000))
+
+
+TEXTS = st.one_of(
+    st.text(st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=40)
+    .map(str.strip).filter(bool),
+    st.sampled_from(["yes", "no", "null", "~", "1.0", "2024-01-01", "0x1F", "'quoted'",
+                     '"double"', "a: b", "- item", "# not a comment", "[x]", "{y}", "50%",
+                     "*alias", "&anchor", "!tag", "<<", "µL and —"]),
+)
+
+
+@st.composite
+def variants(draw: st.DrawFn) -> Protocol:
+    """The fixture with its volumes, counts and texts varied, kept within its own limits."""
+    base = load_text(TEXT)
+    nerves = []
+    for nerve in base.nerves:
+        points = []
+        for point in nerve.points:
+            low = draw(millilitres(1, 2000))
+            high = draw(millilitres(1, 2000).map(lambda v, low=low: v + low))
+            default = draw(millilitres(0, 2000).map(lambda v, low=low, high=high:
+                                                    low + (high - low) * min(v, 1)))
+            typical = draw(st.integers(0, 10))
+            volume = attrs.evolve(point.volume, default_ml=default, min_ml=low, max_ml=high)
+            count = attrs.evolve(point.count, typical=typical,
+                                 max=typical + draw(st.integers(0, 5)) or 1)
+            points.append(attrs.evolve(point, volume=volume, count=count,
+                                       landmark=draw(TEXTS)))
+        nerves.append(attrs.evolve(nerve, points=tuple(points), name=draw(TEXTS)))
+    varied = attrs.evolve(base, nerves=tuple(nerves), title=draw(TEXTS), notes=draw(TEXTS),
+                          precautions=tuple(draw(st.lists(TEXTS, max_size=3))))
+    limits = attrs.evolve(varied.limits, max_points=max(1, varied.typical_points),
+                          max_volume_ml=max(Fraction(1), varied.typical_volume_ml))
+    return attrs.evolve(varied, limits=limits)
+
+
+@given(variants())
+def test_load_dump_load_gives_an_equal_protocol(protocol: Protocol) -> None:
+    dumped = dump_protocol(protocol)
+    again = load_text(dumped)
+    assert again == protocol
+    assert dump_protocol(again) == dumped
+
+
+def test_dump_of_the_fixture_round_trips() -> None:
+    protocol = load_file(FIXTURE)
+    assert load_text(dump_protocol(protocol)) == protocol
