@@ -1,7 +1,8 @@
-"""Turn a Protocol back into plain data: YAML in the file format, or JSON with numbers in mL."""
+"""Turn a Protocol back into the plain data and YAML text of its file format."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -27,11 +28,6 @@ def exact_decimal(value: Fraction) -> str:
     return format(round_to(value, 12).normalize(), "f")
 
 
-def json_number(value: Fraction) -> int | float:
-    """Return a Fraction as a JSON number: an int when whole, else the nearest float."""
-    return value.numerator if value.denominator == 1 else float(exact_decimal(value))
-
-
 def dump_protocol(protocol: Protocol) -> str:
     """Write a protocol as YAML in the file format; loading it again gives an equal protocol."""
     import yaml  # noqa: PLC0415 - only the protocol commands pay for YAML
@@ -51,7 +47,7 @@ def protocol_to_data(protocol: Protocol) -> dict[str, Any]:
         "reviewed_on": protocol.reviewed_on,
         "solution": _solution(protocol.solution),
         "technique": _technique(protocol.technique),
-        "nerves": [_nerve(nerve, _volume_text) for nerve in protocol.nerves],
+        "nerves": [nerve_data(nerve, _volume_text) for nerve in protocol.nerves],
         "limits": {"max_points": protocol.limits.max_points,
                    "max_volume": _volume_text(protocol.limits.max_volume_ml),
                    "source": protocol.limits.source},
@@ -62,26 +58,6 @@ def protocol_to_data(protocol: Protocol) -> dict[str, Any]:
         "references": [_reference(ref) for ref in protocol.references],
         "notes": protocol.notes,
     }
-
-
-def protocol_to_json(protocol: Protocol) -> dict[str, Any]:
-    """Return the protocol as JSON-ready data: volumes are numbers in mL under *_ml keys."""
-    data = protocol_to_data(protocol)
-    data["reviewed_on"] = protocol.reviewed_on.isoformat() if protocol.reviewed_on else None
-    data["solution"]["composition_mg_per_ml"] = {
-        solute: json_number(value) for solute, value in protocol.solution.composition.items()}
-    data["nerves"] = [_nerve(nerve, json_number) for nerve in protocol.nerves]
-    for nerve in data["nerves"]:
-        for point in nerve["points"]:
-            point["volume_ml"] = point.pop("volume")
-    del data["limits"]["max_volume"]
-    data["limits"]["max_volume_ml"] = json_number(protocol.limits.max_volume_ml)
-    data["typical_points"] = protocol.typical_points
-    data["typical_volume_ml"] = json_number(protocol.typical_volume_ml)
-    data["source"] = protocol.origin
-    data["path"] = str(protocol.path) if protocol.path else None
-    data["content_hash"] = protocol.content_hash
-    return data
 
 
 def _volume_text(value: Fraction) -> str:
@@ -106,7 +82,7 @@ def _technique(technique: Technique) -> dict[str, Any]:
             "needle": {"gauge": needle.gauge, "length": needle.length, "source": needle.source}}
 
 
-def _nerve(nerve: Nerve, volume: Any) -> dict[str, Any]:
+def nerve_data(nerve: Nerve, volume: Callable[[Fraction], Any]) -> dict[str, Any]:
     """Return one nerve, writing volumes with the given function."""
     data: dict[str, Any] = {"id": nerve.id, "name": nerve.name}
     if nerve.course:
@@ -116,7 +92,7 @@ def _nerve(nerve: Nerve, volume: Any) -> dict[str, Any]:
     return data
 
 
-def _point(point: Point, volume: Any) -> dict[str, Any]:
+def _point(point: Point, volume: Callable[[Fraction], Any]) -> dict[str, Any]:
     """Return one point, writing volumes with the given function."""
     return {
         "id": point.id, "name": point.name, "landmark": point.landmark,

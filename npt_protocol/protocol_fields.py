@@ -160,8 +160,8 @@ class Check:
                 value = None
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
             return value
-        self.add(node, f"{what} is {describe(node)} ({node.text}); expected a date written "
-                 "YYYY-MM-DD")
+        kind = "a date and time" if isinstance(value, datetime.datetime) else describe(node)
+        self.add(node, f"{what} is {kind} ({node.text}); expected a date written YYYY-MM-DD")
         return None
 
     def seq(self, node: Node | None, what: str, *, nonempty: bool) -> tuple[Node, ...] | None:

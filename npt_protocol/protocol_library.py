@@ -122,12 +122,16 @@ def load_library(clinic_dirs: Sequence[Path] = (), *, shipped: Path | None = Non
     folders.append((shipped or shipped_dir(), SHIPPED))
     entries: dict[str, Entry] = {}
     broken: list[Broken] = []
+    seen: set[Path] = set()
     for rank, (folder, origin) in enumerate(folders):
         if not folder.is_dir():
             if origin == SHIPPED:
                 continue  # a checkout without the library still serves clinic folders
             raise ProtocolError(f"Clinic protocols folder {folder} does not exist or is not a "
                                 "folder; expected a folder of YAML protocol files.")
+        if folder.resolve() in seen:
+            continue  # a folder named twice would otherwise override itself
+        seen.add(folder.resolve())
         for result in check_paths([folder], origin=origin, catalogue=catalogue):
             if result.protocol is None:
                 broken.append(Broken(result, rank))

@@ -84,13 +84,10 @@ def check_bytes(data: bytes, *, path: str = "<protocol>", origin: str = "",
                                 sha256=hashlib.sha256(data).hexdigest())
     else:
         protocol = None
-    ident = id_node.value if id_node is not None and id_node.tag == "str" else None
-    return Loaded(path, protocol, found, ident, *(_at(id_node) if id_node else (1, 1)))
-
-
-def _at(node: Node) -> tuple[int, int]:
-    """Return a node's position."""
-    return node.line, node.column
+    if id_node is None or id_node.tag != "str":
+        return Loaded(path, protocol, found)
+    return Loaded(path, protocol, found, id=id_node.value, id_line=id_node.line,
+                  id_column=id_node.column)
 
 
 def _top(check: Check, root: Node) -> dict[str, Node] | None:

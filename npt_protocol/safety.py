@@ -147,8 +147,9 @@ class UseByRule:
 
 USE_BY_RULES = {
     rule.key: rule for rule in (
-        UseByRule("immediate-use", "Immediate use (USP chapter 797): begin administration within "
-                  "4 hours of the start of preparation", 4, "USP chapter 797 (2023), secondary sources"),
+        UseByRule("immediate-use", "Immediate use (USP chapter 797): begin administration "
+                  "within 4 hours of the start of preparation", 4,
+                  "USP chapter 797 (2023), secondary sources"),
         UseByRule("category-1-room", "USP chapter 797 Category 1, controlled room temperature", 12,
                   "USP chapter 797 (2023), secondary sources"),
         UseByRule("category-1-fridge", "USP chapter 797 Category 1, refrigerated", 24,

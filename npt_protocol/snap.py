@@ -95,6 +95,8 @@ def _snap_one_syringe(exact: Sequence[Portion], target: Mapping[str, Fraction],
     best: tuple[tuple[Fraction, Fraction, int, Fraction], list[Fraction]] | None = None
     for combo in itertools.product(*stock_marks):
         drawn = sum(combo, Fraction(0))
+        if drawn > syringe.capacity_ml:
+            continue  # without diluent the stocks' marks add up past the last mark
         # Without diluent the last stock's mark is the final mark; with it, diluent fills the rest.
         for final in finals if diluent else [drawn]:
             if diluent and final <= drawn:

@@ -224,7 +224,9 @@ def dextrose_lidocaine_requests(draw: st.DrawFn) -> Request:
     """Dextrose and lidocaine from D50 and a lidocaine stock into sterile water."""
     lidocaine = draw(st.sampled_from(sorted(LIDOCAINE_STOCKS)))
     dextrose_share = Fraction(draw(st.integers(1, 90)), 100)
-    lidocaine_share = Fraction(draw(st.integers(1, 100 - int(dextrose_share * 100))), 100)
+    room = 100 - int(dextrose_share * 100)
+    # Often no water at all: the stocks alone make the volume.
+    lidocaine_share = Fraction(draw(st.one_of(st.just(room), st.integers(1, room))), 100)
     dextrose = 500 * dextrose_share
     lido = LIDOCAINE_STOCKS[lidocaine] * lidocaine_share
     text = f"dextrose {decimal_text(dextrose / 10)}% + lidocaine {decimal_text(lido / 10)}%"

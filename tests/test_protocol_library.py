@@ -86,9 +86,9 @@ def test_a_clinic_file_without_a_readable_id_blocks_later_folders(
     (clinic / "mystery.yaml").write_text("id: [unclosed\n", encoding="utf-8")
     write(clinic, "ankle.yaml", "ankle")
     library = load_library([clinic], shipped=shipped)
-    with pytest.raises(ProtocolError, match="mystery.yaml"):
+    with pytest.raises(ProtocolError, match=r"mystery\.yaml"):
         library.get("hip")
-    with pytest.raises(ProtocolError, match="mystery.yaml"):
+    with pytest.raises(ProtocolError, match=r"mystery\.yaml"):
         library.get("ankle")
 
 
@@ -98,7 +98,7 @@ def test_a_broken_shipped_file_does_not_block_clinic_ids(tmp_path: Path, shipped
     write(clinic, "ankle.yaml", "ankle")
     library = load_library([clinic], shipped=shipped)
     assert library.get("ankle").id == "ankle"
-    with pytest.raises(ProtocolError, match="broken.yaml"):
+    with pytest.raises(ProtocolError, match=r"broken\.yaml"):
         library.get("knee")
 
 
@@ -143,3 +143,9 @@ def test_only_yaml_files_are_read_from_a_folder(tmp_path: Path) -> None:
     (folder / "README.txt").write_text("not a protocol", encoding="utf-8")
     (folder / ".hidden.yaml").write_text("- junk", encoding="utf-8")
     assert [Path(r.path).name for r in check_paths([folder])] == ["knee.yml"]
+
+
+def test_a_clinic_folder_that_is_the_shipped_folder_is_read_once(shipped: Path) -> None:
+    library = load_library([shipped], shipped=shipped)
+    assert all(entry.hides == () for entry in library.entries.values())
+    assert library.get("knee").origin == str(shipped)

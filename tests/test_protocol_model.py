@@ -17,12 +17,9 @@ from hypothesis import strategies as st
 from npt_protocol.errors import ProtocolError
 from npt_protocol.products import Catalogue, shipped_catalogue
 from npt_protocol.protocol import Protocol
-from npt_protocol.protocol_dump import (
-    dump_protocol,
-    exact_decimal,
-    protocol_to_json,
-)
+from npt_protocol.protocol_dump import dump_protocol, exact_decimal
 from npt_protocol.protocol_loader import check_bytes, check_file, load_file
+from npt_protocol.render.protocol import protocol_json
 
 FIXTURE = Path(__file__).parent / "protocol_fixtures" / "fixture-knee.yaml"
 TEXT = FIXTURE.read_text(encoding="utf-8")
@@ -121,7 +118,7 @@ def test_an_unreadable_file_is_a_protocol_error(tmp_path: Path) -> None:
 
 
 def test_json_gives_volumes_as_numbers_in_millilitres() -> None:
-    data = protocol_to_json(load_file(FIXTURE, origin="tests"))
+    data = protocol_json(load_file(FIXTURE, origin="tests"))
     point = data["nerves"][0]["points"][0]
     assert point["volume_ml"] == {"default": 0.5, "min": 0.2, "max": 1}
     assert data["limits"]["max_volume_ml"] == 10
@@ -140,7 +137,7 @@ def test_exact_decimal(value: Fraction, text: str) -> None:
 
 def test_the_model_and_its_printing_do_not_import_yaml() -> None:
     code = ("import sys, npt_protocol.protocol, npt_protocol.protocol_dump, "
-            "npt_protocol.protocol_text; assert 'yaml' not in sys.modules")
+            "npt_protocol.render.protocol; assert 'yaml' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -199,3 +196,10 @@ def test_load_dump_load_gives_an_equal_protocol(protocol: Protocol) -> None:
 def test_dump_of_the_fixture_round_trips() -> None:
     protocol = load_file(FIXTURE)
     assert load_text(dump_protocol(protocol)) == protocol
+
+
+def test_the_annotated_example_in_the_format_docs_is_valid() -> None:
+    docs = Path(__file__).parent.parent / "docs" / "protocol-format.md"
+    example = docs.read_text(encoding="utf-8").split("```yaml\n", 1)[1].split("```", 1)[0]
+    loaded = check_bytes(example.encode("utf-8"), path="docs/protocol-format.md example")
+    assert loaded.findings == (), "\n".join(map(str, loaded.findings))

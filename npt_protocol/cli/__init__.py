@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "protocols": "npt_protocol.cli.protocols:protocols",
     "checklist": "npt_protocol.cli.sheets:checklist",
     "session": "npt_protocol.cli.sheets:session",
+    "config": "npt_protocol.cli.config:config",
 }
 SUMMARIES: dict[str, str] = {
     "prepare": "Work out how to prepare a solution from the stocks on the shelf.",
@@ -34,6 +35,7 @@ SUMMARIES: dict[str, str] = {
     "protocols": "List, show and validate region protocols.",
     "checklist": "Print the injection checklist of one protocol.",
     "session": "Plan a whole session: volumes, recipe, label and checklists.",
+    "config": "Show the clinic settings in force.",
 }
 
 

@@ -14,6 +14,16 @@ from npt_protocol.errors import NptError
 
 P = ParamSpec("P")
 R = TypeVar("R")
+ARGV_KEY = "npt.argv"
+
+
+class ArgvCommand(click.Command):
+    """A command that keeps the arguments it was given, so a log can record them as typed."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Remember the arguments, then parse them as usual."""
+        ctx.meta[ARGV_KEY] = list(args)
+        return super().parse_args(ctx, args)
 
 
 def reports_errors(function: Callable[P, R]) -> Callable[P, R]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,12 +10,14 @@ from typing import Any, TypeVar
 import click
 
 from npt_protocol.catalogue_file import load_catalogue
+from npt_protocol.cli.common import ARGV_KEY
 from npt_protocol.errors import InputError
-from npt_protocol.measure import Syringe, syringe_set
+from npt_protocol.measure import DEFAULT_SYRINGES_TEXT, Syringe, syringe_set
+from npt_protocol.preparation import DEFAULT_TOLERANCE_TEXT, CheckRequest, PrepareRequest
+from npt_protocol.preparation import parse_weight as _parse_weight
 from npt_protocol.products import Catalogue
-from npt_protocol.safety import DEFAULT_TOLERANCE, parse_tolerance
+from npt_protocol.safety import parse_tolerance
 from npt_protocol.settings import Settings, load_settings
-from npt_protocol.units import parse_mass
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,34 +28,91 @@ def catalogue_option(function: F) -> F:
                         help="A YAML file of the clinic's own products, searched first.")(function)
 
 
+def catalogue_path(option: Path | None, settings: Settings) -> Path | None:
+    """Return the clinic catalogue file from the option, else the settings file, else None."""
+    return option or settings.catalogue
+
+
 def resolve_catalogue(option: Path | None, settings: Settings) -> Catalogue:
     """Load the catalogue from the option, else the settings file, else the shipped one."""
-    return load_catalogue(option or settings.catalogue)
+    return load_catalogue(catalogue_path(option, settings))
+
+
+def syringe_texts(options: Sequence[str], settings: Settings) -> tuple[str, ...]:
+    """Return the syringe set as written: the options, else the settings, else the default."""
+    if options:
+        return tuple(options)
+    configured = settings.get("syringes")
+    if not configured:
+        return DEFAULT_SYRINGES_TEXT
+    return (configured,) if isinstance(configured, str) else tuple(str(s) for s in configured)
 
 
 def resolve_syringes(options: Sequence[str], settings: Settings) -> tuple[Syringe, ...]:
     """Return the syringe set from the options, else the settings, else the default."""
-    configured = settings.get("syringes")
-    return syringe_set(options or (list(configured) if configured else None))
+    return syringe_set(syringe_texts(options, settings))
+
+
+def tolerance_text(option: str | None, settings: Settings) -> str:
+    """Return the tolerance as written: the option, else the settings, else the default."""
+    text = option or settings.get("tolerance")
+    return str(text) if text else DEFAULT_TOLERANCE_TEXT
 
 
 def resolve_tolerance(option: str | None, settings: Settings) -> Fraction:
     """Return the tolerance from the option, else the settings, else ±5 %."""
-    text = option or settings.get("tolerance")
-    return parse_tolerance(str(text)) if text else DEFAULT_TOLERANCE
+    return parse_tolerance(tolerance_text(option, settings))
 
 
 def resolve_weight(option: str | None) -> Fraction | None:
     """Parse --weight into kilograms."""
-    if option is None:
-        return None
-    kilograms = parse_mass(option, what="--weight") / 1_000_000
-    if not 1 <= kilograms <= 400:
-        raise InputError(f"--weight {option!r} is not a patient's weight; expected 1 kg to "
-                         "400 kg, such as 70kg.")
-    return kilograms
+    return _parse_weight(option)
 
 
 def settings() -> Settings:
     """Read the clinic settings file."""
     return load_settings()
+
+
+def log_options(function: F) -> F:
+    """Add --log FILE, --by NAME and --checked-by NAME (the preparation log)."""
+    function = click.option("--checked-by", "checked_by", metavar="NAME",
+                            help="Who checked the preparation, recorded in the log.")(function)
+    function = click.option("--by", "prepared_by", metavar="NAME",
+                            help="Who prepared it, recorded in the log.")(function)
+    return click.option("--log", "log_file", type=click.Path(path_type=Path, dir_okay=False),
+                        help="Append a record of this preparation to FILE, a hash-chained "
+                             "JSON Lines log (see `npt log`).")(function)
+
+
+def require_log(log_file: Path | None, prepared_by: str | None, checked_by: str | None) -> None:
+    """Refuse --by or --checked-by without --log: the names would be recorded nowhere."""
+    if log_file is None and (prepared_by is not None or checked_by is not None):
+        option = "--by" if prepared_by is not None else "--checked-by"
+        raise InputError(f"{option} is recorded only in a preparation log; add --log FILE.")
+
+
+def write_log(log_file: Path, *, request: PrepareRequest | CheckRequest,
+              result: Mapping[str, Any], prepared_by: str | None,
+              checked_by: str | None) -> None:
+    """Append this command's record to the log, stamped with the current UTC time."""
+    import datetime as dt  # noqa: PLC0415 - only --log needs the clock
+
+    from npt_protocol.prep_log import append, new_record  # noqa: PLC0415 - only --log needs it
+
+    ctx = click.get_current_context()
+    record = new_record(command="check" if isinstance(request, CheckRequest) else "prepare",
+                        time=dt.datetime.now(dt.UTC), argv=ctx.meta.get(ARGV_KEY, ()),
+                        request=request, result=result, prepared_by=prepared_by,
+                        checked_by=checked_by)
+    appended = append(log_file, record)
+    if appended.torn_bytes:
+        click.echo(f"Warning: {log_file} ended with an incomplete line ({appended.torn_bytes} "
+                   "bytes) left by an interrupted write; it was removed before this record was "
+                   "added.", err=True)
+    click.echo(f"Recorded in {log_file}.", err=True)
+
+
+def absolute(path: Path | None) -> str | None:
+    """Write a path absolutely, so a log can be verified from any folder."""
+    return None if path is None else str(path.absolute())

@@ -6,24 +6,24 @@ from pathlib import Path
 
 import click
 
-from npt_protocol.cli.common import echo_json, reports_errors
+from npt_protocol.cli.common import ArgvCommand, echo_json, reports_errors
 from npt_protocol.cli.options import (
+    absolute,
     catalogue_option,
-    resolve_catalogue,
-    resolve_syringes,
-    resolve_tolerance,
-    resolve_weight,
+    catalogue_path,
+    log_options,
+    require_log,
     settings,
+    syringe_texts,
+    tolerance_text,
+    write_log,
 )
-from npt_protocol.errors import InputError
-from npt_protocol.recipe import assess
-from npt_protocol.recipe import prepare as make_recipe
+from npt_protocol.catalogue_file import load_catalogue
+from npt_protocol.preparation import CheckRequest, PrepareRequest, run_check, run_prepare
 from npt_protocol.render.recipe import check_data, check_text, recipe_data, recipe_text
-from npt_protocol.solutions import Portion
-from npt_protocol.units import parse_volume
 
 
-@click.command()
+@click.command(cls=ArgvCommand)
 @click.argument("target")
 @click.option("--volume", "volume_text", required=True, help="Final volume, e.g. 60mL or 0.06L.")
 @click.option("--from", "stock_specs", multiple=True, required=True,
@@ -41,10 +41,12 @@ from npt_protocol.units import parse_volume
               help="Use this syringe set instead of the default, e.g. --syringe '10 mL by 0.2 mL'.")
 @catalogue_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (schema npt.recipe/1).")
+@log_options
 @reports_errors
 def prepare(target: str, volume_text: str, stock_specs: tuple[str, ...], diluent: str,
             method: str | None, tolerance: str | None, weight: str | None,
-            syringes: tuple[str, ...], catalogue: Path | None, as_json: bool) -> None:
+            syringes: tuple[str, ...], catalogue: Path | None, as_json: bool,
+            log_file: Path | None, prepared_by: str | None, checked_by: str | None) -> None:
     """Work out how to prepare TARGET from the stocks on the shelf.
 
     \b
@@ -52,20 +54,21 @@ def prepare(target: str, volume_text: str, stock_specs: tuple[str, ...], diluent
       npt prepare "dextrose 5%" --volume 60mL --from D50
       npt prepare "dextrose 20% + lidocaine 0.1%" --volume 10mL --from D50 --from lidocaine-1
       npt prepare "dextrose 10%" --volume 100mL --from D50 --diluent D5W
+      npt prepare "dextrose 5%" --volume 60mL --from D50 --log prep.log --by "A. Lee"
     """
+    require_log(log_file, prepared_by, checked_by)
     config = settings()
-    cat = resolve_catalogue(catalogue, config)
-    volume_ml = parse_volume(volume_text, what="--volume")
-    if volume_ml > 10_000:
-        raise InputError(f"--volume {volume_text!r} is more than 10 L; expected a preparation "
-                         "volume such as 60mL.")
-    recipe = make_recipe(
-        target, volume_ml=volume_ml,
-        stocks=[cat.product(spec, what="--from") for spec in stock_specs],
-        diluent=cat.product(diluent, what="--diluent"), catalogue=cat,
-        syringes=resolve_syringes(syringes, config),
+    extra = catalogue_path(catalogue, config)
+    cat = load_catalogue(extra)
+    request = PrepareRequest(
+        target=target, volume=volume_text, stocks=stock_specs, diluent=diluent,
         method="syringe" if method == "syringe" else "container" if method else None,
-        tolerance=resolve_tolerance(tolerance, config), weight_kg=resolve_weight(weight))
+        tolerance=tolerance_text(tolerance, config), weight=weight,
+        syringes=syringe_texts(syringes, config), catalogue=absolute(extra))
+    recipe = run_prepare(request, cat)
+    if log_file is not None:
+        write_log(log_file, request=request, result=recipe_data(recipe),
+                  prepared_by=prepared_by, checked_by=checked_by)
     if as_json:
         echo_json(recipe_data(recipe))
     else:
@@ -74,16 +77,18 @@ def prepare(target: str, volume_text: str, stock_specs: tuple[str, ...], diluent
         raise SystemExit(1)
 
 
-@click.command()
+@click.command(cls=ArgvCommand)
 @click.argument("target")
 @click.argument("drawn", nargs=-1, required=True)
 @click.option("--tolerance", help="Allowed deviation of each strength, e.g. 5% (default 5%).")
 @click.option("--weight", help="Patient weight, e.g. 70kg, to check a local anaesthetic dose.")
 @catalogue_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (schema npt.check/1).")
+@log_options
 @reports_errors
 def check(target: str, drawn: tuple[str, ...], tolerance: str | None, weight: str | None,
-          catalogue: Path | None, as_json: bool) -> None:
+          catalogue: Path | None, as_json: bool, log_file: Path | None,
+          prepared_by: str | None, checked_by: str | None) -> None:
     """Check what was actually drawn (PRODUCT=VOLUME ...) against TARGET.
 
     Exit code 0 when every strength is within the tolerance, 1 when not.
@@ -92,29 +97,25 @@ def check(target: str, drawn: tuple[str, ...], tolerance: str | None, weight: st
     Examples:
       npt check "dextrose 5%" D50=6mL SWFI=54mL
       npt check "dextrose 5%" D50=7mL SWFI=53mL --json
+      npt check "dextrose 5%" D50=6mL SWFI=54mL --log prep.log --checked-by "B. Khan"
     """
+    require_log(log_file, prepared_by, checked_by)
     config = settings()
-    cat = resolve_catalogue(catalogue, config)
-    target_composition = cat.composition(target, what="target")
-    portions = []
-    seen: set[str] = set()
-    for item in drawn:
-        name, separator, volume_text = item.partition("=")
-        if not separator:
-            raise InputError(f"{item!r} has no '='; write each drawn product as PRODUCT=VOLUME, "
-                             "e.g. D50=6mL.")
-        product = cat.product(name, what=f"{item!r}")
-        if product.id in seen:
-            raise InputError(f"{product.id} is given twice; add its volumes into one "
-                             "PRODUCT=VOLUME.")
-        seen.add(product.id)
-        portions.append(Portion(product, parse_volume(volume_text, what=f"{item!r} volume")))
-    assessment = assess(target_composition, portions, catalogue=cat,
-                        tolerance=resolve_tolerance(tolerance, config),
-                        weight_kg=resolve_weight(weight))
+    extra = catalogue_path(catalogue, config)
+    cat = load_catalogue(extra)
+    request = CheckRequest(target=target, drawn=drawn, tolerance=tolerance_text(tolerance, config),
+                           weight=weight, catalogue=absolute(extra))
+    result = run_check(request, cat)
+    if log_file is not None:
+        write_log(log_file, request=request,
+                  result=check_data(result.target_text, result.portions, result.assessment,
+                                    result.catalogue_version),
+                  prepared_by=prepared_by, checked_by=checked_by)
     if as_json:
-        echo_json(check_data(target, portions, assessment, cat.version))
+        echo_json(check_data(result.target_text, result.portions, result.assessment,
+                             result.catalogue_version))
     else:
-        click.echo(check_text(target, portions, assessment), nl=False)
-    if not assessment.within_tolerance:
+        click.echo(check_text(result.target_text, result.portions, result.assessment),
+                   nl=False)
+    if not result.assessment.within_tolerance:
         raise SystemExit(1)

@@ -97,14 +97,12 @@ def show(protocol_id: str, as_json: bool, protocols_dir: Path | None) -> None:
     """
     library = _library(protocols_dir)
     protocol = library.get(protocol_id)
+    from npt_protocol.render.protocol import protocol_json, protocol_text  # noqa: PLC0415
+
     if as_json:
-        from npt_protocol.protocol_dump import protocol_to_json  # noqa: PLC0415
-
-        echo_json(protocol_to_json(protocol))
-        return
-    from npt_protocol.protocol_text import protocol_text  # noqa: PLC0415
-
-    click.echo(protocol_text(protocol), nl=False)
+        echo_json(protocol_json(protocol))
+    else:
+        click.echo(protocol_text(protocol), nl=False)
 
 
 @protocols.command("validate")

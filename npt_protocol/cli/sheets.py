@@ -17,7 +17,7 @@ from npt_protocol.cli.options import (
     resolve_weight,
     settings,
 )
-from npt_protocol.errors import InputError
+from npt_protocol.errors import InputError, OutputError
 from npt_protocol.settings import Settings
 from npt_protocol.units import parse_number, parse_volume
 
@@ -46,17 +46,19 @@ def output_options(function: Any) -> Any:
     return function
 
 
-def choose_format(fmt: str | None, as_json: bool, output: Path | None) -> str:
-    """Decide the format from --format, --json or the output file's suffix."""
+def choose_format(fmt: str | None, as_json: bool, output: Path | None, force: bool) -> str:
+    """Decide the format from --format, --json or the output file's suffix; refuse early an
+    output file that exists, before any work is done."""
+    if output is not None and output.exists() and not force:
+        raise OutputError(f"Output {output} already exists; use --force to replace it.")
     if as_json:
         if fmt not in (None, "json"):
             raise InputError(f"--json and --format {fmt} disagree; give one of them.")
         return "json"
-    if fmt:
-        return fmt
-    if output is not None:
-        return SUFFIXES.get(output.suffix.lower(), "text")
-    return "text"
+    chosen = fmt or (SUFFIXES.get(output.suffix.lower(), "text") if output else "text")
+    if chosen == "pdf" and output is None:
+        raise InputError("A PDF needs an output file; add -o FILE.pdf.")
+    return chosen
 
 
 def library(protocols_dir: Path | None, config: Settings) -> Any:
@@ -106,10 +108,8 @@ def render(kind: str, doc: dict[str, Any], info: dict[str, Any], fmt: str,
     return pdf.render_session_pdf(doc, info, timestamp=now)
 
 
-def deliver(content: str | bytes, *, fmt: str, output: Path | None, force: bool) -> None:
-    """Print or write the rendered document; a PDF always goes to a file."""
-    if fmt == "pdf" and output is None:
-        raise InputError("A PDF needs an output file; add -o FILE.pdf.")
+def deliver(content: str | bytes, *, output: Path | None, force: bool) -> None:
+    """Print or write the rendered document."""
     emit(content, output=output, force=force)
 
 
@@ -151,13 +151,13 @@ def checklist(protocol_id: str, side: str | None, points: int | None, fmt: str |
     from npt_protocol.render.documents import checklist_data  # noqa: PLC0415
 
     config = settings()
-    fmt = choose_format(fmt, as_json, output)
+    fmt = choose_format(fmt, as_json, output, force)
     protocol = library(protocols_dir, config).get(protocol_id)
     sheet = build_checklist(protocol, side=side or protocol.sides[0], points=points)
     now = parse_time(None)
     content = render("checklist", checklist_data(sheet), meta(config, paper, clinic, now), fmt,
                      now)
-    deliver(content, fmt=fmt, output=output, force=force)
+    deliver(content, output=output, force=force)
 
 
 @click.command()
@@ -170,7 +170,7 @@ def checklist(protocol_id: str, side: str | None, points: int | None, fmt: str |
                    "lidocaine-1).")
 @click.option("--diluent", default="SWFI", show_default=True)
 @click.option("--solution", help="Use this solution for every region instead of the protocols'.")
-@click.option("--margin", default="10%", show_default=True, help="Extra volume to prepare.")
+@click.option("--margin", help="Extra volume to prepare (default 10%).")
 @click.option("--treatment-syringe", default="10mL", show_default=True,
               help="Syringe the points are given from (sets the dead space).")
 @click.option("--use-by", "use_by_rule", help="immediate-use (4 h, default), category-1-room "
@@ -183,7 +183,7 @@ def checklist(protocol_id: str, side: str | None, points: int | None, fmt: str |
 @output_options
 @reports_errors
 def session(regions: tuple[str, ...], point_counts: tuple[str, ...], stock_specs: tuple[str, ...],
-            diluent: str, solution: str | None, margin: str, treatment_syringe: str,
+            diluent: str, solution: str | None, margin: str | None, treatment_syringe: str,
             use_by_rule: str | None, prepared_at: str | None, weight: str | None,
             tolerance: str | None, syringes: tuple[str, ...], catalogue: Path | None,
             fmt: str | None, as_json: bool, output: Path | None, force: bool,
@@ -201,7 +201,7 @@ def session(regions: tuple[str, ...], point_counts: tuple[str, ...], stock_specs
     from npt_protocol.session import RegionRequest, plan_session  # noqa: PLC0415
 
     config = settings()
-    fmt = choose_format(fmt, as_json, output)
+    fmt = choose_format(fmt, as_json, output, force)
     cat = resolve_catalogue(catalogue, config)
     lib = library(protocols_dir, config)
     counts = _point_counts(point_counts)
@@ -218,7 +218,8 @@ def session(regions: tuple[str, ...], point_counts: tuple[str, ...], stock_specs
         requests, catalogue=cat, stocks=[cat.product(s, what="--from") for s in stock_specs],
         diluent=cat.product(diluent, what="--diluent"),
         syringes=resolve_syringes(syringes, config), prepared_at=parse_time(prepared_at),
-        solution_override=solution, margin=parse_percent(margin, what="--margin"),
+        solution_override=solution,
+        margin=parse_percent(margin or str(config.get("margin") or "10%"), what="--margin"),
         treatment_syringe_ml=parse_volume(treatment_syringe, what="--treatment-syringe"),
         use_by_rule=use_by_rule or str(config.get("use_by_rule") or "immediate-use"),
         tolerance=resolve_tolerance(tolerance, config), weight_kg=resolve_weight(weight))
@@ -229,7 +230,7 @@ def session(regions: tuple[str, ...], point_counts: tuple[str, ...], stock_specs
                    f"within the tolerance; nothing was written. {fixes}", err=True)
         raise SystemExit(1)
     content = render("session", session_data(plan), meta(config, paper, clinic, now), fmt, now)
-    deliver(content, fmt=fmt, output=output, force=force)
+    deliver(content, output=output, force=force)
 
 
 def _point_counts(items: tuple[str, ...]) -> dict[str, int]:

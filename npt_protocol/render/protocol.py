@@ -1,10 +1,13 @@
-"""A protocol as readable terminal text, volumes printed the ISMP way."""
+"""A protocol as readable terminal text (volumes printed the ISMP way) and as JSON-ready data."""
 
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from npt_protocol.protocol import PRACTICE_DEFAULT, PRACTICE_DEFAULT_TEXT, Point, Protocol
+from npt_protocol.protocol_dump import nerve_data, protocol_to_data
+from npt_protocol.render.numbers import json_number
 from npt_protocol.units import format_percent, format_volume
 
 _WIDTH = 100
@@ -86,3 +89,29 @@ def _wrap(text: str, indent: str) -> list[str]:
     rest = " " * len(indent)
     return textwrap.wrap(" ".join(text.split()), width=_WIDTH, initial_indent=indent,
                          subsequent_indent=rest) or [indent.rstrip()]
+
+
+def protocol_json(protocol: Protocol) -> dict[str, Any]:
+    """Return the protocol as JSON-ready data: volumes are numbers in mL under *_ml keys."""
+    data = protocol_to_data(protocol)
+    data["reviewed_on"] = protocol.reviewed_on.isoformat() if protocol.reviewed_on else None
+    # The file leaves out empty optional keys; a JSON schema keeps every key, null when empty.
+    data["solution"].setdefault("buffer", None)
+    for reference in data["references"]:
+        for key in ("doi", "pmid", "url"):
+            reference.setdefault(key, None)
+    data["solution"]["composition_mg_per_ml"] = {
+        solute: json_number(value) for solute, value in protocol.solution.composition.items()}
+    data["nerves"] = [nerve_data(nerve, json_number) for nerve in protocol.nerves]
+    for nerve in data["nerves"]:
+        nerve.setdefault("course", "")
+        for point in nerve["points"]:
+            point["volume_ml"] = point.pop("volume")
+    del data["limits"]["max_volume"]
+    data["limits"]["max_volume_ml"] = json_number(protocol.limits.max_volume_ml)
+    data["typical_points"] = protocol.typical_points
+    data["typical_volume_ml"] = json_number(protocol.typical_volume_ml)
+    data["source"] = protocol.origin
+    data["path"] = str(protocol.path) if protocol.path else None
+    data["content_hash"] = protocol.content_hash
+    return data

@@ -1,0 +1,44 @@
+"""`npt config show`: the clinic settings in force and where each value came from."""
+
+from __future__ import annotations
+
+import click
+
+from npt_protocol.cli.common import echo_json, reports_errors
+from npt_protocol.settings import KNOWN_KEYS, default_path, load_settings
+
+
+@click.group()
+def config() -> None:
+    """Show the clinic settings file and the values in force.
+
+    \b
+    Example:
+      npt config show
+    """
+
+
+@config.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@reports_errors
+def show(as_json: bool) -> None:
+    """Print each setting, its value, and whether it comes from the file or the default.
+
+    \b
+    Example:
+      npt config show --json
+    """
+    path = default_path()
+    settings = load_settings(path)
+    rows = {key: {"value": settings.get(key),
+                  "source": str(settings.path) if settings.get(key) is not None else "default",
+                  "meaning": meaning}
+            for key, meaning in KNOWN_KEYS.items()}
+    if as_json:
+        echo_json({"file": str(path), "exists": settings.path is not None, "settings": rows})
+        return
+    state = "found" if settings.path is not None else "not found: every value is the default"
+    click.echo(f"Settings file: {path} ({state})")
+    for key, row in rows.items():
+        value = "(default)" if row["value"] is None else repr(row["value"])
+        click.echo(f"  {key:14} {value:28} {row['meaning']}")

@@ -1,0 +1,234 @@
+"""The preparation log: one JSON line per prepare or check, chained by SHA-256, appended durably.
+
+Each line is the record as compact JSON with sorted keys, UTF-8, ending in "\\n". `prev` is the
+SHA-256 (hex) of the previous line's bytes without its newline, 64 zeros for the first line.
+`body_sha256`, always the first key, is the SHA-256 of the line with that member removed, so an
+edit is found at the line edited, the last line included. The format is in docs/log-format.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, Literal
+
+from npt_protocol import __version__
+from npt_protocol.errors import InputError, OutputError
+from npt_protocol.preparation import CheckRequest, PrepareRequest
+
+SCHEMA = "npt.log/1"
+GENESIS = "0" * 64
+Command = Literal["prepare", "check"]
+
+BODY_KEY = b'{"body_sha256":"'
+_BODY_START = len(BODY_KEY) + 64 + 2  # after the digest and its closing '",'
+_CHUNK = 65536
+_LIST_INPUTS = {"stocks", "syringes", "drawn"}
+_OPTIONAL_INPUTS = {"method", "weight", "catalogue"}
+
+
+def utc_text(time: dt.datetime) -> str:
+    """Write an aware time as ISO 8601 UTC with milliseconds: '2026-05-04T09:31:12.345Z'."""
+    if time.tzinfo is None:
+        raise ValueError("the time of a log record must be timezone-aware")
+    utc = time.astimezone(dt.UTC)
+    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def normalised(request: PrepareRequest | CheckRequest) -> dict[str, Any]:
+    """Return the request as the JSON object a record keeps to recompute it."""
+    return {key: list(value) if isinstance(value, tuple) else value
+            for key, value in asdict(request).items()}
+
+
+def request_from(command: str, data: Any) -> PrepareRequest | CheckRequest:
+    """Rebuild the request a record's normalised inputs describe; InputError if they do not."""
+    kind = {"prepare": PrepareRequest, "check": CheckRequest}.get(command)
+    if kind is None:
+        raise InputError(f"command {command!r} is not prepare or check")
+    names = [f.name for f in fields(kind)]
+    if not isinstance(data, dict) or sorted(data) != sorted(names):
+        raise InputError(f"its inputs are not the {command} fields {', '.join(names)}")
+    values: dict[str, Any] = {}
+    for name in names:
+        value = data[name]
+        if name in _LIST_INPUTS:
+            if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+                raise InputError(f"its input {name!r} is not a list of text")
+            value = tuple(value)
+        elif not (isinstance(value, str) or (value is None and name in _OPTIONAL_INPUTS)):
+            raise InputError(f"its input {name!r} is not text")
+        values[name] = value
+    if values.get("method") not in (None, "syringe", "container"):
+        raise InputError(f"its method {values['method']!r} is not syringe or container")
+    return kind(**values)
+
+
+def new_record(*, command: Command, time: dt.datetime, argv: Sequence[str],
+               request: PrepareRequest | CheckRequest, result: Mapping[str, Any],
+               prepared_by: str | None = None, checked_by: str | None = None,
+               protocol: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build a record (without `prev`, which `append` fills in) from a command's result data."""
+    return {
+        "schema": SCHEMA,
+        "time": utc_text(time),
+        "command": command,
+        "inputs": {"argv": list(argv), "normalised": normalised(request)},
+        "catalogue_version": result["catalogue_version"],
+        "protocol": None if protocol is None else dict(protocol),
+        "result": dict(result),
+        "pass": bool(result["within_tolerance"]),
+        "tool_version": __version__,
+        "prepared_by": prepared_by,
+        "checked_by": checked_by,
+    }
+
+
+def encode(record: Mapping[str, Any]) -> bytes:
+    """Serialise a record (with `prev`) as one log line without its newline."""
+    body = json.dumps({k: v for k, v in record.items() if k != "body_sha256"}, sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    digest = hashlib.sha256(body).hexdigest().encode()
+    return BODY_KEY + digest + b'",' + body[1:]
+
+
+def line_hash(line: bytes) -> str:
+    """Return the SHA-256 hex of a line without its newline: the next record's `prev`."""
+    return hashlib.sha256(line).hexdigest()
+
+
+def body_intact(line: bytes) -> bool:
+    """Say whether a line's `body_sha256` matches the rest of the line."""
+    if not line.startswith(BODY_KEY) or line[_BODY_START - 2:_BODY_START] != b'",':
+        return False
+    digest = hashlib.sha256(b"{" + line[_BODY_START:]).hexdigest().encode()
+    return digest == line[len(BODY_KEY):_BODY_START - 2]
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What an append did: the line written, whether it created the log, any torn tail removed."""
+
+    line: bytes
+    created: bool
+    torn_bytes: int
+
+
+def append(path: Path, record: Mapping[str, Any]) -> Appended:
+    """Append a record durably under an exclusive lock, chained onto the last complete line.
+
+    A last line without its newline is what a crash in the middle of a write leaves: it was never
+    part of the chain, so it is cut off before the new line is written and reported back.
+    """
+    created = True
+    try:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC,
+                         0o644)
+        except FileExistsError:
+            created = False
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
+    except OSError as error:
+        raise OutputError(f"log {path} cannot be opened for appending: {error.strerror}.") \
+            from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        end, last = _last_line(fd, size)
+        if end < size:
+            os.ftruncate(fd, end)
+            os.fsync(fd)
+        line = encode({**record, "prev": GENESIS if last is None else line_hash(last)})
+        _write_all_or_nothing(fd, line + b"\n", end, path)
+        if created:
+            _sync_folder(path)
+    except OutputError:
+        raise
+    except OSError as error:
+        raise OutputError(f"log {path} cannot be written: {error.strerror}; the record was not "
+                          "logged.") from None
+    finally:
+        os.close(fd)  # closing also releases the lock
+    return Appended(line=line, created=created, torn_bytes=size - end)
+
+
+def _write_all_or_nothing(fd: int, data: bytes, end: int, path: Path) -> None:
+    """Write data in one call and make it durable; on any failure cut the file back to `end`."""
+    try:
+        written = os.write(fd, data)
+        if written != len(data):
+            raise OSError(0, f"only {written} of {len(data)} bytes could be written")
+        os.fsync(fd)
+    except OSError as error:
+        try:
+            os.ftruncate(fd, end)
+            os.fsync(fd)
+        except OSError:
+            raise OutputError(f"log {path} could not be written ({error.strerror}) and the "
+                              "partial line could not be removed; run `npt log verify`.") \
+                from None
+        raise
+
+
+def _sync_folder(path: Path) -> None:
+    """Make a new log's directory entry durable."""
+    folder = os.open(path.parent if str(path.parent) else Path("."), os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+def _last_line(fd: int, size: int) -> tuple[int, bytes | None]:
+    """Return where the complete lines end and the last complete line (None when there is none)."""
+    data = b""
+    start = size
+    while start > 0:
+        step = min(_CHUNK, start)
+        start -= step
+        data = os.pread(fd, step, start) + data
+        newline = data.rfind(b"\n")
+        if newline >= 0 and (start == 0 or data.rfind(b"\n", 0, newline) >= 0):
+            return start + newline + 1, data[data.rfind(b"\n", 0, newline) + 1:newline]
+    return 0, None
+
+
+def lines(path: Path) -> Iterator[bytes]:
+    """Yield the log's lines with their newlines (the last may lack one), under a shared lock."""
+    try:
+        stream = path.open("rb", buffering=1 << 20)
+    except OSError as error:
+        raise InputError(f"log {path} cannot be read: {error.strerror}.") from None
+    with stream:
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_SH)  # never read a line half written
+            yield from stream
+        except OSError as error:
+            raise InputError(f"log {path} cannot be read: {error.strerror}.") from None
+
+
+def parse_line(line: bytes) -> dict[str, Any] | None:
+    """Parse one line (without its newline) into a record, or None if it is not a JSON object."""
+    try:
+        record = json.loads(line)
+    except ValueError:  # includes UnicodeDecodeError
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def parse_time(text: str, *, what: str) -> dt.datetime:
+    """Parse a date or ISO 8601 time into an aware UTC time; a time without a zone is UTC."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{what} {text!r} is not a date; expected such as 2026-05-04 or "
+                         "2026-05-04T09:30Z.") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)

@@ -1,0 +1,95 @@
+"""What the printed formats (HTML, PDF) show beyond the shared documents, decided once for both.
+
+The documents already carry the printed numbers; this adds the few layout facts both printed
+formats need (page size, landmarks listed once per point, reference lines, recipe volumes printed
+the ISMP way) so that the HTML and typst templates contain no logic that could make them disagree.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from npt_protocol.units import format_number, format_volume
+
+# Paper names accepted in meta["paper"] → (CSS @page size, typst paper name).
+PAPERS = {"a4": ("A4", "a4"), "letter": ("letter", "us-letter")}
+
+
+def paper(meta: dict[str, Any]) -> tuple[str, str]:
+    """Return the CSS and typst names of the document's paper, or say which are accepted."""
+    found = PAPERS.get(str(meta.get("paper", "A4")).strip().lower())
+    if found is None:
+        raise ValueError(f"paper {meta.get('paper')!r} is not known; expected A4 or Letter.")
+    return found
+
+
+def _ml(value: float | int | None) -> str:
+    """Print a JSON number of mL the ISMP way (the recipe carries numbers, not text)."""
+    return "" if value is None else format_volume(Fraction(str(value)))
+
+
+def reference_text(ref: dict[str, Any]) -> str:
+    """Print a reference with its identifiers."""
+    ids = [f"doi:{ref['doi']}" if ref["doi"] else "", f"PMID {ref['pmid']}" if ref["pmid"] else "",
+           ref["url"] or ""]
+    extra = "; ".join(i for i in ids if i)
+    return ref["citation"] + (f" ({extra})" if extra else "")
+
+
+def checklist_view(doc: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
+    """Return the checklist document with a "print" section of layout facts added."""
+    protocol = doc["protocol"]
+    landmarks: dict[str, dict[str, str]] = {}
+    for row in doc["rows"]:
+        landmarks.setdefault(row["point"], {"point": row["point"], "range_text": row["range_text"],
+                                            "landmark": row["landmark"]})
+    heading = f"{protocol['title']} — {doc['side']}"
+    made = f"Made by npt {meta['tool_version']} on {meta['generated_at']}" + \
+        (f" for {meta['clinic']}" if meta["clinic"] else "") + "."
+    return {**doc, "print": {
+        "heading": heading,
+        "document_title": f"Checklist: {heading}",
+        "warn_status": protocol["status"] != "reviewed",
+        "identity": f"{protocol['id']} version {protocol['version']}, content "
+                    f"{protocol['content_hash']}",
+        "landmarks": list(landmarks.values()),
+        "references": [reference_text(r) for r in protocol["references"]],
+        "has_practice_default": any(r["practice_default"] for r in doc["rows"]),
+        "made": made,
+    }}
+
+
+def _solution_view(solution: dict[str, Any]) -> dict[str, Any]:
+    """Return one session solution with its recipe rows and achieved figures printed."""
+    recipe = solution["recipe"]
+    achieved = recipe["achieved"]
+    components = [{
+        "product": c["product"], "name": c["name"], "role": c["role"],
+        "volume_text": _ml(c["volume_mL"]),
+        "measure_text": f"{_ml(c['syringe_mL'])} syringe" if c["measured"] and c["syringe_mL"]
+        else "to the final mark",
+    } for c in recipe["components"]]
+    osmolarity = achieved["osmolarity_mOsmol_per_L"]
+    tolerance = format_number(Fraction(str(recipe["tolerance_percent"])))
+    return {**solution, "print": {
+        "components": components,
+        "steps": list(recipe["steps"]),
+        "method_text": recipe["method_text"],
+        "verdict": f"{'within' if recipe['within_tolerance'] else 'OUTSIDE'} the tolerance of "
+                   f"{tolerance} %",
+        "within_tolerance": recipe["within_tolerance"],
+        "osmolarity_text": None if osmolarity is None else
+        f"{format_number(Fraction(str(osmolarity)), places=0)} mOsmol/L ({achieved['tonicity']})",
+        "cautions": [f"{c['text']} ({c['source']})" for c in recipe["cautions"]],
+        "warnings": list(recipe["warnings"]) + list(recipe["suggestions"]),
+    }}
+
+
+def session_view(doc: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
+    """Return the session document with layout facts added to it and to each part."""
+    regions = ", ".join(f"{r['protocol']} ({r['side']})" for r in doc["regions"])
+    return {**doc,
+            "solutions": [_solution_view(s) for s in doc["solutions"]],
+            "checklists": [checklist_view(c, meta) for c in doc["checklists"]],
+            "print": {"document_title": f"Session packet: {regions}", "regions_text": regions}}

@@ -1,0 +1,103 @@
+"""`npt checklist` and `npt session` on the command line: formats, files, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from npt_protocol.cli import COMMANDS, cli
+
+PREPARED = ["--prepared-at", "2026-11-25T09:00+00:00"]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """Run npt and return the exit code, stdout and stderr."""
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output + result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_checklist_text_lists_every_point_and_the_template_line() -> None:
+    code, out, _ = run("checklist", "knee", "--side", "left")
+    assert code == 0
+    assert "Template — confirm against local policy" in out
+    assert "Medial border of the patellar tendon" in out
+    assert "Total: 10 points, 5 mL." in out
+
+
+def test_checklist_json_rows_add_up() -> None:
+    code, out, _ = run("checklist", "shoulder", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["schema"] == "npt.checklist/1"
+    assert doc["total_points"] == len(doc["rows"])
+    assert sum(row["volume_mL"] for row in doc["rows"]) == pytest.approx(doc["total_volume_mL"])
+    assert doc["protocol"]["version"] and doc["document"]["tool_version"]
+
+
+def test_output_file_is_written_and_never_replaced_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "knee.md"
+    assert run("checklist", "knee", "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("# Knee")
+    target.write_text("kept", encoding="utf-8")
+    code, _, err = run("checklist", "knee", "-o", str(target))
+    assert code == 2 and "already exists" in err and "--force" in err
+    assert target.read_text(encoding="utf-8") == "kept"
+    assert run("checklist", "knee", "-o", str(target), "--force")[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("# Knee")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["knee.md"]  # no temporary left
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["checklist", "kneee"], "Did you mean knee"),
+    (["checklist", "knee", "--side", "top"], "expected one of"),
+    (["checklist", "knee", "--points", "99"], "maximum"),
+    (["checklist", "knee", "--format", "pdf"], "needs an output file"),
+    (["checklist", "knee", "--json", "--format", "md"], "disagree"),
+    (["session", "--region", "knee:left", "--points", "hip=3"], "no --region uses"),
+    (["session", "--region", "knee:left", "--points", "knee=x"], "ID=N"),
+    (["session", "--region", "knee:left", "--prepared-at", "yesterday"], "ISO 8601"),
+    (["session", "--region", "knee:left", "--use-by", "forever"], "use-by rule"),
+    (["session", "--region", "knee:left", "--weight", "7000kg"], "weight"),
+    (["session", "--region", "knee:left", "--from", "D55"], "not in the catalogue"),
+])
+def test_bad_requests_exit_2_with_one_sentence(args: list[str], fragment: str) -> None:
+    code, _, err = run(*args)
+    assert code == 2
+    assert fragment in err
+    assert err.count("\n") == 1
+
+
+def test_session_json_has_recipe_label_and_checklists() -> None:
+    code, out, _ = run("session", "--region", "knee:left", "--points", "knee=14", "--weight",
+                       "70kg", "--format", "json", *PREPARED)
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["schema"] == "npt.session/1"
+    (solution,) = doc["solutions"]
+    # 14 x 0.5 = 7 mL; + 0.15 mL dead space; x 1.1 = 7.865 mL; prepare 8 mL.
+    assert solution["required_mL"] == pytest.approx(7.865)
+    assert solution["prepare_mL"] == 8
+    assert solution["recipe"]["within_tolerance"] is True
+    assert solution["label"]["use_by"] == "2026-11-25 13:00 +00:00"
+    assert [c["total_points"] for c in doc["checklists"]] == [14]
+
+
+def test_session_outside_tolerance_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "session.md"
+    # With only 1 mL marks, 0.6 mL of D50 snaps to 1 mL: 8.3 % instead of 5 %.
+    code, _, err = run("session", "--region", "knee:left", "--syringe", "10 mL by 1 mL",
+                       "-o", str(target), *PREPARED)
+    assert code == 1
+    assert "within the tolerance" in err
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    code, out, _ = run(name, "--help")
+    assert code == 0
+    assert "Example" in out

@@ -1,0 +1,52 @@
+"""Golden files: the text and Markdown of two checklists and one session, byte for byte.
+
+Regenerate after an intended change with NPT_UPDATE_GOLDEN=1, then read the diff before committing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from npt_protocol.checklist import build_checklist
+from npt_protocol.render.documents import checklist_data, session_data
+from npt_protocol.render.sheets import checklist_sheet, session_sheet
+from tests.sessions import META, session, shipped
+
+GOLDEN = Path(__file__).with_name("golden")
+
+
+def _knee() -> dict[str, object]:
+    return checklist_data(build_checklist(shipped()["knee"], side="left"))
+
+
+def _shoulder() -> dict[str, object]:
+    return checklist_data(build_checklist(shipped()["shoulder"], side="right", points=6))
+
+
+def _session() -> dict[str, object]:
+    return session_data(session([("knee", "left", 14), ("ankle-achilles", "right", None)],
+                                weight_kg=70))
+
+
+CASES: dict[str, tuple[Callable[[], dict[str, object]], str]] = {
+    "checklist-knee-left": (_knee, "checklist"),
+    "checklist-shoulder-right-6": (_shoulder, "checklist"),
+    "session-knee-achilles": (_session, "session"),
+}
+
+
+@pytest.mark.parametrize("style", ["text", "md"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_sheet_matches_golden_file(name: str, style: str) -> None:
+    build, kind = CASES[name]
+    render = checklist_sheet if kind == "checklist" else session_sheet
+    produced = render(build(), META, style)  # type: ignore[arg-type]
+    path = GOLDEN / f"{name}.{'txt' if style == 'text' else 'md'}"
+    if os.environ.get("NPT_UPDATE_GOLDEN"):
+        path.write_text(produced, encoding="utf-8")
+    assert path.exists(), f"{path} is missing; run with NPT_UPDATE_GOLDEN=1 once"
+    assert produced == path.read_text(encoding="utf-8")

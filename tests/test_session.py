@@ -1,0 +1,113 @@
+"""Session planning: the total is exactly the parts plus dead space plus margin, within limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from npt_protocol.checklist import build_checklist, distribute
+from npt_protocol.errors import InputError
+from npt_protocol.session import NEEDLE_DEAD_SPACE_ML, syringe_dead_space
+from tests.sessions import PREPARED_AT, session, shipped
+
+
+def test_knee_left_typical_session_worked_example() -> None:
+    # knee typical: 3 + 3 + 4 = 10 points x 0.5 mL = 5 mL; one 10 mL treatment syringe:
+    # dead space 0.1 + 0.05 = 0.15 mL; margin 10 % of 5.15 = 0.515; need 5.665 -> prepare 6 mL.
+    plan = session([("knee", "left", None)])
+    (solution,) = plan.solutions
+    assert solution.injected_ml == 5
+    assert solution.dead_space_ml == Fraction(15, 100)
+    assert solution.required_ml == Fraction(5665, 1000)
+    assert solution.prepare_ml == 6
+    # 6 mL of 5 % from D50: 6 x 5 / 50 = 0.6 mL D50 + 5.4 mL water.
+    volumes = {line.product.id: line.measured.volume_ml for line in solution.recipe.components}
+    assert volumes == {"D50W": Fraction(6, 10), "SWFI": Fraction(54, 10)}
+    assert solution.label.use_by - solution.label.prepared_at == dt.timedelta(hours=4)
+
+
+def test_two_solutions_get_two_recipes_and_labels() -> None:
+    plan = session([("knee", "left", None), ("ankle-achilles", "right", None)])
+    texts = sorted(s.composition_text for s in plan.solutions)
+    assert texts == ["dextrose 20% + lidocaine 0.1%", "dextrose 5%"]
+    achilles = next(s for s in plan.solutions if "lidocaine" in s.composition_text)
+    assert achilles.recipe.assessment.mixture.composition["lidocaine"] == 1  # 0.1 % = 1 mg/mL
+
+
+def test_points_above_the_protocol_limit_are_refused() -> None:
+    knee = shipped()["knee"]
+    with pytest.raises(InputError, match="maximum"):
+        build_checklist(knee, side="left", points=knee.limits.max_points + 1)
+
+
+def test_bilateral_doubles_the_rows_and_applies_limits_per_side() -> None:
+    knee = shipped()["knee"]
+    both = build_checklist(knee, side="bilateral")
+    one = build_checklist(knee, side="left")
+    assert both.total_points == 2 * one.total_points
+    assert {row.side for row in both.rows} == {"left", "right"}
+
+
+def test_use_by_rule_is_named_and_applied() -> None:
+    plan = session([("knee", "left", None)], use_by_rule="category-1-fridge")
+    label = plan.solutions[0].label
+    assert label.use_by == PREPARED_AT + dt.timedelta(hours=24)
+    assert "refrigerated" in label.rule.name
+
+
+@st.composite
+def region_choices(draw: st.DrawFn) -> list[tuple[str, str, int | None]]:
+    """Draw one to three regions with allowed sides and point counts within or above limits."""
+    protocols = shipped()
+    ids = draw(st.lists(st.sampled_from(sorted(protocols)), min_size=1, max_size=3,
+                        unique=True))
+    regions: list[tuple[str, str, int | None]] = []
+    for pid in ids:
+        protocol = protocols[pid]
+        side = draw(st.sampled_from(protocol.sides))
+        most = sum(p.count.max for _, p in protocol.points)
+        points = draw(st.none() | st.integers(min_value=1, max_value=most + 3))
+        regions.append((pid, side, points))
+    return regions
+
+
+@settings(max_examples=40, deadline=None)
+@given(regions=region_choices(), margin=st.fractions(min_value=0, max_value=Fraction(1, 2)))
+def test_session_total_is_parts_plus_dead_space_plus_margin(
+        regions: list[tuple[str, str, int | None]], margin: Fraction) -> None:
+    try:
+        plan = session(regions, margin=margin)
+    except InputError as error:
+        # Refused only when a count is above what the protocol allows, and it says so.
+        assert "maximum" in str(error)
+        over = False
+        for pid, _, points in regions:
+            protocol = shipped()[pid]
+            capacity = sum(p.count.max for _, p in protocol.points)
+            if points is not None and points > min(protocol.limits.max_points, capacity):
+                over = True
+            else:
+                counted = distribute(protocol, points)
+                volume = sum((p.volume.default_ml * c for _, p, c in counted), Fraction(0))
+                over = over or volume > protocol.limits.max_volume_ml
+        assert over
+        return
+    for solution in plan.solutions:
+        injected = sum((row.volume_ml for r in solution.regions for row in r.checklist.rows),
+                       Fraction(0))
+        dead = sum((r.syringes * (syringe_dead_space(plan.treatment_syringe_ml)
+                                  + NEEDLE_DEAD_SPACE_ML) for r in solution.regions), Fraction(0))
+        assert solution.injected_ml == injected
+        assert solution.dead_space_ml == dead
+        assert solution.required_ml == (injected + dead) * (1 + margin)
+        assert solution.prepare_ml >= solution.required_ml
+        assert solution.recipe.assessment.mixture.volume_ml >= solution.required_ml
+    for region in plan.regions:
+        protocol = region.checklist.protocol
+        sides = 2 if region.checklist.side == "bilateral" else 1
+        assert region.checklist.total_points <= protocol.limits.max_points * sides
+        assert region.injected_ml <= protocol.limits.max_volume_ml * sides
