@@ -49,8 +49,12 @@ def normalised(request: PrepareRequest | CheckRequest) -> dict[str, Any]:
 
 def request_from(command: str, data: Any) -> PrepareRequest | CheckRequest:
     """Rebuild the request a record's normalised inputs describe; InputError if they do not."""
-    kind = {"prepare": PrepareRequest, "check": CheckRequest}.get(command)
-    if kind is None:
+    kind: type[PrepareRequest] | type[CheckRequest]
+    if command == "prepare":
+        kind = PrepareRequest
+    elif command == "check":
+        kind = CheckRequest
+    else:
         raise InputError(f"command {command!r} is not prepare or check")
     names = [f.name for f in fields(kind)]
     if not isinstance(data, dict) or sorted(data) != sorted(names):
@@ -67,7 +71,8 @@ def request_from(command: str, data: Any) -> PrepareRequest | CheckRequest:
         values[name] = value
     if values.get("method") not in (None, "syringe", "container"):
         raise InputError(f"its method {values['method']!r} is not syringe or container")
-    return kind(**values)
+    request: PrepareRequest | CheckRequest = kind(**values)
+    return request
 
 
 def new_record(*, command: Command, time: dt.datetime, argv: Sequence[str],
@@ -85,9 +90,20 @@ def new_record(*, command: Command, time: dt.datetime, argv: Sequence[str],
         "result": dict(result),
         "pass": bool(result["within_tolerance"]),
         "tool_version": __version__,
-        "prepared_by": prepared_by,
-        "checked_by": checked_by,
+        "prepared_by": _name(prepared_by, "--by"),
+        "checked_by": _name(checked_by, "--checked-by"),
     }
+
+
+def _name(text: str | None, what: str) -> str | None:
+    """Accept a person's name as given, refusing an empty one or one with control characters."""
+    if text is None:
+        return None
+    if not text.strip():
+        raise InputError(f"{what} is empty; give the name to record, such as 'A. Lee'.")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise InputError(f"{what} {text!r} has a control character; give the name on one line.")
+    return text
 
 
 def encode(record: Mapping[str, Any]) -> bytes:

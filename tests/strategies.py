@@ -46,7 +46,7 @@ def decimal_text(value: Fraction) -> str:
 
 
 def exact_round(value: Fraction, places: int) -> Fraction:
-    """Round half to even at `places` decimal places, in exact arithmetic (round() on a Fraction)."""
+    """Round half to even at `places` decimal places, exactly (round() on a Fraction)."""
     scale = 10**places
     return Fraction(round(Fraction(value) * scale), scale)
 
@@ -80,7 +80,7 @@ formattable = st.one_of(
     st.fractions(min_value=0, max_value=10**7, max_denominator=10**6),
     decimals(0, 10**6, 4),
     st.integers(0, 10**12).map(Fraction),
-    st.builds(lambda n, d: Fraction(n, d), st.integers(0, 10**40), st.integers(1, 10**40)),
+    st.builds(Fraction, st.integers(0, 10**40), st.integers(1, 10**40)),
 )
 positive_volumes = st.one_of(
     st.fractions(min_value=Fraction(1, 10**6), max_value=10**6, max_denominator=10**6),
@@ -156,7 +156,7 @@ def determinant(matrix: Sequence[Sequence[Fraction]]) -> Fraction:
     for column, value in enumerate(matrix[0]):
         if value == 0:
             continue
-        minor = [row[:column] + row[column + 1:] for row in matrix[1:]]
+        minor = [[*row[:column], *row[column + 1:]] for row in matrix[1:]]
         total += (-1) ** column * value * determinant(minor)
     return total
 
@@ -175,7 +175,7 @@ def cramer(matrix: list[list[Fraction]], rhs: Sequence[Fraction]) -> list[Fracti
         return None
     answer = []
     for column in range(len(matrix)):
-        replaced = [row[:column] + [rhs[i]] + row[column + 1:] for i, row in enumerate(matrix)]
+        replaced = [[*row[:column], rhs[i], *row[column + 1:]] for i, row in enumerate(matrix)]
         answer.append(determinant(replaced) / base)
     return answer
 

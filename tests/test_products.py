@@ -1,4 +1,4 @@
-"""The stock catalogue: label facts (clinical-facts §3), lookup, specs, clinic files, `npt products`."""
+"""The stock catalogue: label facts (clinical-facts §3), lookup, specs, clinic files, products."""
 
 from __future__ import annotations
 

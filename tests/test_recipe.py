@@ -235,7 +235,7 @@ def achieved(recipe: Recipe) -> tuple[Fraction, dict[str, Fraction]]:
 
 
 @given(requests, st.sampled_from(SYRINGE_SETS), st.sampled_from([None, "syringe", "container"]),
-       st.sampled_from([Fraction(5, 100), Fraction(1, 100), Fraction(10, 100)]))
+       st.sampled_from([Fraction(5, 100), Fraction(1, 100), Fraction(1, 1000), Fraction(10, 100)]))
 def test_every_recipe_is_measured_recomputed_and_judged(
         request: Request, syringe_texts: tuple[str, ...] | None, method: str | None,
         tolerance: Fraction) -> None:

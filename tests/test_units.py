@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -30,6 +29,7 @@ from tests.strategies import (
     positive_volumes,
     volume_spellings,
 )
+
 
 def printed_value(text: str) -> Fraction:
     """Read back a printed number, independently of the engine's parser."""

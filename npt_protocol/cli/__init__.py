@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "checklist": "npt_protocol.cli.sheets:checklist",
     "session": "npt_protocol.cli.sheets:session",
     "config": "npt_protocol.cli.config:config",
+    "log": "npt_protocol.cli.log:log",
 }
 SUMMARIES: dict[str, str] = {
     "prepare": "Work out how to prepare a solution from the stocks on the shelf.",
@@ -36,6 +37,7 @@ SUMMARIES: dict[str, str] = {
     "checklist": "Print the injection checklist of one protocol.",
     "session": "Plan a whole session: volumes, recipe, label and checklists.",
     "config": "Show the clinic settings in force.",
+    "log": "Verify and list preparation logs written with --log.",
 }
 
 

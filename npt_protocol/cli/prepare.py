@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from npt_protocol.catalogue_file import load_catalogue
 from npt_protocol.cli.common import ArgvCommand, echo_json, reports_errors
 from npt_protocol.cli.options import (
     absolute,
@@ -18,7 +19,6 @@ from npt_protocol.cli.options import (
     tolerance_text,
     write_log,
 )
-from npt_protocol.catalogue_file import load_catalogue
 from npt_protocol.preparation import CheckRequest, PrepareRequest, run_check, run_prepare
 from npt_protocol.render.recipe import check_data, check_text, recipe_data, recipe_text
 
@@ -66,12 +66,14 @@ def prepare(target: str, volume_text: str, stock_specs: tuple[str, ...], diluent
         tolerance=tolerance_text(tolerance, config), weight=weight,
         syringes=syringe_texts(syringes, config), catalogue=absolute(extra))
     recipe = run_prepare(request, cat)
-    if log_file is not None:
-        write_log(log_file, request=request, result=recipe_data(recipe),
-                  prepared_by=prepared_by, checked_by=checked_by)
-    if as_json:
-        echo_json(recipe_data(recipe))
-    else:
+    if log_file is not None or as_json:
+        data = recipe_data(recipe)
+        if log_file is not None:
+            write_log(log_file, request=request, result=data, prepared_by=prepared_by,
+                      checked_by=checked_by)
+        if as_json:
+            echo_json(data)
+    if not as_json:
         click.echo(recipe_text(recipe), nl=False)
     if not recipe.assessment.within_tolerance:
         raise SystemExit(1)
@@ -105,17 +107,16 @@ def check(target: str, drawn: tuple[str, ...], tolerance: str | None, weight: st
     cat = load_catalogue(extra)
     request = CheckRequest(target=target, drawn=drawn, tolerance=tolerance_text(tolerance, config),
                            weight=weight, catalogue=absolute(extra))
-    result = run_check(request, cat)
-    if log_file is not None:
-        write_log(log_file, request=request,
-                  result=check_data(result.target_text, result.portions, result.assessment,
-                                    result.catalogue_version),
-                  prepared_by=prepared_by, checked_by=checked_by)
-    if as_json:
-        echo_json(check_data(result.target_text, result.portions, result.assessment,
-                             result.catalogue_version))
-    else:
-        click.echo(check_text(result.target_text, result.portions, result.assessment),
-                   nl=False)
-    if not result.assessment.within_tolerance:
+    done = run_check(request, cat)
+    if log_file is not None or as_json:
+        data = check_data(done.target_text, done.portions, done.assessment,
+                          done.catalogue_version)
+        if log_file is not None:
+            write_log(log_file, request=request, result=data, prepared_by=prepared_by,
+                      checked_by=checked_by)
+        if as_json:
+            echo_json(data)
+    if not as_json:
+        click.echo(check_text(done.target_text, done.portions, done.assessment), nl=False)
+    if not done.assessment.within_tolerance:
         raise SystemExit(1)

@@ -10,6 +10,8 @@ import click
 
 from npt_protocol.cli.common import echo_json, reports_errors
 from npt_protocol.protocol_library import Library, check_paths, load_library
+from npt_protocol.render.protocol import protocol_json, protocol_text
+from npt_protocol.settings import load_settings
 
 _FOLDER_OPTION = click.option(
     "--protocols", "protocols_dir", metavar="DIR",
@@ -22,8 +24,6 @@ _JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON 
 def _library(protocols_dir: Path | None) -> Library:
     """Load the library with the clinic folder from the option, else from the settings file."""
     if protocols_dir is None:
-        from npt_protocol.settings import load_settings  # noqa: PLC0415 - only when needed
-
         protocols_dir = load_settings().protocols_dir
     return load_library([protocols_dir] if protocols_dir else [])
 
@@ -97,8 +97,6 @@ def show(protocol_id: str, as_json: bool, protocols_dir: Path | None) -> None:
     """
     library = _library(protocols_dir)
     protocol = library.get(protocol_id)
-    from npt_protocol.render.protocol import protocol_json, protocol_text  # noqa: PLC0415
-
     if as_json:
         echo_json(protocol_json(protocol))
     else:

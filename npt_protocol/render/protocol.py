@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any
 
 from npt_protocol.protocol import PRACTICE_DEFAULT, PRACTICE_DEFAULT_TEXT, Point, Protocol
 from npt_protocol.protocol_dump import nerve_data, protocol_to_data
 from npt_protocol.render.numbers import json_number
-from npt_protocol.units import format_percent, format_volume
+from npt_protocol.units import format_volume, percent_meaning
 
 _WIDTH = 100
+_GLUE = "\u00a0"
+_NUMBER_UNIT = re.compile(r"\d[\d.,]* (?:mL|L|mg|mcg|g|kg|cm|mm|%|mOsmol/L|hours|days|weeks|"
+                          r"points|sessions|levels)(?!\w)")
 
 
 def protocol_text(protocol: Protocol) -> str:
@@ -25,14 +29,13 @@ def protocol_text(protocol: Protocol) -> str:
     else:
         lines.append(f"This protocol is a {p.status}: confirm every value locally before use.")
     solution = p.solution
-    strengths = ", ".join(f"{solute} {format_percent(value)}"
-                          for solute, value in solution.composition.items())
-    lines += ["", "Solution",
-              f"  {solution.composition_text} ({strengths}) {_src(solution.source)}"]
+    spelled = " + ".join(f"{solute} {percent_meaning(value)}"
+                         for solute, value in solution.composition.items())
+    lines += ["", "Solution", f"  {spelled} {_src(solution.source)}"]
     if solution.buffer:
         buffer = solution.buffer
-        lines.append(f"  buffered with {buffer.product}: {buffer.parts} part(s) per "
-                     f"{buffer.per_parts} parts")
+        lines.append(f"  buffered with {buffer.product}: {_count(buffer.parts, 'part')} per "
+                     f"{_count(buffer.per_parts, 'part')}")
     needle = p.technique.needle
     lines += ["", "Technique",
               f"  depth {p.technique.depth}, guidance {p.technique.guidance}",
@@ -49,13 +52,15 @@ def protocol_text(protocol: Protocol) -> str:
             lines += _wrap(f"landmark: {point.landmark}", "        ")
     limits = p.limits
     lines += ["", "Session",
-              f"  typical: {p.typical_points} points, {format_volume(p.typical_volume_ml)}",
-              f"  limits: at most {limits.max_points} points and "
+              f"  typical: {_count(p.typical_points, 'point')}, "
+              f"{format_volume(p.typical_volume_ml)}",
+              f"  limits: at most {_count(limits.max_points, 'point')} and "
               f"{format_volume(limits.max_volume_ml)} {_src(limits.source)}"]
     course = p.course
     lines += ["", "Course",
-              f"  every {course.interval_days} days, typically {course.typical_sessions_min} to "
-              f"{course.typical_sessions_max} sessions {_src(course.source)}"]
+              f"  every {_count(course.interval_days, 'day')}, typically "
+              f"{_span(course.typical_sessions_min, course.typical_sessions_max, 'session')} "
+              f"{_src(course.source)}"]
     lines += _wrap(f"reconsider: {course.reconsider}", "  ")
     for heading, items in (("Precautions", p.precautions),
                            ("Contraindications", p.contraindications),
@@ -75,8 +80,20 @@ def protocol_text(protocol: Protocol) -> str:
 def _volume(point: Point) -> str:
     """Print a point's volume as default and range."""
     volume = point.volume
+    if volume.min_ml == volume.max_ml:
+        return f"{format_volume(volume.default_ml)} per point (fixed)"
     return (f"{format_volume(volume.default_ml)} per point (range {format_volume(volume.min_ml)} "
             f"to {format_volume(volume.max_ml)})")
+
+
+def _count(number: int, noun: str) -> str:
+    """Print a count with its noun in the right number: '1 point', '3 points'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _span(low: int, high: int, noun: str) -> str:
+    """Print a range of counts: '4 to 6 sessions', or '1 session' when both ends agree."""
+    return _count(low, noun) if low == high else f"{low} to {_count(high, noun)}"
 
 
 def _src(source: str) -> str:
@@ -87,8 +104,10 @@ def _src(source: str) -> str:
 def _wrap(text: str, indent: str) -> list[str]:
     """Wrap text under an indent; the first line carries the indent's marker."""
     rest = " " * len(indent)
-    return textwrap.wrap(" ".join(text.split()), width=_WIDTH, initial_indent=indent,
-                         subsequent_indent=rest) or [indent.rstrip()]
+    # Glue each number to its unit first (ISMP: never split "5 mL" across two lines).
+    glued = _NUMBER_UNIT.sub(lambda m: m.group(0).replace(" ", _GLUE), " ".join(text.split()))
+    wrapped = textwrap.wrap(glued, width=_WIDTH, initial_indent=indent, subsequent_indent=rest)
+    return [line.replace(_GLUE, " ") for line in wrapped] or [indent.rstrip()]
 
 
 def protocol_json(protocol: Protocol) -> dict[str, Any]:
