@@ -19,8 +19,8 @@ _PERCENT_RE = re.compile(rf"^(?P<n>{_NUMBER})\s*%\s*(?P<kind>w\s*/\s*v|v\s*/\s*v
                          re.IGNORECASE)
 _RATIO_RE = re.compile(r"^[0-9][0-9,]*\s*:\s*[0-9][0-9,]*$")
 _PER_RE = re.compile(
-    rf"^(?P<n>{_NUMBER})\s*(?P<amount_unit>[a-zA-Zµ]+)\s*(?:/|\bper\b)\s*"
-    rf"(?P<vn>{_NUMBER})?\s*(?P<volume_unit>[a-zA-Zµ]+)$",
+    rf"^(?P<n>{_NUMBER})\s*(?P<amount_unit>[a-zA-Zµμ]+)\s*(?:/|\bper\b)\s*"
+    rf"(?P<vn>{_NUMBER})?\s*(?P<volume_unit>[a-zA-Zµμ]+)$",
     re.IGNORECASE,
 )
 

@@ -54,7 +54,7 @@ def _cache_folder() -> str | None:
 
     if os.environ.get("NPT_NO_CACHE"):
         return None
-    import platformdirs  # noqa: PLC0415
+    import platformdirs  # noqa: PLC0415 - Pint imports it already; no extra cost
 
     return platformdirs.user_cache_dir("npt")
 

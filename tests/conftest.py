@@ -13,7 +13,7 @@ import os
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=50, deadline=dt.timedelta(seconds=1))
-settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None,
+settings.register_profile("ci", max_examples=200, derandomize=True, deadline=None,
                           print_blob=True, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                       or ("ci" if os.environ.get("CI") else "dev"))

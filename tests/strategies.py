@@ -52,12 +52,13 @@ def exact_round(value: Fraction, places: int) -> Fraction:
 
 
 def volume_spellings(millilitres: Fraction) -> list[str]:
-    """Every way the tool accepts of writing one volume: mL, ml, L, litre, µL, uL, mcL, dL."""
+    """Every way the tool accepts of writing one volume: mL, ml, L, litre, µL (micro sign or Greek
+    mu), uL, mcL, dL."""
     ml = decimal_text(millilitres)
     litres = decimal_text(millilitres / 1000)
     micro = decimal_text(millilitres * 1000)
     return [f"{ml} mL", f"{ml}mL", f"{ml} ml", f"{ml} milliliter", f"{litres} L", f"{litres}L",
-            f"{litres} litre", f"{micro} µL", f"{micro} uL", f"{micro}mcL",
+            f"{litres} litre", f"{micro} µL", f"{micro} \u03bcL", f"{micro} uL", f"{micro}mcL",
             f"{decimal_text(millilitres / 100)} dL"]
 
 

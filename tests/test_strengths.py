@@ -25,6 +25,8 @@ from tests.strategies import decimal_text, decimals, strength_spellings
     ("0.5 g per mL", Fraction(500)),
     ("0.5 g/mL", Fraction(500)),
     ("500 mcg/mL", Fraction(1, 2)),
+    ("500 µg/mL", Fraction(1, 2)),     # micro sign
+    ("500 \u03bcg/mL", Fraction(1, 2)),  # Greek small mu
     ("2.53 g/L", Fraction(253, 100)),  # g/L is mg/mL
     ("0.1%", Fraction(1)),
     ("1,000 mg/mL", Fraction(1000)),

@@ -48,6 +48,7 @@ def printed_value(text: str) -> Fraction:
     ("0.06L", Fraction(60)),
     ("60000 µL", Fraction(60)),    # 60000 / 1000
     ("60000 uL", Fraction(60)),
+    ("60000 \u03bcL", Fraction(60)),  # Greek small mu, as phones and Greek keyboards type it
     ("6 dL", Fraction(600)),       # 6 × 100
     ("1,000 mL", Fraction(1000)),  # thousands comma
     ("0.5 mL", Fraction(1, 2)),
@@ -110,6 +111,7 @@ def test_unit_errors_are_value_errors_and_input_errors() -> None:
     ("3 g", Fraction(3000)),
     ("500 mcg", Fraction(1, 2)),
     ("500 µg", Fraction(1, 2)),
+    ("500 \u03bcg", Fraction(1, 2)),  # Greek small mu
 ])
 def test_parse_mass_examples(text: str, milligrams: Fraction) -> None:
     assert parse_mass(text) == milligrams

@@ -91,7 +91,7 @@ def render(kind: str, doc: dict[str, Any], info: dict[str, Any], fmt: str,
     if fmt in {"text", "md"}:
         from npt_protocol.render import sheets  # noqa: PLC0415
 
-        style = "md" if fmt == "md" else "text"
+        style: sheets.Style = "md" if fmt == "md" else "text"
         if kind == "checklist":
             return sheets.checklist_sheet(doc, info, style)
         return sheets.session_sheet(doc, info, style)
