@@ -273,18 +273,6 @@ def test_every_recipe_is_measured_recomputed_and_judged(
                            for w in recipe.assessment.warnings)
 
 
-@given(requests)
-def test_with_the_default_syringes_recipes_come_within_five_percent(request: Request) -> None:
-    """The default set has a 1 mL syringe marked every 0.01 mL: every request of 1 mL or more
-    whose stock volumes can be measured comes within ±5 %."""
-    try:
-        recipe = make(request.target_text, request.volume_ml, request.stocks, request.diluent)
-    except MeasurementError:
-        assume(False)
-        raise
-    assert recipe.assessment.within_tolerance, recipe.assessment.deviations
-
-
 # ---------------------------------------------------------------------------------------------
 # assess(): the pharmacist's re-entry
 

@@ -1,4 +1,4 @@
-"""HTML rendering: escaping, print CSS, the sheet's parts, and the same facts as every other format."""
+"""HTML rendering: escaping, print CSS, the sheet's parts, the same facts as every other format."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def session() -> dict[str, Any]:
     """Plan a session with two solutions: dextrose 5 % (knee, shoulder) and the ankle's mix."""
     catalogue = shipped_catalogue()
     planned = plan_session(
-        [RegionRequest(LIBRARY.get("knee"), "left"), RegionRequest(LIBRARY.get("shoulder"), "right"),
+        [RegionRequest(LIBRARY.get("knee"), "left"),
+         RegionRequest(LIBRARY.get("shoulder"), "right"),
          RegionRequest(LIBRARY.get("ankle-achilles"), "bilateral")],
         catalogue=catalogue, stocks=[catalogue.product("D50")], diluent=catalogue.product("SWFI"),
         syringes=syringe_set(), prepared_at=MADE, weight_kg=Fraction(70))
@@ -109,11 +110,17 @@ def parse_html(html: str) -> _Page:
     return page
 
 
+def totals_in(text: str) -> list[str]:
+    """Find the total lines ('Total: 10 points, 5 mL.') in a sheet's text."""
+    return re.findall(r"Total: \d+ points, \S+ mL\.", text)
+
+
 def html_facts(html: str) -> tuple[list[Row], list[str]]:
     """Read the point rows and the total lines of an HTML sheet."""
     page = parse_html(html)
     rows = [r for r in page.rows if r]  # the header row has th cells only
-    return [(r[0], r[1], r[2], r[3], r[4].removesuffix(" *")) for r in rows], page.totals
+    return ([(r[0], r[1], r[2], r[3], r[4].removesuffix(" *")) for r in rows],
+            totals_in(" ".join(page.totals)))
 
 
 def md_facts(md: str) -> tuple[list[Row], list[str]]:
@@ -123,8 +130,7 @@ def md_facts(md: str) -> tuple[list[Row], list[str]]:
         cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
         if len(cells) == 7 and cells[0].isdigit():
             rows.append((cells[0], cells[1], cells[2], cells[3], cells[4].removesuffix(" *")))
-    totals = [m.group(0) for m in re.finditer(r"Total: \d+ points, [^.]*\.", md)]
-    return rows, totals
+    return rows, totals_in(md)
 
 
 def json_facts(doc: dict[str, Any]) -> tuple[list[Row], list[str]]:

@@ -8,6 +8,7 @@ import click
 
 from npt_protocol.cli.common import echo_json, reports_errors
 from npt_protocol.prep_log_show import entries, entry_text, parse_since
+from npt_protocol.prep_log_verify import Verification
 from npt_protocol.prep_log_verify import verify as verify_log
 
 SHOWN_FINDINGS = 20
@@ -45,12 +46,22 @@ def verify(file: Path) -> None:
         click.echo(f"... and {len(report.findings) - SHOWN_FINDINGS} more.")
     if report.torn is not None:
         click.echo(f"Warning: {report.torn.message}", err=True)
-    verdict = "intact, every result recomputed and agrees" if report.ok else "NOT intact"
-    click.echo(f"{file}: {report.records:,} records, {verdict} "
-               f"({report.distinct_requests:,} distinct requests recomputed).")
+    click.echo(summary(file, report))
     click.echo(f"Head: {report.head} (note it elsewhere to detect records removed from the end).")
     if not report.ok:
         raise SystemExit(1)
+
+
+def summary(file: Path, report: Verification) -> str:
+    """Say in one line what verification found."""
+    broken = [f.line for f in report.findings if f.kind == "broken"]
+    chain = f"chain BROKEN at line {broken[0]}" if broken else "chain intact"
+    others = len(report.findings) - len(broken)
+    results = "every result agrees" if not others else \
+        f"{others} finding{'s' if others > 1 else ''} on the results"
+    distinct = report.distinct_requests
+    return (f"{file}: {report.records:,} records; {chain}; {results} "
+            f"({distinct:,} distinct request{'s' if distinct != 1 else ''} recomputed).")
 
 
 @log.command()

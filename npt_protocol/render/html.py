@@ -1,4 +1,4 @@
-"""Checklists and session packets as printable HTML (Jinja2, autoescaped), from the shared documents.
+"""Checklists and session packets as printable HTML (Jinja2, autoescaped) from the documents.
 
 Every value reaches the page through Jinja2's autoescaping, so protocol text such as a note with
 `<script>` in it prints as text. The page header and footer use CSS page-margin boxes, whose

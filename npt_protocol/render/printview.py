@@ -34,7 +34,7 @@ def reference_text(ref: dict[str, Any]) -> str:
     ids = [f"doi:{ref['doi']}" if ref["doi"] else "", f"PMID {ref['pmid']}" if ref["pmid"] else "",
            ref["url"] or ""]
     extra = "; ".join(i for i in ids if i)
-    return ref["citation"] + (f" ({extra})" if extra else "")
+    return str(ref["citation"]) + (f" ({extra})" if extra else "")
 
 
 def checklist_view(doc: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
@@ -60,15 +60,24 @@ def checklist_view(doc: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     }}
 
 
+def _measure(component: dict[str, Any]) -> str:
+    """Say how a component is measured: its syringe, each draw when one syringe is not enough."""
+    if not component["measured"] or not component["syringe_mL"]:
+        return "to the final mark"
+    draws = component["draws"]
+    if len(draws) > 1:
+        return " + ".join(f"{_ml(d['volume_mL'])} in a {_ml(d['syringe_mL'])} syringe"
+                          for d in draws)
+    return f"{_ml(component['syringe_mL'])} syringe"
+
+
 def _solution_view(solution: dict[str, Any]) -> dict[str, Any]:
     """Return one session solution with its recipe rows and achieved figures printed."""
     recipe = solution["recipe"]
     achieved = recipe["achieved"]
     components = [{
         "product": c["product"], "name": c["name"], "role": c["role"],
-        "volume_text": _ml(c["volume_mL"]),
-        "measure_text": f"{_ml(c['syringe_mL'])} syringe" if c["measured"] and c["syringe_mL"]
-        else "to the final mark",
+        "volume_text": _ml(c["volume_mL"]), "measure_text": _measure(c),
     } for c in recipe["components"]]
     osmolarity = achieved["osmolarity_mOsmol_per_L"]
     tolerance = format_number(Fraction(str(recipe["tolerance_percent"])))

@@ -1,0 +1,245 @@
+"""`--log` on prepare and check, and `npt log verify|show`, through Click."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from npt_protocol.cli import cli
+from npt_protocol.prep_log import append
+from tests.logs import REQUESTS, log_bytes, record_for, rewrite, write
+
+PREPARE = ["prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50"]
+CHECK_FAIL = ["check", "dextrose 5%", "D50=7mL", "SWFI=53mL"]
+
+
+@pytest.fixture(autouse=True)
+def no_clinic_settings(tmp_path_factory: pytest.TempPathFactory,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never read the machine's own settings file."""
+    monkeypatch.setenv("NPT_CONFIG", str(tmp_path_factory.mktemp("settings") / "absent.toml"))
+
+
+def run(*args: str, code: int = 0) -> Result:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == code, (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    return result
+
+
+def records(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_bytes().splitlines()]
+
+
+# ---------------------------------------------------------------------------------------------
+# --log on prepare and check
+
+
+def test_prepare_and_check_each_log_one_line(tmp_path: Path) -> None:
+    log = tmp_path / "clinic.log"
+    before = dt.datetime.now(dt.UTC)
+    result = run(*PREPARE, "--json", "--log", str(log), "--by", "A. Lee")
+    assert result.stderr == f"Recorded in {log}.\n"
+    printed = json.loads(result.stdout)
+    assert len(records(log)) == 1
+    run(*CHECK_FAIL, "--log", str(log), "--checked-by", "B. Khan", code=1)  # logged, still 1
+    after = dt.datetime.now(dt.UTC)
+    first, second = records(log)
+    assert first["command"] == "prepare" and second["command"] == "check"
+    assert first["inputs"]["argv"] == [*PREPARE[1:], "--json", "--log", str(log), "--by",
+                                       "A. Lee"]
+    assert first["result"] == printed  # the record keeps exactly what --json prints
+    assert first["inputs"]["normalised"]["stocks"] == ["D50"]
+    assert (first["prepared_by"], first["checked_by"], first["pass"]) == ("A. Lee", None, True)
+    assert (second["prepared_by"], second["checked_by"], second["pass"]) == \
+        (None, "B. Khan", False)
+    assert second["inputs"]["normalised"]["drawn"] == ["D50=7mL", "SWFI=53mL"]
+    for record in (first, second):
+        made = dt.datetime.fromisoformat(record["time"])
+        assert before - dt.timedelta(milliseconds=1) <= made <= after
+    assert "chain intact; every result agrees" in run("log", "verify", str(log)).stdout
+
+
+def test_settings_are_recorded_as_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = tmp_path / "config.toml"
+    settings.write_text('tolerance = "2%"\nsyringes = ["10 mL by 0.5 mL", "60 mL by 2 mL"]\n')
+    monkeypatch.setenv("NPT_CONFIG", str(settings))
+    log = tmp_path / "clinic.log"
+    run(*PREPARE, "--log", str(log))
+    normalised = records(log)[0]["inputs"]["normalised"]
+    assert normalised["tolerance"] == "2%"
+    assert normalised["syringes"] == ["10 mL by 0.5 mL", "60 mL by 2 mL"]
+    monkeypatch.setenv("NPT_CONFIG", str(tmp_path / "absent.toml"))
+    run("log", "verify", str(log))  # recomputed from the record, not from today's settings
+
+
+def test_a_clinic_catalogue_is_recorded_by_absolute_path(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "shelf.yaml").write_text(
+        "products:\n  - id: D40\n    name: Dextrose 40 %\n    composition: dextrose 40%\n"
+        "    sizes_mL: ['10']\n")
+    monkeypatch.chdir(tmp_path)
+    run("prepare", "dextrose 5%", "--volume", "40mL", "--from", "D40", "--catalogue",
+        "shelf.yaml", "--log", "clinic.log")
+    assert records(tmp_path / "clinic.log")[0]["inputs"]["normalised"]["catalogue"] == \
+        str(tmp_path / "shelf.yaml")
+    monkeypatch.chdir(tmp_path.parent)
+    run("log", "verify", str(tmp_path / "clinic.log"))
+
+
+@pytest.mark.parametrize("option", ["--by", "--checked-by"])
+def test_names_without_a_log_are_refused(option: str) -> None:
+    result = run(*PREPARE, option, "A. Lee", code=2)
+    assert "add --log FILE" in result.stderr and result.stdout == ""
+
+
+def test_an_empty_name_is_refused_and_nothing_is_logged(tmp_path: Path) -> None:
+    log = tmp_path / "clinic.log"
+    result = run(*PREPARE, "--log", str(log), "--by", " ", code=2)
+    assert "--by is empty" in result.stderr
+    assert not log.exists()
+
+
+def test_a_log_that_cannot_be_written_is_exit_2_and_no_recipe(tmp_path: Path) -> None:
+    result = run(*PREPARE, "--log", str(tmp_path / "missing" / "clinic.log"), code=2)
+    assert result.stderr.startswith("Error: log ") and "cannot be opened" in result.stderr
+    assert result.stdout == ""  # nobody prepares from a recipe that was not recorded
+
+
+def test_a_torn_tail_is_repaired_with_a_warning(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(2) + b'{"body_sha256":"12')
+    result = run(*PREPARE, "--log", str(log))
+    assert "incomplete line (18 bytes)" in result.stderr
+    assert len(records(log)) == 3
+    run("log", "verify", str(log))
+
+
+def test_prepare_without_log_does_not_load_the_log_code() -> None:
+    probe = ("import sys\nfrom npt_protocol.cli import main\ntry:\n"
+             f"    main({PREPARE!r})\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in sys.modules if 'prep_log' in m), file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=False)
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+# ---------------------------------------------------------------------------------------------
+# npt log verify
+
+
+def test_verify_an_intact_log(tmp_path: Path) -> None:
+    result = run("log", "verify", str(write(tmp_path, log_bytes())))
+    assert "5 records; chain intact; every result agrees (5 distinct requests" in result.stdout
+    assert "Head: " in result.stdout
+
+
+def test_verify_names_the_edited_line(tmp_path: Path) -> None:
+    data = bytearray(log_bytes())
+    data[data.index(b"B. Khan")] = ord("C")  # line 2 is the first that names B. Khan
+    result = run("log", "verify", str(write(tmp_path, bytes(data))), code=1)
+    assert result.stdout.startswith("line 2 was edited")
+    assert "chain BROKEN at line 2" in result.stdout
+
+
+def test_verify_reports_a_forged_result_by_field(tmp_path: Path) -> None:
+    def forge(record: dict[str, Any]) -> None:
+        record["result"]["achieved"]["osmolarity_mOsmol_per_L"] = 300
+
+    result = run("log", "verify", str(write(tmp_path, rewrite(log_bytes(), 1, forge))), code=1)
+    assert "line 1: result.achieved.osmolarity_mOsmol_per_L: logged 300, recomputed 253." in \
+        result.stdout
+    assert "chain intact; 1 finding on the results" in result.stdout
+
+
+def test_verify_warns_of_a_torn_tail_but_passes(tmp_path: Path) -> None:
+    result = run("log", "verify", str(write(tmp_path, log_bytes(3) + b'{"body_sha')))
+    assert result.stderr.startswith("Warning: line 4 is incomplete")
+    assert "3 records; chain intact" in result.stdout
+
+
+@pytest.mark.parametrize("make", [lambda p: p / "absent.log", lambda p: p])
+def test_verify_an_unreadable_file_is_exit_2(tmp_path: Path, make: Any) -> None:
+    result = run("log", "verify", str(make(tmp_path)), code=2)
+    assert result.stderr.startswith("Error: log ") and "cannot be read" in result.stderr
+
+
+def test_verify_lists_at_most_twenty_findings(tmp_path: Path) -> None:
+    data = log_bytes(25)
+    for number in range(1, 26):
+        data = rewrite(data, number, lambda r: r.update({"pass": "yes"}))
+    result = run("log", "verify", str(write(tmp_path, data)), code=1)
+    assert result.stdout.count(": pass: logged") == 20
+    assert "... and 5 more." in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# npt log show
+
+
+@pytest.fixture
+def dated_log(tmp_path: Path) -> Path:
+    """A log with one record on each of 1, 2 and 3 May 2026 at 09:00 UTC."""
+    path = tmp_path / "clinic.log"
+    for day in (1, 2, 3):
+        record = record_for(REQUESTS[day - 1])
+        record["time"] = f"2026-05-0{day}T09:00:00.000Z"
+        append(path, record)
+    return path
+
+
+def test_show_lists_every_record(dated_log: Path) -> None:
+    lines = run("log", "show", str(dated_log)).stdout.splitlines()
+    assert len(lines) == 3
+    assert lines[0].split()[:4] == ["1", "2026-05-01", "09:00:00.000Z", "prepare"]
+    assert "dextrose 5%, 60mL from D50" in lines[0] and "PASS" in lines[0]
+    assert "dextrose 5%: D50=6mL SWFI=54mL" in lines[1]
+    assert lines[1].endswith("by A. Lee, checked by B. Khan")
+
+
+@pytest.mark.parametrize(("since", "lines"), [
+    ("2026-05-02", [2, 3]),
+    ("2026-05-02T09:00Z", [2, 3]),
+    ("2026-05-02T09:00:01Z", [3]),
+    ("2026-05-02T11:00+02:00", [2, 3]),  # 09:00 UTC
+    ("2026-05-02T09:30", [3]),  # no zone: UTC
+    ("2026-05-04", []),
+])
+def test_show_since_filters(dated_log: Path, since: str, lines: list[int]) -> None:
+    listing = json.loads(run("log", "show", str(dated_log), "--since", since, "--json").stdout)
+    assert [entry["line"] for entry in listing["records"]] == lines
+
+
+def test_show_since_refuses_what_is_not_a_date(dated_log: Path) -> None:
+    result = run("log", "show", str(dated_log), "--since", "last week", code=2)
+    assert "--since 'last week' is not a date" in result.stderr
+
+
+def test_show_json_schema(dated_log: Path) -> None:
+    listing = json.loads(run("log", "show", str(dated_log), "--json").stdout)
+    assert set(listing) == {"schema", "file", "records", "warnings"}
+    assert listing["schema"] == "npt.log-show/1" and listing["file"] == str(dated_log)
+    assert listing["warnings"] == []
+    for entry, raw in zip(listing["records"], dated_log.read_bytes().splitlines(), strict=True):
+        assert set(entry) == {"line", "record"}
+        assert entry["record"] == json.loads(raw)
+
+
+def test_show_skips_damaged_lines_with_warnings(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(2) + b"not json\n" + log_bytes(1) + b'{"body')
+    result = run("log", "show", str(log), code=1)
+    assert len(result.stdout.splitlines()) == 3
+    assert "line 3 is not a JSON record" in result.stderr
+    assert "line 5 is incomplete" in result.stderr
+
+
+def test_log_commands_have_help() -> None:
+    for args in (["log"], ["log", "verify"], ["log", "show"]):
+        assert "Example" in run(*args, "--help").stdout
+    assert "log" in run("--help").stdout

@@ -1,0 +1,453 @@
+"""The preparation log: line format, hash chain, durable append, verification, recomputation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import json
+import os
+import random
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from npt_protocol.errors import OutputError
+from npt_protocol.prep_log import (
+    BODY_KEY,
+    GENESIS,
+    append,
+    body_intact,
+    encode,
+    new_record,
+    utc_text,
+)
+from npt_protocol.prep_log_verify import Verification, verify
+from npt_protocol.preparation import PrepareRequest
+from tests.logs import REQUESTS, log_bytes, record_for, reseal_from, rewrite, write
+
+LOG = log_bytes()  # five records: three prepares, two checks (one outside the tolerance)
+LINES = LOG.splitlines()
+
+
+def verify_bytes(data: bytes, *, fast: bool = True) -> Verification:
+    """Verify bytes written to a temporary log file."""
+    with tempfile.TemporaryDirectory() as folder:
+        return verify(write(Path(folder), data), fast=fast)
+
+
+def first(report: Verification) -> tuple[int, str]:
+    """Return the line and kind of the first finding."""
+    assert report.findings, "expected a finding"
+    return report.findings[0].line, report.findings[0].kind
+
+
+# ---------------------------------------------------------------------------------------------
+# Format and chain
+
+
+def test_appended_records_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "clinic.log"
+    for index, request in enumerate(REQUESTS):
+        appended = append(path, record_for(request, index))
+        assert appended.created == (index == 0)
+        assert appended.torn_bytes == 0
+    data = path.read_bytes()
+    assert data.endswith(b"\n")
+    lines = data.split(b"\n")[:-1]
+    assert len(lines) == len(REQUESTS)
+    prev = GENESIS
+    for line, request in zip(lines, REQUESTS, strict=True):
+        record = json.loads(line)
+        assert record["prev"] == prev
+        assert json.dumps(record, sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=False).encode() == line  # canonical, one line
+        assert body_intact(line)
+        assert record["inputs"]["normalised"]["target"] == request.target
+        prev = hashlib.sha256(line).hexdigest()
+    report = verify(path)
+    assert report.ok and report.torn is None
+    assert (report.records, report.head, report.distinct_requests) == (5, prev, 5)
+    assert data == LOG  # the same records chained by hand give the same bytes
+
+
+def test_record_fields() -> None:
+    record = json.loads(LINES[3])
+    assert record["schema"] == "npt.log/1"
+    assert record["time"] == "2026-05-04T09:03:00.000Z"
+    assert record["command"] == "check"
+    assert record["inputs"]["normalised"] == {
+        "target": "dextrose 5%", "drawn": ["D50=7mL", "SWFI=53mL"], "tolerance": "5%",
+        "weight": None, "catalogue": None}
+    assert record["pass"] is False and record["result"]["pass"] is False
+    assert record["catalogue_version"] == record["result"]["catalogue_version"]
+    assert record["protocol"] is None
+    assert (record["prepared_by"], record["checked_by"]) == ("A. Lee", "B. Khan")
+
+
+def test_time_is_utc_and_must_be_aware() -> None:
+    paris = dt.timezone(dt.timedelta(hours=2))
+    assert utc_text(dt.datetime(2026, 5, 4, 11, 30, 5, 123456, tzinfo=paris)) == \
+        "2026-05-04T09:30:05.123Z"
+    with pytest.raises(ValueError, match="timezone-aware"):
+        utc_text(dt.datetime(2026, 5, 4, 11, 30))  # a naive time: the point of the test
+
+
+@pytest.mark.parametrize("name", ["", "   ", "A.\nLee", "tab\there"])
+def test_names_must_be_one_line_of_text(name: str) -> None:
+    with pytest.raises(ValueError, match="--by"):
+        new_record(command="prepare", time=dt.datetime.now(dt.UTC), argv=[],
+                   request=PrepareRequest("dextrose 5%", "60mL", ("D50",)),
+                   result={"catalogue_version": "x", "within_tolerance": True},
+                   prepared_by=name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tampering is found at the line tampered with
+
+
+def test_an_intact_log_verifies() -> None:
+    report = verify_bytes(LOG)
+    assert report.ok and report.records == 5 and report.torn is None
+
+
+@given(st.data())
+def test_editing_any_byte_is_found_at_that_line(data: st.DataObject) -> None:
+    number = data.draw(st.integers(1, len(LINES)), label="line")
+    offset = data.draw(st.integers(0, len(LINES[number - 1])), label="offset (last: newline)")
+    start = sum(len(line) + 1 for line in LINES[:number - 1])
+    old = LOG[start + offset]
+    new = data.draw(st.integers(0, 255).filter(lambda b: b != old), label="new byte")
+    edited = LOG[:start + offset] + bytes([new]) + LOG[start + offset + 1:]
+    report = verify_bytes(edited)
+    assert first(report) == (number, "broken")
+
+
+@pytest.mark.parametrize("number", range(1, len(LINES)))
+def test_deleting_a_line_is_found_where_it_was(number: int) -> None:
+    kept = [line for n, line in enumerate(LINES, 1) if n != number]
+    assert first(verify_bytes(b"".join(line + b"\n" for line in kept))) == (number, "broken")
+
+
+@pytest.mark.parametrize("number", range(1, len(LINES)))
+def test_swapping_two_lines_is_found(number: int) -> None:
+    lines = list(LINES)
+    lines[number - 1], lines[number] = lines[number], lines[number - 1]
+    assert first(verify_bytes(b"".join(line + b"\n" for line in lines))) == (number, "broken")
+
+
+def test_deleting_the_last_line_leaves_a_shorter_valid_log_with_another_head() -> None:
+    # Nothing inside the file can show that its end was cut off: that is what the printed head
+    # hash is for, noted elsewhere.
+    full, cut = verify_bytes(LOG), verify_bytes(b"".join(line + b"\n" for line in LINES[:-1]))
+    assert cut.ok and cut.records == full.records - 1 and cut.head != full.head
+
+
+# ---------------------------------------------------------------------------------------------
+# Recomputation finds a forged result even when every hash is redone
+
+
+def change_volume(record: dict[str, Any]) -> None:
+    record["result"]["components"][0]["volume_mL"] = 7
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_forged_result_with_a_redone_chain_is_found(fast: bool) -> None:
+    report = verify_bytes(rewrite(LOG, 3, change_volume), fast=fast)
+    assert [(f.line, f.kind, f.field, f.logged, f.recomputed) for f in report.findings] == \
+        [(3, "disagreement", "result.components[0].volume_mL", 7, 4)]
+
+
+def test_a_forged_pass_is_found() -> None:
+    def passes(record: dict[str, Any]) -> None:
+        record["pass"] = True
+        record["result"]["pass"] = record["result"]["within_tolerance"] = True
+
+    report = verify_bytes(rewrite(LOG, 4, passes))
+    assert sorted(f.field or "" for f in report.findings) == \
+        ["pass", "result.pass", "result.within_tolerance"]
+    assert all(f.line == 4 and f.recomputed is False for f in report.findings)
+
+
+def test_a_pass_written_as_one_is_not_a_pass() -> None:
+    report = verify_bytes(rewrite(LOG, 1, lambda r: r.update({"pass": 1})))
+    assert [(f.line, f.field) for f in report.findings] == [(1, "pass")]
+
+
+def test_forged_inputs_are_recomputed_from_what_they_now_say() -> None:
+    def more_stock(record: dict[str, Any]) -> None:
+        record["inputs"]["normalised"]["drawn"] = ["D50=8mL", "SWFI=52mL"]
+
+    report = verify_bytes(rewrite(LOG, 2, more_stock))
+    assert {f.field for f in report.findings} >= {"pass", "result.components[0].volume_mL"}
+
+
+def test_inputs_the_engine_refuses_are_reported() -> None:
+    report = verify_bytes(rewrite(LOG, 1, lambda r: r["inputs"]["normalised"].update(
+        {"volume": "0mL"})))
+    assert first(report) == (1, "disagreement")
+    assert "refused by the current engine" in report.findings[0].message
+
+
+@pytest.mark.parametrize("change", [
+    lambda r: r["inputs"]["normalised"].pop("volume"),
+    lambda r: r["inputs"]["normalised"].update({"stocks": "D50"}),
+    lambda r: r["inputs"]["normalised"].update({"method": "bucket"}),
+    lambda r: r["inputs"].update({"normalised": {"stocks": {"D50": 1}}}),
+    lambda r: r.update({"schema": "npt.log/9"}),
+    lambda r: r.update({"command": "session"}),
+])
+def test_records_that_cannot_be_recomputed_are_invalid(change: Any) -> None:
+    assert first(verify_bytes(rewrite(LOG, 1, change))) == (1, "invalid")
+
+
+@pytest.mark.parametrize("change", [
+    lambda r: r.update({"aardvark": 1}),  # sorts first: before the result, in the fast path
+    lambda r: r.update({"remark": "x"}),  # between the inputs and the result
+    lambda r: r.update({"zebra": 1}),  # sorts last: after the result
+    lambda r: r.pop("protocol"),
+])
+def test_records_with_other_fields_are_invalid(change: Any) -> None:
+    forged = rewrite(LOG, 2, change)
+    report = verify_bytes(forged)
+    assert [(f.line, f.kind) for f in report.findings] == [(2, "invalid")]
+    assert verify_bytes(forged, fast=False).findings == report.findings
+
+
+def test_a_result_from_another_tool_version_is_compared_without_it() -> None:
+    def older(record: dict[str, Any]) -> None:
+        record["tool_version"] = record["result"]["tool_version"] = "0.0.9"
+
+    assert verify_bytes(rewrite(LOG, 2, older)).ok
+
+
+DECOYS = {
+    # A copy of the true result hidden where a careless reader might take it for the real one,
+    # while the real result is forged.
+    "in protocol": lambda r, true: r.update({"protocol": {"result": true}}),
+    "in inputs": lambda r, true: r["inputs"].update({"result": true}),
+    "inside result": lambda r, true: r["result"].update({"result": true}),
+    "after the end": lambda r, true: r.update({"zzz": {"result": true, "schema": "npt.log/1",
+                                                       "time": r["time"]}}),
+}
+
+
+@pytest.mark.parametrize("decoy", DECOYS)
+def test_a_hidden_copy_of_the_true_result_does_not_pass_for_it(decoy: str) -> None:
+    def forge(record: dict[str, Any]) -> None:
+        true = json.loads(json.dumps(record["result"]))
+        change_volume(record)
+        DECOYS[decoy](record, true)
+
+    forged = rewrite(LOG, 3, forge)
+    fast, slow = verify_bytes(forged, fast=True), verify_bytes(forged, fast=False)
+    assert fast.findings == slow.findings
+    assert (3, "result.components[0].volume_mL") in [(f.line, f.field) for f in fast.findings]
+
+
+def test_a_duplicate_result_key_is_read_as_json_reads_it() -> None:
+    # The last of duplicate keys wins, in the fast path as in json.loads: a forged second result
+    # after the true one is what the record says, and it disagrees.
+    line = LINES[0]
+    at = line.rindex(b',"schema":"npt.log/1"')
+    forged_result = json.dumps(json.loads(line)["result"] | {"steps": ["Forged."]},
+                               sort_keys=True, separators=(",", ":")).encode()
+    forged = reseal_from([line[:at] + b',"result":' + forged_result + line[at:],
+                          *LINES[1:]], 1)
+    report = verify_bytes(forged)
+    assert report.findings == verify_bytes(forged, fast=False).findings
+    assert [(f.line, f.kind, f.field) for f in report.findings] == \
+        [(1, "disagreement", "result.steps")]
+
+
+@given(st.data())
+def test_the_fast_path_finds_what_the_full_parse_finds(data: st.DataObject) -> None:
+    # Any byte edit whose hashes are then redone: both ways of reading must agree exactly.
+    number = data.draw(st.integers(1, len(LINES)), label="line")
+    line = LINES[number - 1]
+    offset = data.draw(st.integers(len(BODY_KEY) + 66, len(line) - 1), label="offset")
+    new = data.draw(st.sampled_from(b'0123456789,:{}[]"ax .-'), label="new byte")
+    edited = line[:offset] + bytes([new]) + line[offset + 1:]
+    forged = reseal_from([*LINES[:number - 1], edited, *LINES[number:]], number)
+    assert verify_bytes(forged, fast=True).findings == \
+        verify_bytes(forged, fast=False).findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Torn tails and failed writes
+
+
+def test_a_torn_last_line_is_a_warning_and_the_next_append_removes_it(tmp_path: Path) -> None:
+    path = write(tmp_path, LOG + LINES[0][:100])
+    report = verify(path)
+    assert report.ok and report.records == 5
+    assert report.torn is not None and report.torn.line == 6
+    appended = append(path, record_for(REQUESTS[0], 9))
+    assert appended.torn_bytes == 100
+    report = verify(path)
+    assert report.ok and report.torn is None and report.records == 6
+    assert path.read_bytes().startswith(LOG)
+
+
+def test_a_whole_record_without_its_newline_is_torn_too(tmp_path: Path) -> None:
+    assert verify(write(tmp_path, LOG[:-1])).torn is not None
+
+
+@pytest.mark.parametrize("junk", [b"x", b" ", b"}", b"\xff", b"\r"])
+def test_bytes_after_a_last_record_are_not_a_torn_write(tmp_path: Path, junk: bytes) -> None:
+    report = verify(write(tmp_path, LOG[:-1] + junk))  # the last newline replaced
+    assert first(report) == (5, "broken") and report.torn is None
+
+
+def test_a_line_that_does_not_start_as_a_record_is_not_a_torn_write(tmp_path: Path) -> None:
+    report = verify(write(tmp_path, LOG + b"junk"))
+    assert first(report) == (6, "broken") and report.torn is None
+
+
+@pytest.mark.parametrize("junk", [b" ", b" x", b"{}"])
+def test_a_resealed_line_with_bytes_after_its_record_is_not_json(junk: bytes) -> None:
+    forged = reseal_from([*LINES[:2], LINES[2] + junk, *LINES[3:]], 3)
+    assert first(verify_bytes(forged)) == (3, "broken")
+
+
+def test_an_empty_file_is_an_empty_log(tmp_path: Path) -> None:
+    report = verify(write(tmp_path, b""))
+    assert report.ok and report.records == 0 and report.head == GENESIS
+
+
+def test_a_new_log_has_its_folder_entry_made_durable(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[bool] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(stat.S_ISDIR(os.fstat(fd).st_mode))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    append(tmp_path / "clinic.log", record_for(REQUESTS[0]))
+    assert synced == [False, True]  # the line, then the folder that now lists the file
+    synced.clear()
+    append(tmp_path / "clinic.log", record_for(REQUESTS[0]))
+    assert synced == [False]
+
+
+def test_appending_where_no_folder_exists_is_an_output_error(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="cannot be opened") as caught:
+        append(tmp_path / "missing" / "clinic.log", record_for(REQUESTS[0]))
+    assert caught.value.exit_code == 2
+
+
+def test_a_short_write_leaves_no_partial_line(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, LOG)
+    real_write = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, data[:len(data) // 2]))
+    with pytest.raises(OutputError, match="was not logged"):
+        append(path, record_for(REQUESTS[0]))
+    monkeypatch.undo()
+    assert path.read_bytes() == LOG
+
+
+def test_a_full_disk_leaves_no_partial_line(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, LOG)
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OutputError, match="No space left"):
+        append(path, record_for(REQUESTS[0]))
+    monkeypatch.undo()
+    assert path.read_bytes() == LOG
+
+
+def test_the_encoder_never_writes_a_raw_newline() -> None:
+    record = {**record_for(REQUESTS[0]), "prepared_by": "A. Lee\u2028", "prev": GENESIS}
+    record["inputs"]["argv"] = ["line\nbreak", "tab\t", "\u00e9"]
+    line = encode(record)
+    assert b"\n" not in line and json.loads(line)["inputs"]["argv"][0] == "line\nbreak"
+
+
+# ---------------------------------------------------------------------------------------------
+# Killed while appending
+
+CHILD = """
+import json, sys
+from pathlib import Path
+from npt_protocol.prep_log import append
+path, record = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text())
+print("ready", flush=True)
+count = 0
+while True:
+    append(path, record)
+    count += 1
+    print(count, flush=True)
+"""
+
+
+def test_a_process_killed_while_appending_leaves_a_log_that_verifies(tmp_path: Path) -> None:
+    seed = random.randrange(2**32)
+    rng = random.Random(seed)
+    path, record_file = tmp_path / "clinic.log", tmp_path / "record.json"
+    record_file.write_text(json.dumps(record_for(REQUESTS[1])))
+    records = 0
+    deadline = time.monotonic() + 20
+    for trial in range(8):
+        child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(record_file)],
+                                 stdout=subprocess.PIPE, cwd=Path(__file__).parents[1])
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0, 0.12))
+        child.send_signal(signal.SIGKILL)
+        output, _ = child.communicate(timeout=10)
+        acknowledged = int(output.split()[-1]) if output.split() else 0
+        report = verify(path)
+        where = f"seed {seed}, trial {trial}: {report.findings[:2]}"
+        assert report.ok, where
+        # Every append that returned is in the log; the one in flight may or may not be.
+        assert records + acknowledged <= report.records <= records + acknowledged + 1, where
+        records = report.records
+        assert time.monotonic() < deadline, "the crash test is too slow"
+    torn = verify(path).torn
+    appended = append(path, record_for(REQUESTS[1]))
+    assert (appended.torn_bytes > 0) == (torn is not None)
+    report = verify(path)
+    assert report.ok and report.torn is None and report.records == records + 1
+
+
+TORN_CHILD = """
+import json, os, signal, sys
+from pathlib import Path
+from npt_protocol.prep_log import append
+real_write = os.write
+def half_then_die(fd, data):
+    real_write(fd, data[:len(data) // 2])
+    os.kill(os.getpid(), signal.SIGKILL)
+os.write = half_then_die
+append(Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text()))
+"""
+
+
+def test_a_process_killed_in_the_middle_of_a_write_leaves_a_torn_tail(tmp_path: Path) -> None:
+    path, record_file = write(tmp_path, LOG), tmp_path / "record.json"
+    record_file.write_text(json.dumps(record_for(REQUESTS[2])))
+    child = subprocess.run([sys.executable, "-c", TORN_CHILD, str(path), str(record_file)],
+                           cwd=Path(__file__).parents[1], timeout=20, check=False)
+    assert child.returncode == -signal.SIGKILL
+    report = verify(path)
+    assert report.ok and report.records == 5 and report.torn is not None
+    torn_bytes = path.stat().st_size - len(LOG)
+    assert torn_bytes > 0
+    assert append(path, record_for(REQUESTS[2])).torn_bytes == torn_bytes
+    report = verify(path)
+    assert report.ok and report.torn is None and report.records == 6
