@@ -26,6 +26,10 @@ def write_atomically(path: Path, content: str | bytes, *, force: bool = False) -
     except OSError as error:
         raise OutputError(f"Output {target} cannot be written: {error.strerror}.") from None
     try:
+        # mkstemp creates the file readable by its owner only; give it the usual permissions.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(handle, 0o666 & ~mask)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

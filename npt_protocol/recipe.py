@@ -128,7 +128,8 @@ def prepare(target_text: str, *, volume_ml: Fraction, stocks: Sequence[Product],
                   catalogue=catalogue)
     for portion in exact:
         require_measurable(portion.volume_ml, syringes, what=portion.product.id)
-    chosen, snapped = _snap_with_method(exact, target, method, syringes, volume_ml)
+    chosen, snapped = _snap_with_method(exact, target, method, syringes, volume_ml,
+                                        tolerance / 4)
     by_id = {p.product.id: p.product for p in exact}
     measured_portions = [Portion(by_id[m.product_id], m.volume_ml) for m in snapped.portions]
     assessment = assess(target, measured_portions, catalogue=catalogue, tolerance=tolerance,
@@ -156,19 +157,19 @@ def prepare(target_text: str, *, volume_ml: Fraction, stocks: Sequence[Product],
 
 def _snap_with_method(exact: Sequence[Portion], target: Mapping[str, Fraction],
                       method: Method | None, syringes: Sequence[Syringe],
-                      volume_ml: Fraction) -> tuple[Method, Snapped]:
+                      volume_ml: Fraction, grain: Fraction) -> tuple[Method, Snapped]:
     """Snap with the method asked for; by default one syringe unless a stock would fill under
     a fifth of it, in which case each component is measured in its own syringe."""
     if method is not None:
         return method, snap(exact, target=target, method=method, syringes=syringes,
-                            final_volume_ml=volume_ml)
+                            final_volume_ml=volume_ml, grain=grain)
     if syringes[-1].holds(volume_ml):
         one = snap(exact, target=target, method="syringe", syringes=syringes,
-                   final_volume_ml=volume_ml)
+                   final_volume_ml=volume_ml, grain=grain)
         if not _measurement_warnings(one):
             return "syringe", one
     return "container", snap(exact, target=target, method="container", syringes=syringes,
-                             final_volume_ml=volume_ml)
+                             final_volume_ml=volume_ml, grain=grain)
 
 
 def _measurement_warnings(snapped: Snapped) -> list[str]:

@@ -2,7 +2,9 @@
 
 For each measured component take the marks a few graduations either side of the exact volume, on
 the smallest syringes that hold it; keep the combination whose worst relative strength deviation
-is smallest (then: total volume closest to the request, fewer draws, fuller syringes).
+is smallest. Deviations up to `grain` (a quarter of the tolerance, from the recipe) count as
+equally good, so that among them the total closest to the request wins, a batch that falls
+short of it last: a session must not run out. Then: fewer draws, fuller syringes.
 """
 
 from __future__ import annotations
@@ -50,11 +52,15 @@ class Snapped:
     worst_deviation: Fraction
 
 
+Score = tuple[Fraction, bool, Fraction, Fraction, int, Fraction]
+
+
 def snap(exact: Sequence[Portion], *, target: Mapping[str, Fraction], method: Method,
-         syringes: Sequence[Syringe], final_volume_ml: Fraction) -> Snapped:
+         syringes: Sequence[Syringe], final_volume_ml: Fraction,
+         grain: Fraction = Fraction(0)) -> Snapped:
     """Choose the marks to measure every component on, best achieved strength first."""
     if method == "syringe":
-        return _snap_one_syringe(exact, target, syringes, final_volume_ml)
+        return _snap_one_syringe(exact, target, syringes, final_volume_ml, grain)
     needed = [p for p in exact if p.volume_ml > 0]
     option_lists = [draw_options(p.volume_ml, syringes) for p in needed]
     for portion, options in zip(needed, option_lists, strict=True):
@@ -63,23 +69,25 @@ def snap(exact: Sequence[Portion], *, target: Mapping[str, Fraction], method: Me
                                    f"{format_volume(portion.volume_ml, places=4)}, which no "
                                    "syringe in the set can measure; add a finer syringe or make "
                                    "a larger batch.")
-    best: tuple[tuple[Fraction, Fraction, int, Fraction], tuple[tuple[Draw, ...], ...]] | None
-    best = None
-    for combo in itertools.product(*option_lists):
-        volumes = [sum((d.volume_ml for d in draws), Fraction(0)) for draws in combo]
-        score = _score(needed, volumes, target, final_volume_ml, combo)
+    # Each option's volume, solute masses and fullness are worked out once, not per combination.
+    tallies = [[_Tally.of(p, draws, target) for draws in options]
+               for p, options in zip(needed, option_lists, strict=True)]
+    best: tuple[Score, tuple[_Tally, ...]] | None = None
+    for combo in itertools.product(*tallies):
+        score = _score(combo, target, final_volume_ml, grain)
         if score is not None and (best is None or score < best[0]):
             best = (score, combo)
     if best is None:
         raise MeasurementError("No combination of syringe marks measures this preparation; "
                                "make a larger batch.")
-    portions = tuple(MeasuredPortion(p.product.id, p.volume_ml, draws)
-                     for p, draws in zip(needed, best[1], strict=True))
-    return Snapped("container", portions, None, best[0][0])
+    portions = tuple(MeasuredPortion(p.product.id, p.volume_ml, tally.draws)
+                     for p, tally in zip(needed, best[1], strict=True))
+    return Snapped("container", portions, None, best[0][3])
 
 
 def _snap_one_syringe(exact: Sequence[Portion], target: Mapping[str, Fraction],
-                      syringes: Sequence[Syringe], final_volume_ml: Fraction) -> Snapped:
+                      syringes: Sequence[Syringe], final_volume_ml: Fraction,
+                      grain: Fraction) -> Snapped:
     """Snap stocks to cumulative marks of one syringe and the diluent to the final mark."""
     fitting = holding(final_volume_ml, syringes)
     if not fitting:
@@ -92,7 +100,7 @@ def _snap_one_syringe(exact: Sequence[Portion], target: Mapping[str, Fraction],
     parts = [*stocks, diluent] if diluent else stocks
     stock_marks = [syringe.marks_near(p.volume_ml, spread=2) for p in stocks]
     finals = syringe.marks_near(final_volume_ml, spread=2)
-    best: tuple[tuple[Fraction, Fraction, int, Fraction], list[Fraction]] | None = None
+    best: tuple[Score, list[Fraction]] | None = None
     for combo in itertools.product(*stock_marks):
         drawn = sum(combo, Fraction(0))
         if drawn > syringe.capacity_ml:
@@ -102,8 +110,9 @@ def _snap_one_syringe(exact: Sequence[Portion], target: Mapping[str, Fraction],
             if diluent and final <= drawn:
                 continue
             volumes = [*combo, final - drawn] if diluent else [*combo]
-            score = _score(parts, volumes, target, final_volume_ml,
-                           [(Draw(syringe, v),) for v in volumes])
+            score = _score([_Tally.of(p, (Draw(syringe, v),), target)
+                            for p, v in zip(parts, volumes, strict=True)],
+                           target, final_volume_ml, grain)
             if score is not None and (best is None or score < best[0]):
                 best = (score, volumes)
     if best is None:
@@ -112,21 +121,41 @@ def _snap_one_syringe(exact: Sequence[Portion], target: Mapping[str, Fraction],
     portions = tuple(MeasuredPortion(p.product.id, p.volume_ml, (Draw(syringe, v),),
                                      measured=p is not diluent)
                      for p, v in zip(parts, best[1], strict=True))
-    return Snapped("syringe", portions, syringe, best[0][0])
+    return Snapped("syringe", portions, syringe, best[0][3])
 
 
-def _score(portions: Sequence[Portion], volumes: Sequence[Fraction],
-           target: Mapping[str, Fraction], final_volume_ml: Fraction,
-           draws: Sequence[Sequence[Draw]]) -> tuple[Fraction, Fraction, int, Fraction] | None:
-    """Rank a candidate: worst relative deviation, volume error, draws, emptiest syringe."""
-    total = sum(volumes, Fraction(0))
+@dataclass(frozen=True)
+class _Tally:
+    """One way to measure one component, summed up for scoring."""
+
+    draws: tuple[Draw, ...]
+    volume_ml: Fraction
+    masses: tuple[Fraction, ...]  # mg of each target solute, in target order
+    fullness: Fraction  # the emptiest draw's share of its syringe
+
+    @classmethod
+    def of(cls, portion: Portion, draws: Sequence[Draw],
+           target: Mapping[str, Fraction]) -> _Tally:
+        """Sum up the draws of one component."""
+        volume = sum((d.volume_ml for d in draws), Fraction(0))
+        composition = portion.product.composition
+        return cls(tuple(draws), volume,
+                   tuple(composition.get(s, Fraction(0)) * volume for s in target),
+                   min((d.volume_ml / d.syringe.capacity_ml for d in draws), default=Fraction(1)))
+
+
+def _score(tallies: Sequence[_Tally], target: Mapping[str, Fraction], final_volume_ml: Fraction,
+           grain: Fraction) -> Score | None:
+    """Rank a candidate: strength (deviations up to the grain tie), no shortfall, volume error,
+    exact worst deviation, draws, emptiest syringe; lower is better."""
+    total = sum((t.volume_ml for t in tallies), Fraction(0))
     if total <= 0:
         return None
     worst = Fraction(0)
-    for solute, wanted in target.items():
-        mass = sum((p.product.composition.get(solute, Fraction(0)) * v
-                    for p, v in zip(portions, volumes, strict=True)), Fraction(0))
+    for index, wanted in enumerate(target.values()):
+        mass = sum((t.masses[index] for t in tallies), Fraction(0))
         worst = max(worst, abs(mass / total - wanted) / wanted)
-    flat = [d for ds in draws for d in ds]
-    fullness = min((d.volume_ml / d.syringe.capacity_ml for d in flat), default=Fraction(1))
-    return (worst, abs(total - final_volume_ml), len(flat), -fullness)
+    draws = sum(len(t.draws) for t in tallies)
+    fullness = min(t.fullness for t in tallies)
+    return (worst if worst > grain else Fraction(0), total < final_volume_ml,
+            abs(total - final_volume_ml), worst, draws, -fullness)

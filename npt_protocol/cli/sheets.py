@@ -61,12 +61,12 @@ def choose_format(fmt: str | None, as_json: bool, output: Path | None, force: bo
     return chosen
 
 
-def library(protocols_dir: Path | None, config: Settings) -> Any:
-    """Load the protocol library with the clinic folder first."""
+def library(protocols_dir: Path | None, config: Settings, ids: list[str]) -> Any:
+    """Load the protocols asked for, with the clinic folder searched first."""
     from npt_protocol.protocol_library import load_library  # noqa: PLC0415 - needs YAML
 
     folder = protocols_dir or config.protocols_dir
-    return load_library([folder] if folder else [])
+    return load_library([folder] if folder else [], only=ids)
 
 
 def meta(config: Settings, paper: str | None, clinic: str | None,
@@ -152,7 +152,7 @@ def checklist(protocol_id: str, side: str | None, points: int | None, fmt: str |
 
     config = settings()
     fmt = choose_format(fmt, as_json, output, force)
-    protocol = library(protocols_dir, config).get(protocol_id)
+    protocol = library(protocols_dir, config, [protocol_id]).get(protocol_id)
     sheet = build_checklist(protocol, side=side or protocol.sides[0], points=points)
     now = parse_time(None)
     content = render("checklist", checklist_data(sheet), meta(config, paper, clinic, now), fmt,
@@ -203,7 +203,8 @@ def session(regions: tuple[str, ...], point_counts: tuple[str, ...], stock_specs
     config = settings()
     fmt = choose_format(fmt, as_json, output, force)
     cat = resolve_catalogue(catalogue, config)
-    lib = library(protocols_dir, config)
+    lib = library(protocols_dir, config,
+                  [item.partition(":")[0].strip() for item in regions])
     counts = _point_counts(point_counts)
     requests = []
     for item in regions:

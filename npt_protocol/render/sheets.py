@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any, Literal
+
+from npt_protocol.units import format_number, format_volume
 
 Style = Literal["text", "md"]
 
@@ -98,6 +101,9 @@ def _checklist(w: _Writer, doc: dict[str, Any], meta: dict[str, Any], *, level: 
     w.line(f"Next session: {doc['next_session']}")
     w.heading("References", level + 1)
     w.items([_reference(r) for r in protocol["references"]])
+    w.heading("Notes on the evidence", level + 1)
+    w.line(" ".join(protocol["notes"].split()))
+    w.line("")
     w.line(f"Made by npt {meta['tool_version']} on {meta['generated_at']}"
            + (f" for {meta['clinic']}" if meta["clinic"] else "") + ".")
 
@@ -120,8 +126,9 @@ def checklist_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> 
 def _recipe(w: _Writer, recipe: dict[str, Any]) -> None:
     """Write a recipe from its JSON-ready form."""
     rows = [[c["product"], c["role"], _ml(c["volume_mL"]),
-             f"{_ml(c['syringe_mL'])} syringe" if c["measured"] and c["syringe_mL"] else
-             "to the final mark"] for c in recipe["components"]]
+             " + ".join(f"{_ml(d['volume_mL'])} in a {_ml(d['syringe_mL'])} syringe"
+                        for d in c["draws"]) if c["measured"] else "to the final mark"]
+            for c in recipe["components"]]
     w.table(["Product", "Role", "Volume", "Measure with"], rows)
     w.lines += [f"{'' if w.style == 'md' else '  '}{i}. {s}"
                 for i, s in enumerate(recipe["steps"], 1)]
@@ -130,11 +137,12 @@ def _recipe(w: _Writer, recipe: dict[str, Any]) -> None:
 
 def _ml(value: float | int | None) -> str:
     """Print a JSON number of mL the ISMP way."""
-    from fractions import Fraction  # noqa: PLC0415 - only sheets print JSON numbers back
-
-    from npt_protocol.units import format_volume  # noqa: PLC0415
-
     return "" if value is None else format_volume(Fraction(str(value)))
+
+
+def _whole(value: float | int) -> str:
+    """Print a JSON number as a whole number with thousands commas (ISMP)."""
+    return format_number(Fraction(str(value)), places=0)
 
 
 def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> str:
@@ -158,13 +166,16 @@ def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> st
         verdict = "within" if recipe["within_tolerance"] else "OUTSIDE"
         w.line(f"Achieved: {solution['label']['strength_text']}; "
                f"{verdict} the tolerance of {recipe['tolerance_percent']} %."
-               + (f" Osmolarity {achieved['osmolarity_mOsmol_per_L']} mOsmol/L "
+               + (f" Osmolarity {_whole(achieved['osmolarity_mOsmol_per_L'])} mOsmol/L "
                   f"({achieved['tonicity']})." if achieved["osmolarity_mOsmol_per_L"] else ""))
         if solution["dextrose_injected_text"]:
             w.line(f"Dextrose injected: {solution['dextrose_injected_text']} "
                    "(dextrose monohydrate; count it for a patient with diabetes).")
         if solution["injected_anaesthetic_text"]:
             w.line(f"Local anaesthetic {solution['injected_anaesthetic_text']}.")
+        if recipe["cautions"] or recipe["warnings"]:
+            w.line("")
+            w.items([c["text"] for c in recipe["cautions"]] + list(recipe["warnings"]))
         w.heading("Label", 3)
         label = solution["label"]
         blank = _blank(style)
