@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from startup import compile_package, npt_command, run_once  # noqa: E402
+from startup import compile_package, npt_command, run_once
 
 LIMIT = 2.0
 

@@ -60,7 +60,7 @@ def measure(cases: dict[str, list[str]], runs: int) -> dict[str, dict[str, float
     """Run every case `runs` times, interleaved so that machine load affects all alike."""
     times: dict[str, list[float]] = {name: [] for name in cases}
     memory: dict[str, float] = {name: 0.0 for name in cases}
-    for name, argv in cases.items():
+    for argv in cases.values():
         run_once(argv)  # warm the file cache and the bytecode cache
     for _ in range(runs):
         for name, argv in cases.items():

@@ -20,7 +20,8 @@ try:
     main({argv!r})
 except SystemExit:
     pass
-print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r}))), file=sys.stderr)
+loaded = {{m.split('.')[0] for m in sys.modules}} & set({heavy!r})
+print(json.dumps(sorted(loaded)), file=sys.stderr)
 """
 
 

@@ -113,7 +113,7 @@ def _reference(ref: dict[str, Any]) -> str:
     ids = [f"doi:{ref['doi']}" if ref["doi"] else "", f"PMID {ref['pmid']}" if ref["pmid"] else "",
            ref["url"] or ""]
     extra = "; ".join(i for i in ids if i)
-    return ref["citation"] + (f" ({extra})" if extra else "")
+    return str(ref["citation"]) + (f" ({extra})" if extra else "")
 
 
 def checklist_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> str:
