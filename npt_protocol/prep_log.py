@@ -107,10 +107,18 @@ def _name(text: str | None, what: str) -> str | None:
     return text
 
 
+def canonical(value: Any) -> bytes:
+    """Serialise JSON data as a log writes it: sorted keys, no spaces, UTF-8."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+    # An argument that was not valid UTF-8 reaches Python as lone surrogates, which only occur
+    # inside JSON strings; written as \udcXX escapes they stay valid JSON and read back the same.
+    return text.encode("utf-8", "backslashreplace")
+
+
 def encode(record: Mapping[str, Any]) -> bytes:
     """Serialise a record (with `prev`) as one log line without its newline."""
-    body = json.dumps({k: v for k, v in record.items() if k != "body_sha256"}, sort_keys=True,
-                      separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    body = canonical({k: v for k, v in record.items() if k != "body_sha256"})
     digest = hashlib.sha256(body).hexdigest().encode()
     return BODY_KEY + digest + b'",' + body[1:]
 
@@ -239,14 +247,3 @@ def parse_line(line: bytes) -> dict[str, Any] | None:
         return None
     return record if isinstance(record, dict) and end == len(text) else None
 
-
-def parse_time(text: str, *, what: str) -> dt.datetime:
-    """Parse a date or ISO 8601 time into an aware UTC time; a time without a zone is UTC."""
-    try:
-        value = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"{what} {text!r} is not a date; expected such as 2026-05-04 or "
-                         "2026-05-04T09:30Z.") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)

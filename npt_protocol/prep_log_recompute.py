@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from npt_protocol.catalogue_file import load_catalogue
 from npt_protocol.errors import NptError
-from npt_protocol.prep_log import SCHEMA, parse_line, request_from
+from npt_protocol.prep_log import SCHEMA, canonical, parse_line, request_from
 from npt_protocol.preparation import CheckRequest, run_check, run_prepare
 from npt_protocol.products import Catalogue
 from npt_protocol.render.recipe import check_data, recipe_data
@@ -164,8 +164,7 @@ class Recomputer:
         except NptError as error:
             return _Expected(None, problem=("disagreement",
                                             f"is refused by the current engine: {error}"))
-        encoded = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                             allow_nan=False).encode()
+        encoded = canonical(data)
         result = json.loads(encoded)  # the types a log line reads back as
         result.pop("tool_version", None)
         return _Expected(result, encoded)

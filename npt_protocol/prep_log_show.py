@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from npt_protocol.errors import InputError
-from npt_protocol.prep_log import lines, parse_line, parse_time
+from npt_protocol.prep_log import lines, parse_line
 
 SHOW_SCHEMA = "npt.log-show/1"
 
@@ -34,6 +34,18 @@ class Listing:
         return {"schema": SHOW_SCHEMA, "file": str(path),
                 "records": [{"line": e.line, "record": e.record} for e in self.entries],
                 "warnings": list(self.warnings)}
+
+
+def parse_time(text: str, *, what: str) -> dt.datetime:
+    """Parse a date or ISO 8601 time into an aware UTC time; a time without a zone is UTC."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{what} {text!r} is not a date; expected such as 2026-05-04 or "
+                         "2026-05-04T09:30Z.") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
 
 
 def parse_since(text: str) -> dt.datetime:

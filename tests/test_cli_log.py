@@ -94,6 +94,16 @@ def test_a_clinic_catalogue_is_recorded_by_absolute_path(tmp_path: Path,
     run("log", "verify", str(tmp_path / "clinic.log"))
 
 
+def test_arguments_that_were_not_utf8_are_logged_and_read_back(tmp_path: Path) -> None:
+    # Python hands undecodable argument bytes over as lone surrogates; the line stays UTF-8.
+    log = tmp_path / "clinic.log"
+    run(*PREPARE, "--log", str(log), "--by", "Zo\udceb")
+    assert b'"prepared_by":"Zo\\udceb"' in log.read_bytes()
+    log.read_bytes().decode("utf-8")
+    assert records(log)[0]["prepared_by"] == "Zo\udceb"
+    run("log", "verify", str(log))
+
+
 @pytest.mark.parametrize("option", ["--by", "--checked-by"])
 def test_names_without_a_log_are_refused(option: str) -> None:
     result = run(*PREPARE, option, "A. Lee", code=2)

@@ -268,6 +268,11 @@ def test_check_with_a_wider_tolerance_passes() -> None:
     assert "tolerance of 20 %" in text
 
 
+def test_a_small_tolerance_is_printed_not_rounded_to_zero() -> None:
+    text = ok("check", "dextrose 5%", "D50=6mL", "SWFI=54mL", "--tolerance", "0.001%").stdout
+    assert "tolerance of 0.001 %" in text
+
+
 def test_check_a_missing_solute_is_a_fail_not_an_error() -> None:
     result = data("check", "dextrose 5%", "SWFI=60mL", code=1)
     assert result["deviation_percent"] == {"dextrose": -100}

@@ -132,6 +132,21 @@ def test_editing_any_byte_is_found_at_that_line(data: st.DataObject) -> None:
     assert first(report) == (number, "broken")
 
 
+@pytest.mark.parametrize("number", range(1, len(LINES) + 1))
+@pytest.mark.parametrize("edit", ["newline to x", "newline to space", "x to newline"])
+def test_moving_a_line_break_is_found_at_that_line(number: int, edit: str) -> None:
+    # Hypothesis rarely picks these offsets among thousands, so each is also tried here.
+    lines = list(LINES)
+    if edit == "x to newline":
+        middle = len(lines[number - 1]) // 2
+        lines[number - 1] = lines[number - 1][:middle] + b"\n" + lines[number - 1][middle + 1:]
+        data = b"".join(line + b"\n" for line in lines)
+    else:
+        end = sum(len(line) + 1 for line in LINES[:number]) - 1
+        data = LOG[:end] + (b"x" if edit == "newline to x" else b" ") + LOG[end + 1:]
+    assert first(verify_bytes(data)) == (number, "broken")
+
+
 @pytest.mark.parametrize("number", range(1, len(LINES)))
 def test_deleting_a_line_is_found_where_it_was(number: int) -> None:
     kept = [line for n, line in enumerate(LINES, 1) if n != number]
@@ -453,3 +468,23 @@ def test_a_process_killed_in_the_middle_of_a_write_leaves_a_torn_tail(tmp_path: 
     assert append(path, record_for(REQUESTS[2])).torn_bytes == torn_bytes
     report = verify(path)
     assert report.ok and report.torn is None and report.records == 6
+
+
+WRITER = """
+import json, sys
+from pathlib import Path
+from npt_protocol.prep_log import append
+path, record = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text())
+for _ in range(int(sys.argv[3])):
+    append(path, record)
+"""
+
+
+def test_processes_appending_at_once_keep_one_chain(tmp_path: Path) -> None:
+    path, record_file = tmp_path / "clinic.log", tmp_path / "record.json"
+    record_file.write_text(json.dumps(record_for(REQUESTS[0])))
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(record_file), "150"],
+                                cwd=Path(__file__).parents[1]) for _ in range(3)]
+    assert [writer.wait(timeout=30) for writer in writers] == [0, 0, 0]
+    report = verify(path)
+    assert report.ok and report.records == 450

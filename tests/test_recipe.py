@@ -15,7 +15,7 @@ from npt_protocol.measure import LOW_FILL_FRACTION, Syringe, syringe_set
 from npt_protocol.products import shipped_catalogue
 from npt_protocol.recipe import Recipe, assess, prepare
 from npt_protocol.safety import parse_tolerance, tonicity, use_by
-from npt_protocol.solutions import Portion
+from npt_protocol.solutions import Portion, mix
 from tests.strategies import SYRINGE_SETS, Request, requests
 
 CATALOGUE = shipped_catalogue()
@@ -258,6 +258,8 @@ def test_every_recipe_is_measured_recomputed_and_judged(
     mixture = recipe.assessment.mixture
     assert mixture.volume_ml == total
     assert dict(mixture.composition) == composition
+    assert mixture == mix([Portion(c.product, c.measured.volume_ml) for c in recipe.components],
+                          CATALOGUE)
     # Deviations and the verdict follow from that composition.
     deviations = {s: (composition.get(s, Fraction(0)) - t) / t for s, t in request.target.items()}
     assert dict(recipe.assessment.deviations) == deviations

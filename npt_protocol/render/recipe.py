@@ -17,6 +17,7 @@ from npt_protocol.units import (
     format_percent,
     format_volume,
     percent_meaning,
+    significant_places,
 )
 
 RECIPE_SCHEMA = "npt.recipe/1"
@@ -66,7 +67,8 @@ def assessment_lines(assessment: Assessment) -> list[str]:
                      f"{format_volume(mixture.volume_ml)} (dextrose monohydrate, as labelled)")
     if assessment.anaesthetic is not None:
         lines.append(f"  Local anaesthetic: {assessment.anaesthetic.describe()}")
-    tolerance = format_number(assessment.tolerance * 100)
+    percent = assessment.tolerance * 100
+    tolerance = format_number(percent, places=significant_places(percent, places=2))
     verdict = "WITHIN" if assessment.within_tolerance else "OUTSIDE"
     lines.append(f"Result: {verdict} the tolerance of {tolerance} % on every solute")
     return lines
