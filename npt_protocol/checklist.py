@@ -100,7 +100,7 @@ def solution_text(protocol: Protocol) -> str:
     """Spell the protocol's solution out: 'dextrose 5 % w/v (5 g per 100 mL)'."""
     parts = [f"{solute} {percent_meaning(strength)}"
              for solute, strength in protocol.solution.composition.items()]
-    return " + ".join(parts)
+    return " and ".join(parts)
 
 
 def pre_checks(protocol: Protocol) -> tuple[str, ...]:
@@ -124,7 +124,7 @@ def equipment(protocol: Protocol) -> tuple[str, ...]:
     needle = protocol.technique.needle
     note = " (practice-based default — confirm locally)" \
         if needle.source == PRACTICE_DEFAULT else ""
-    composition = " + ".join(f"{s} {format_percent(c)}"
+    composition = " and ".join(f"{s} {format_percent(c)}"
                              for s, c in protocol.solution.composition.items())
     return (f"Prepared solution: {composition}, labelled, within its use-by time",
             f"Needle {needle.gauge}, {needle.length}{note}",

@@ -243,7 +243,7 @@ def parse_line(line: bytes) -> dict[str, Any] | None:
     try:
         text = line.decode()
         record, end = _DECODER.raw_decode(text)  # the C scanner without json.loads' detours
-    except ValueError:  # includes UnicodeDecodeError
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; nesting too deep
         return None
     return record if isinstance(record, dict) and end == len(text) else None
 

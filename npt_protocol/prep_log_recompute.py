@@ -34,6 +34,7 @@ _HEAD_KEYS = frozenset({"body_sha256", "catalogue_version", "checked_by", "comma
                         "pass", "prepared_by", "prev", "protocol"})
 _TAIL_KEYS = frozenset({"schema", "time", "tool_version"})
 RECORD_KEYS = _HEAD_KEYS | _TAIL_KEYS | {"result"}
+_MAX_DEPTH = 16  # results nest 4 deep; deeper differences are reported whole
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,10 @@ class Recomputer:
         except NptError as error:
             return _Expected(None, problem=("disagreement",
                                             f"is refused by the current engine: {error}"))
+        except Exception as error:  # a log is a file anyone can edit: report, never crash
+            return _Expected(None, problem=("disagreement", "makes the current engine fail "
+                                            f"({type(error).__name__}: {error}); please report "
+                                            "it with this record"))
         encoded = canonical(data)
         result = json.loads(encoded)  # the types a log line reads back as
         result.pop("tool_version", None)
@@ -176,17 +181,17 @@ class Recomputer:
         return self._catalogues[path]
 
 
-def differences(logged: Any, recomputed: Any, path: str = "result") -> Iterator[tuple[str, Any,
-                                                                                        Any]]:
+def differences(logged: Any, recomputed: Any, path: str = "result",
+                depth: int = 0) -> Iterator[tuple[str, Any, Any]]:
     """Yield (field, logged, recomputed) for every leaf where two JSON values differ."""
-    if isinstance(logged, dict) and isinstance(recomputed, dict):
+    if depth < _MAX_DEPTH and isinstance(logged, dict) and isinstance(recomputed, dict):
         for key in sorted(logged.keys() | recomputed.keys(), key=str):
             yield from differences(logged.get(key, ABSENT), recomputed.get(key, ABSENT),
-                                   f"{path}.{key}")
-    elif isinstance(logged, list) and isinstance(recomputed, list) \
+                                   f"{path}.{key}", depth + 1)
+    elif depth < _MAX_DEPTH and isinstance(logged, list) and isinstance(recomputed, list) \
             and len(logged) == len(recomputed):
         for index, (old, new) in enumerate(zip(logged, recomputed, strict=True)):
-            yield from differences(old, new, f"{path}[{index}]")
+            yield from differences(old, new, f"{path}[{index}]", depth + 1)
     elif logged != recomputed:
         yield path, logged, recomputed
 
@@ -204,5 +209,8 @@ def _show(value: Any) -> str:
     """Show a JSON value briefly."""
     if value is ABSENT:
         return "(absent)"
-    text = json.dumps(value, ensure_ascii=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except RecursionError:
+        return "(nested too deeply to show)"
     return text if len(text) <= 80 else text[:77] + "..."

@@ -90,7 +90,7 @@ def entry_text(entry: Entry) -> str:
     if record.get("command") == "check":
         what = f"{inputs.get('target')}: {' '.join(map(str, inputs.get('drawn') or ()))}"
     else:
-        stocks = " + ".join(map(str, inputs.get("stocks") or ()))
+        stocks = " and ".join(map(str, inputs.get("stocks") or ()))
         what = f"{inputs.get('target')}, {inputs.get('volume')} from {stocks}"
     strengths = ", ".join(f"{solute} {value} %" for solute, value in achieved.items())
     verdict = "PASS" if record.get("pass") is True else "FAIL"

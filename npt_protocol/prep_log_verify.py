@@ -80,7 +80,7 @@ def _tail_finding(number: int, raw: bytes) -> Finding:
     text = raw.decode(errors="replace")  # a multi-byte character cut short must not hide edits
     try:
         _, end = json.JSONDecoder().raw_decode(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         end = -1  # not a whole JSON value: the start of a line cut short, as a crash leaves it
     if 0 <= end < len(text):
         return Finding(number, "broken", f"line {number} has bytes after its record: it was "

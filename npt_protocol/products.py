@@ -108,12 +108,12 @@ class Catalogue:
 
         near_keys = difflib.get_close_matches(_key(spec), list(by_key), n=4, cutoff=0.6)
         near = list(dict.fromkeys(by_key[k] for k in near_keys))
-        hint = f" Did you mean {' or '.join(near[:3])}?" if near else ""
+        hint = f" (did you mean {' or '.join(near[:3])}?)" if near else ""
         looks_like_spec = any(ch in spec for ch in " %/")
         detail = f" ({detail.rstrip('.')})" if detail and looks_like_spec else ""
-        return (f"{what} {spec!r} is not in the catalogue{detail}; use an id such as "
+        return (f"{what} {spec!r} is not in the catalogue{detail}{hint}; use an id such as "
                 f"{', '.join(ids[:6])} (see `npt products`) or a spec such as "
-                f"'dextrose 500 mg/mL'.{hint}")
+                "'dextrose 500 mg/mL'.")
 
     def adhoc(self, spec: str, composition: Mapping[str, Fraction]) -> Product:
         """Make a product from a written spec such as 'dextrose 500 mg/mL'."""
@@ -158,10 +158,14 @@ class Catalogue:
 
     def with_products(self, extra: Iterable[Product]) -> Catalogue:
         """Return a catalogue where the extra products come first and may replace shipped ids."""
-        extra = tuple(extra)
-        replaced = {_key(p.id) for p in extra}
+        shipped = {_key(p.id): p for p in self.products}
+        # A clinic product that replaces a shipped id keeps the names people already use for it.
+        merged = tuple(
+            replace(p, aliases=tuple(dict.fromkeys(p.aliases + shipped[_key(p.id)].aliases)))
+            if _key(p.id) in shipped else p for p in extra)
+        replaced = {_key(p.id) for p in merged}
         kept = tuple(p for p in self.products if _key(p.id) not in replaced)
-        return replace(self, products=extra + kept)
+        return replace(self, products=merged + kept)
 
 
 def _key(text: str) -> str:

@@ -108,10 +108,10 @@ class Library:
                                     f"{protocol_id!r} (npt protocols validate lists them).")
         if entry is None:
             near = difflib.get_close_matches(protocol_id, list(self.entries), n=2)
-            hint = f" Did you mean {' or '.join(near)}?" if near else ""
-            raise ProtocolError(f"No protocol has id {protocol_id!r}; expected one of "
+            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+            raise ProtocolError(f"No protocol has id {protocol_id!r}{hint}; expected one of "
                                 f"{', '.join(self.entries) or 'none'} (see npt protocols "
-                                f"list).{hint}")
+                                "list).")
         return entry.protocol
 
 

@@ -141,6 +141,12 @@ def prepare(target_text: str, *, volume_ml: Fraction, stocks: Sequence[Product],
                                                         by_id[m.product_id].sizes_ml))
         for m in snapped.portions)
     warnings = list(assessment.warnings) + _measurement_warnings(snapped)
+    made = assessment.mixture.volume_ml
+    if abs(made - volume_ml) > volume_ml * tolerance:
+        side = "less" if made < volume_ml else "more"
+        warnings.append(f"The syringe marks make {format_volume(made)}, {side} than the "
+                        f"{format_volume(volume_ml)} asked for; finer syringes or a larger "
+                        "batch come closer.")
     for portion in exact:
         if portion.volume_ml == 0:
             warnings.append(f"{portion.product.id} is not needed for this target.")
@@ -247,5 +253,5 @@ def _describe(product: Product) -> str:
     """Name a product's contents briefly: 'dextrose 50 %' or 'no solute'."""
     if not product.composition:
         return "no solute"
-    return " + ".join(f"{s} {format_percent(c)}" for s, c in product.composition.items())
+    return " and ".join(f"{s} {format_percent(c)}" for s, c in product.composition.items())
 

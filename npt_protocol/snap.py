@@ -10,6 +10,7 @@ short of it last: a session must not run out. Then: fewer draws, fuller syringes
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -62,7 +63,7 @@ def snap(exact: Sequence[Portion], *, target: Mapping[str, Fraction], method: Me
     if method == "syringe":
         return _snap_one_syringe(exact, target, syringes, final_volume_ml, grain)
     needed = [p for p in exact if p.volume_ml > 0]
-    option_lists = [draw_options(p.volume_ml, syringes) for p in needed]
+    option_lists = _options(needed, syringes)
     for portion, options in zip(needed, option_lists, strict=True):
         if not any(options):
             raise MeasurementError(f"{portion.product.id} needs "
@@ -122,6 +123,21 @@ def _snap_one_syringe(exact: Sequence[Portion], target: Mapping[str, Fraction],
                                      measured=p is not diluent)
                      for p, v in zip(parts, best[1], strict=True))
     return Snapped("syringe", portions, syringe, best[0][3])
+
+
+MAX_COMBINATIONS = 5_000
+
+
+def _options(needed: Sequence[Portion],
+             syringes: Sequence[Syringe]) -> list[list[tuple[Draw, ...]]]:
+    """List each component's candidate draws, narrowing the search when many components would
+    make it too large to run in a moment (the nearest marks are always kept)."""
+    for spread, choices in ((2, 2), (1, 1), (0, 1)):
+        option_lists = [draw_options(p.volume_ml, syringes, spread=spread, choices=choices)
+                        for p in needed]
+        if math.prod(len(options) for options in option_lists) <= MAX_COMBINATIONS:
+            break
+    return option_lists
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ _DEFINITIONS = Path(__file__).with_name("data") / "units.txt"
 # point, and thousands grouped by commas in threes. No exponent: 1e308 mL is never meant.
 _NUMBER = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]*)?|\.[0-9]+"
 _NUMBER_RE = re.compile(rf"(?:{_NUMBER})")
+# More digits than any measurement has: 1e308 written out is refused like 1e308 itself, and
+# printing such a number would overflow Python's integer-to-text limit.
+MAX_DIGITS = 40
 _QUANTITY_RE = re.compile(rf"^\s*(?P<number>{_NUMBER})\s*(?P<unit>[^\s0-9].*?)?\s*$")
 
 _DIMENSION_UNITS: dict[Dimension, tuple[str, str]] = {
@@ -70,7 +73,15 @@ def parse_number(text: str, *, what: str) -> Fraction:
         cleaned = cleaned[1:]
     if not _NUMBER_RE.fullmatch(cleaned):
         raise InputError(_number_complaint(text, what))
+    if sum(ch.isdigit() for ch in cleaned) > MAX_DIGITS:
+        raise InputError(f"{what} {_clip(text)} has more than {MAX_DIGITS} digits; expected a "
+                         "number as measured, such as 60 or 0.5.")
     return Fraction(Decimal(cleaned.replace(",", "")))
+
+
+def _clip(text: str, width: int = 24) -> str:
+    """Quote text for a message, shortened with an ellipsis when it is long."""
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
 
 
 def _number_complaint(text: str, what: str) -> str:
@@ -132,9 +143,24 @@ def unit_factor(unit_text: str, *, dimension: Dimension, what: str, original: st
 
 
 @functools.cache
+def unit_names() -> frozenset[str]:
+    """Return every name, symbol and alias the definitions file gives a unit, exactly as spelt."""
+    names: set[str] = set()
+    for line in _DEFINITIONS.read_text(encoding="utf-8").splitlines():
+        parts = [part.strip() for part in line.split("#", 1)[0].split("=")]
+        if len(parts) >= 2:
+            names.update(part for index, part in enumerate(parts) if index != 1 and part)
+    return frozenset(names)
+
+
+@functools.cache
 def _factor(unit_text: str, dimension_name: str, base: str) -> Fraction | Literal[False] | None:
     """Ask Pint once per unit text how many base units it is: None if unknown, False if the
     dimension is wrong."""
+    # One unit as the definitions spell it: Pint alone would also read plurals ('mls'),
+    # expressions ('mL*mL/mL') and ignore stray characters ('mL!', 'mL#x').
+    if unit_text not in unit_names():
+        return None
     ureg = registry()
     try:
         unit = ureg.Unit(unit_text)

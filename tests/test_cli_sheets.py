@@ -52,7 +52,7 @@ def test_output_file_is_written_and_never_replaced_without_force(tmp_path: Path)
 
 
 @pytest.mark.parametrize(("args", "fragment"), [
-    (["checklist", "kneee"], "Did you mean knee"),
+    (["checklist", "kneee"], "did you mean knee"),
     (["checklist", "knee", "--side", "top"], "expected one of"),
     (["checklist", "knee", "--points", "99"], "maximum"),
     (["checklist", "knee", "--format", "pdf"], "needs an output file"),

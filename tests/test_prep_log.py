@@ -300,6 +300,46 @@ def test_the_fast_path_finds_what_the_full_parse_finds(data: st.DataObject) -> N
 
 
 # ---------------------------------------------------------------------------------------------
+# Hostile logs: never a traceback
+
+
+@pytest.mark.parametrize("line", [
+    b"[" * 200_000,
+    b'{"body_sha256":"' + b"0" * 64 + b'","a":' + b"[" * 200_000 + b"]" * 200_000 + b"}",
+    b"\xff\xfe{}",
+    b"",
+    b"null",
+])
+def test_lines_that_are_no_record_are_broken_not_a_crash(line: bytes) -> None:
+    assert first(verify_bytes(LOG + line + b"\n")) == (6, "broken")
+
+
+def test_a_deeply_nested_torn_tail_is_only_torn() -> None:
+    report = verify_bytes(LOG + b'{"body_sha256":"x","a":' + b"[" * 200_000)
+    assert report.ok and report.torn is not None
+
+
+@pytest.mark.parametrize("depth", [20, 700])
+def test_a_sealed_record_with_a_deeply_nested_result_is_a_disagreement(depth: int) -> None:
+    placeholder = encode({**json.loads(LINES[0]), "result": "@"})
+    line = placeholder.replace(b'"@"', b'{"a":' * depth + b"0" + b"}" * depth)
+    report = verify_bytes(reseal_from([line, *LINES[1:]], 1))
+    assert first(report) == (1, "disagreement")
+    assert report.findings[0].field in {"result", "result.a"}
+
+
+def test_an_engine_failure_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("npt_protocol.prep_log_recompute.run_prepare", broken)
+    report = verify_bytes(LOG)
+    assert [(f.line, f.kind) for f in report.findings] == \
+        [(1, "disagreement"), (3, "disagreement"), (5, "disagreement")]
+    assert "ZeroDivisionError" in report.findings[0].message
+
+
+# ---------------------------------------------------------------------------------------------
 # Torn tails and failed writes
 
 

@@ -139,7 +139,7 @@ def test_show_unknown_id_exits_2_with_a_suggestion() -> None:
     result = run("show", "kne")
     assert result.exit_code == 2
     assert "No protocol has id 'kne'" in result.output
-    assert "Did you mean knee?" in result.output
+    assert "did you mean knee?" in result.output
 
 
 def test_validate_clean_files_exits_0(isolated: Path) -> None:

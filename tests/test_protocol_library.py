@@ -103,7 +103,7 @@ def test_a_broken_shipped_file_does_not_block_clinic_ids(tmp_path: Path, shipped
 
 
 def test_unknown_id_suggests_near_ones(shipped: Path) -> None:
-    with pytest.raises(ProtocolError, match="Did you mean knee"):
+    with pytest.raises(ProtocolError, match="did you mean knee"):
         load_library(shipped=shipped).get("kne")
 
 

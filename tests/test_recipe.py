@@ -199,8 +199,6 @@ def test_outside_tolerance_is_flagged_with_fixes() -> None:
     assert any("finer syringe" in s for s in recipe.suggestions)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: snapping may make far less than the volume "
-                   "asked for and does not say so (13 mL asked, 10 mL made)")
 def test_a_recipe_that_makes_much_less_than_asked_says_so() -> None:
     # 13 mL of 5 % with 20 mL syringes marked every 1 mL: exact 1.3 mL D50 + 11.7 mL water. The
     # search finds 1 + 9 mL, exactly 5 %, but only 10 mL: 23 % short of what the session needs.

@@ -41,7 +41,7 @@ def product_data(product: Product, catalogue: Catalogue) -> dict[str, Any]:
 def product_text(product: Product, catalogue: Catalogue) -> str:
     """Describe one product in a few readable lines."""
     data = product_data(product, catalogue)
-    composition = " + ".join(f"{s} {format_percent(c)} w/v" for s, c in
+    composition = " and ".join(f"{s} {format_percent(c)} w/v" for s, c in
                              product.composition.items()) or "no solute"
     osmolarity = catalogue.osmolarity(product)
     osm_text = "not known" if osmolarity is None else \

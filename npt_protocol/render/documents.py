@@ -81,6 +81,8 @@ def _solution_data(plan: SolutionPlan) -> dict[str, Any]:
     anaesthetic = plan.injected_anaesthetic
     return {
         "composition": plan.composition_text,
+        "title": " and ".join(f"{solute} {format_number(c / 10, places=3)} % w/v"
+                              for solute, c in plan.recipe.assessment.target.items()),
         "regions": [f"{r.checklist.protocol.id} ({r.checklist.side})" for r in plan.regions],
         "injected_mL": json_number(plan.injected_ml),
         "dead_space_mL": json_number(plan.dead_space_ml),

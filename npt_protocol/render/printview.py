@@ -66,7 +66,7 @@ def _measure(component: dict[str, Any]) -> str:
         return "to the final mark"
     draws = component["draws"]
     if len(draws) > 1:
-        return " + ".join(f"{_ml(d['volume_mL'])} in a {_ml(d['syringe_mL'])} syringe"
+        return " and ".join(f"{_ml(d['volume_mL'])} in a {_ml(d['syringe_mL'])} syringe"
                           for d in draws)
     return f"{_ml(component['syringe_mL'])} syringe"
 

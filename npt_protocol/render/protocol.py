@@ -29,7 +29,7 @@ def protocol_text(protocol: Protocol) -> str:
     else:
         lines.append(f"This protocol is a {p.status}: confirm every value locally before use.")
     solution = p.solution
-    spelled = " + ".join(f"{solute} {percent_meaning(value)}"
+    spelled = " and ".join(f"{solute} {percent_meaning(value)}"
                          for solute, value in solution.composition.items())
     lines += ["", "Solution", f"  {spelled} {_src(solution.source)}"]
     if solution.buffer:

@@ -44,7 +44,7 @@ def target_heading(target_text: str, assessment: Assessment, volume_ml: Fraction
     """Write the heading: each solute's strength with what percent w/v means, and the volume."""
     parts = [f"{solute} {percent_meaning(strength)}"
              for solute, strength in assessment.target.items()]
-    return f"Target: {' + '.join(parts)}, {format_volume(volume_ml)}"
+    return f"Target: {' and '.join(parts)}, {format_volume(volume_ml)}"
 
 
 def assessment_lines(assessment: Assessment) -> list[str]:
@@ -94,7 +94,7 @@ def recipe_text(recipe: Recipe) -> str:
         draws = line.measured.draws
         syringe = ", ".join(d.syringe.label for d in draws) if line.measured.measured else \
             "to the final mark"
-        measure = " + ".join(format_volume(d.volume_ml) for d in draws) if len(draws) > 1 \
+        measure = " and ".join(format_volume(d.volume_ml) for d in draws) if len(draws) > 1 \
             else format_volume(line.measured.volume_ml)
         rows.append([line.product.id, line.role, format_volume(line.measured.exact_ml),
                      measure, syringe, line.containers.describe()])

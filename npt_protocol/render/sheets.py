@@ -126,7 +126,7 @@ def checklist_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> 
 def _recipe(w: _Writer, recipe: dict[str, Any]) -> None:
     """Write a recipe from its JSON-ready form."""
     rows = [[c["product"], c["role"], _ml(c["volume_mL"]),
-             " + ".join(f"{_ml(d['volume_mL'])} in a {_ml(d['syringe_mL'])} syringe"
+             " and ".join(f"{_ml(d['volume_mL'])} in a {_ml(d['syringe_mL'])} syringe"
                         for d in c["draws"]) if c["measured"] else "to the final mark"]
             for c in recipe["components"]]
     w.table(["Product", "Role", "Volume", "Measure with"], rows)
@@ -155,7 +155,7 @@ def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> st
     for solution in doc["solutions"]:
         volumes = solution["volumes_text"]
         recipe = solution["recipe"]
-        w.heading(f"Solution: {solution['composition']}", 2)
+        w.heading(f"Solution: {solution['title']}", 2)
         w.line(f"Regions: {', '.join(solution['regions'])}")
         w.line(f"Injected {volumes['injected']}, plus dead space {volumes['dead_space']}, plus "
                f"margin {volumes['margin']}: {volumes['required']} needed; prepare "
