@@ -15,6 +15,8 @@ from npt_protocol.units import format_volume, parse_volume
 DEFAULT_SYRINGES_TEXT = ("1 mL by 0.01 mL", "3 mL by 0.1 mL", "5 mL by 0.2 mL", "10 mL by 0.2 mL",
                          "20 mL by 1 mL", "30 mL by 1 mL", "60 mL by 1 mL")
 LOW_FILL_FRACTION = Fraction(1, 5)  # USP <1176> commentary: do not measure below ~20 % of capacity
+# More fills than anyone draws by hand; past it a recipe would run to millions of lines.
+MAX_FILLS = 1_000
 
 
 @dataclass(frozen=True, order=True)
@@ -91,6 +93,10 @@ def draw_options(volume_ml: Fraction, syringes: Sequence[Syringe], *, spread: in
     if volume_ml <= 0:
         return [()]
     largest = syringes[-1]
+    if volume_ml > largest.capacity_ml * MAX_FILLS:
+        raise MeasurementError(f"{format_volume(volume_ml)} takes more than {MAX_FILLS:,} fills "
+                               f"of the largest syringe ({format_volume(largest.capacity_ml)}); "
+                               "add a larger syringe to the set or make a smaller batch.")
     full = 0
     if volume_ml > largest.capacity_ml:
         full = int(volume_ml // largest.capacity_ml)
@@ -141,3 +147,8 @@ def require_measurable(volume_ml: Fraction, syringes: Sequence[Syringe], *, what
         raise MeasurementError(f"{what} needs {format_volume(volume_ml, places=4)}, less than "
                                f"half the finest syringe mark ({format_volume(finest)}); make a "
                                "larger batch.")
+    largest = max(s.capacity_ml for s in syringes)
+    if volume_ml > largest * MAX_FILLS:
+        raise MeasurementError(f"{what} needs {format_volume(volume_ml)}, more than {MAX_FILLS:,} "
+                               f"fills of the largest syringe ({format_volume(largest)}); add a "
+                               "larger syringe to the set or make a smaller batch.")

@@ -192,6 +192,14 @@ def _fraction(value: Any, *, what: str) -> Fraction:
     return parse_number(str(value), what=what)
 
 
+def _size(value: Any, *, what: str) -> Fraction:
+    """Read a container size in mL, which cannot be zero."""
+    size = _fraction(value, what=what)
+    if size == 0:
+        raise InputError(f"{what} {value!r} is zero; expected a container size in mL such as 10.")
+    return size
+
+
 def _solute_from(row: Mapping[str, Any]) -> Solute:
     """Build a Solute from a catalogue row."""
     def optional(key: str) -> Fraction | None:
@@ -216,7 +224,7 @@ def product_from(row: Mapping[str, Any], catalogue: Catalogue, *, origin: str) -
         aliases=tuple(str(a) for a in row.get("aliases", ())),
         label_osmolarity=None if osm is None else _fraction(osm, what=f"product {pid} osmolarity"),
         ph=str(row.get("ph", "")),
-        sizes_ml=tuple(_fraction(s, what=f"product {pid} size") for s in row.get("sizes_mL", ())),
+        sizes_ml=tuple(_size(s, what=f"product {pid} size") for s in row.get("sizes_mL", ())),
         sizes_note=str(row.get("sizes_note", "")), source=str(row.get("source", "")),
         confidence=str(row.get("confidence", "")), origin=origin,
     )

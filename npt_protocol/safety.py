@@ -164,4 +164,8 @@ def use_by(prepared_at: dt.datetime, rule_key: str = "immediate-use") -> dt.date
     if rule is None:
         raise InputError(f"use-by rule {rule_key!r} is unknown; expected one of "
                          f"{', '.join(USE_BY_RULES)}.")
-    return prepared_at + dt.timedelta(hours=rule.hours)
+    try:
+        return prepared_at + dt.timedelta(hours=rule.hours)
+    except OverflowError:
+        raise InputError(f"A preparation at {prepared_at.isoformat()} would be used by a time "
+                         "past the end of the calendar; expected a real date and time.") from None

@@ -15,6 +15,7 @@ from npt_protocol.checklist import Checklist, build_checklist
 from npt_protocol.errors import InputError
 from npt_protocol.measure import Syringe
 from npt_protocol.products import Catalogue, Product
+from npt_protocol.preparation import MAX_VOLUME_ML
 from npt_protocol.protocol import Protocol
 from npt_protocol.recipe import Recipe, prepare
 from npt_protocol.safety import (
@@ -25,6 +26,7 @@ from npt_protocol.safety import (
     lidocaine_dose,
     use_by,
 )
+from npt_protocol.units import format_volume
 
 DEFAULT_MARGIN = Fraction(10, 100)
 # Stocks used for a solute when --from names none for it (override with --from).
@@ -162,18 +164,23 @@ def plan_session(requests: Sequence[RegionRequest], *, catalogue: Catalogue,
     regions = tuple(plan_region(r, treatment_syringe_ml) for r in requests)
     groups: dict[str, list[RegionPlan]] = {}
     for region in regions:
-        text = solution_override or region.checklist.protocol.solution.composition_text
+        text = region.checklist.protocol.solution.composition_text \
+            if solution_override is None else solution_override
         key = " + ".join(f"{s}={v}" for s, v in sorted(catalogue.composition(text).items()))
         groups.setdefault(key, []).append(region)
     solutions = []
     warnings: list[str] = []
     for group in groups.values():
-        text = solution_override or group[0].checklist.protocol.solution.composition_text
+        text = group[0].checklist.protocol.solution.composition_text \
+            if solution_override is None else solution_override
         composition = catalogue.composition(text, what="solution")
         injected = sum((r.injected_ml for r in group), Fraction(0))
         dead = sum((r.dead_space_ml for r in group), Fraction(0))
         required = (injected + dead) * (1 + margin)
         prepare_ml = Fraction(math.ceil(required))  # never round a session's volume down
+        if prepare_ml > MAX_VOLUME_ML:
+            raise InputError(f"The session needs {format_volume(required)} of {text}, more than "
+                             "10 L; check the points and the treatment syringe.")
         chosen = stocks_for(composition, stocks, catalogue)
         recipe = prepare(text, volume_ml=prepare_ml, stocks=chosen, diluent=diluent,
                          catalogue=catalogue, syringes=syringes, tolerance=tolerance,

@@ -69,16 +69,35 @@ def default_path() -> Path:
 def load_settings(path: Path | None = None) -> Settings:
     """Read the settings file if there is one; unknown keys and bad TOML are errors."""
     path = path or default_path()
-    if not path.is_file():
-        return Settings(path=None)
     try:
+        if not path.is_file():
+            return Settings(path=None)
         with path.open("rb") as handle:
             values = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError(f"Settings file {path} cannot be read ({error}); fix it or remove it.") \
-            from None
+    except (OSError, ValueError, tomllib.TOMLDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise InputError(f"Settings file {path} cannot be read ({reason}); fix it or remove "
+                         "it.") from None
+    except RecursionError:  # tomllib reads nested arrays recursively
+        raise InputError(f"Settings file {path} nests values too deeply; expected the keys "
+                         f"{', '.join(sorted(KNOWN_KEYS))}.") from None
     unknown = sorted(set(values) - set(KNOWN_KEYS))
     if unknown:
         raise InputError(f"Settings file {path} has unknown key {unknown[0]!r}; known keys are "
                          f"{', '.join(sorted(KNOWN_KEYS))}.")
+    for key, value in values.items():
+        _check_value(path, key, value)
     return Settings(values=values, path=path)
+
+
+def _check_value(path: Path, key: str, value: Any) -> None:
+    """Refuse a value of the wrong kind: text, a number for tolerance and margin, a list of text
+    for syringes; never empty text."""
+    texts = value if key == "syringes" and isinstance(value, list) else [value]
+    numeric = key in {"tolerance", "margin"} and isinstance(value, int | float) \
+        and not isinstance(value, bool)
+    if not numeric and not (texts and all(isinstance(t, str) and t.strip() for t in texts)):
+        kind = "a list of text" if key == "syringes" else "a number or text" \
+            if key in {"tolerance", "margin"} else "text"
+        raise InputError(f"Settings file {path}: {key} = {value!r}; expected {kind} that is not "
+                         f"empty ({KNOWN_KEYS[key]}).")

@@ -3,6 +3,9 @@
 `dev` is the default: quick enough to run on every save. `ci` runs more examples, derandomized so
 a failure in CI reproduces, with no per-example deadline (shared runners are slow and uneven). It
 loads automatically when the CI environment variable is set; HYPOTHESIS_PROFILE overrides both.
+`mutation` is for mutation testing (docs/testing.md): few examples, derandomized and without the
+example database, so a mutant is killed or not the same way on every run, and no deadline, because
+mutmut's instrumented code is slower.
 """
 
 from __future__ import annotations
@@ -15,5 +18,7 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("dev", max_examples=50, deadline=dt.timedelta(seconds=1))
 settings.register_profile("ci", max_examples=200, derandomize=True, deadline=None,
                           print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("mutation", max_examples=30, derandomize=True, deadline=None,
+                          database=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                       or ("ci" if os.environ.get("CI") else "dev"))

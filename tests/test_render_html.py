@@ -256,7 +256,7 @@ def test_session_packet() -> None:
                 f"margin {volumes['margin']}: {volumes['required']} needed; prepare "
                 f"{volumes['prepare']}.") in text
         label = solution["label"]
-        for fact in (f"Contents{label['contents']} ({label['strength_text']})",
+        for fact in (f"Contents{label['strength_text']}", f"Made from{label['ingredients_text']}",
                      f"Total volume{label['total_volume_text']}",
                      f"Prepared at{label['prepared_at']}",
                      f"Use by{label['use_by']} ({label['rule']})"):

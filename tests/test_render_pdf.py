@@ -322,7 +322,8 @@ def test_session_packet(library: Any) -> None:
         assert f"prepare {solution['volumes_text']['prepare']}." in text
         assert solution["label"]["strength_text"] in text
         label = solution["label"]
-        assert f"Contents {label['contents']} ({label['strength_text']})" in text
+        assert f"Contents {label['strength_text']}" in text
+        assert f"Made from {label['ingredients_text']}" in text
         assert f"Use by {label['use_by']} ({label['rule']})" in text
     assert f"Dextrose prepared in all: {doc['dextrose_load_text']}" in text
     assert "Osmolarity 253 mOsmol/L (hypotonic)" in text

@@ -55,8 +55,9 @@ def resolve_syringes(options: Sequence[str], settings: Settings) -> tuple[Syring
 
 def tolerance_text(option: str | None, settings: Settings) -> str:
     """Return the tolerance as written: the option, else the settings, else the default."""
-    text = option or settings.get("tolerance")
-    return str(text) if text else DEFAULT_TOLERANCE_TEXT
+    text = option if option is not None else settings.get("tolerance")
+    # An empty option or a 0 in the settings is refused by the parser, never replaced silently.
+    return DEFAULT_TOLERANCE_TEXT if text is None else str(text)
 
 
 def resolve_tolerance(option: str | None, settings: Settings) -> Fraction:

@@ -122,7 +122,28 @@ def parse_time(text: str | None) -> dt.datetime:
     except ValueError:
         raise InputError(f"--prepared-at {text!r} is not a date and time; expected ISO 8601 "
                          "such as 2026-11-25T09:30.") from None
-    return moment if moment.tzinfo else moment.astimezone()
+    try:
+        return moment if moment.tzinfo else moment.astimezone()
+    except (ValueError, OverflowError):  # local time of year 1 falls before the calendar
+        raise InputError(f"--prepared-at {text!r} is out of range; expected a date and time "
+                         "such as 2026-11-25T09:30.") from None
+
+
+def chosen(option: str | None, config: Settings, key: str, default: str) -> str:
+    """Return the option as given (even empty, for its parser to refuse), else the setting, else
+    the default."""
+    if option is not None:
+        return option
+    value = config.get(key)
+    return default if value is None else str(value)
+
+
+def parse_count(text: str, *, what: str) -> int:
+    """Parse a whole number of points written with the digits 0-9."""
+    stripped = text.strip()
+    if not stripped.isascii() or not stripped.isdigit():
+        raise InputError(f"{what} {text!r} is not a whole number; expected such as 14.")
+    return int(stripped)
 
 
 def parse_percent(text: str, *, what: str) -> Any:
@@ -133,10 +154,10 @@ def parse_percent(text: str, *, what: str) -> Any:
 @click.command()
 @click.argument("protocol_id")
 @click.option("--side", help="left, right, bilateral or midline (default: the protocol's first).")
-@click.option("--points", "points", type=int, help="Number of points (default: the typical).")
+@click.option("--points", "points", help="Number of points (default: the typical).")
 @output_options
 @reports_errors
-def checklist(protocol_id: str, side: str | None, points: int | None, fmt: str | None,
+def checklist(protocol_id: str, side: str | None, points: str | None, fmt: str | None,
               as_json: bool, output: Path | None, force: bool, protocols_dir: Path | None,
               paper: str | None, clinic: str | None) -> None:
     """Print the injection checklist of one protocol.
@@ -153,7 +174,8 @@ def checklist(protocol_id: str, side: str | None, points: int | None, fmt: str |
     config = settings()
     fmt = choose_format(fmt, as_json, output, force)
     protocol = library(protocols_dir, config, [protocol_id]).get(protocol_id)
-    sheet = build_checklist(protocol, side=side or protocol.sides[0], points=points)
+    sheet = build_checklist(protocol, side=protocol.sides[0] if side is None else side,
+                            points=None if points is None else parse_count(points, what="--points"))
     now = parse_time(None)
     content = render("checklist", checklist_data(sheet), meta(config, paper, clinic, now), fmt,
                      now)
@@ -220,9 +242,9 @@ def session(regions: tuple[str, ...], point_counts: tuple[str, ...], stock_specs
         diluent=cat.product(diluent, what="--diluent"),
         syringes=resolve_syringes(syringes, config), prepared_at=parse_time(prepared_at),
         solution_override=solution,
-        margin=parse_percent(margin or str(config.get("margin") or "10%"), what="--margin"),
+        margin=parse_percent(chosen(margin, config, "margin", "10%"), what="--margin"),
         treatment_syringe_ml=parse_volume(treatment_syringe, what="--treatment-syringe"),
-        use_by_rule=use_by_rule or str(config.get("use_by_rule") or "immediate-use"),
+        use_by_rule=chosen(use_by_rule, config, "use_by_rule", "immediate-use"),
         tolerance=resolve_tolerance(tolerance, config), weight_kg=resolve_weight(weight))
     failing = [p for p in plan.solutions if not p.recipe.assessment.within_tolerance]
     if failing:
@@ -239,7 +261,8 @@ def _point_counts(items: tuple[str, ...]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for item in items:
         name, separator, number = item.partition("=")
-        if not separator or not number.strip().isascii() or not number.strip().isdigit():
+        if not separator or not name.strip() or not number.strip().isascii() \
+                or not number.strip().isdigit():
             raise InputError(f"--points {item!r} is not ID=N; expected such as knee=14.")
         counts[name.strip()] = int(number)
     return counts
