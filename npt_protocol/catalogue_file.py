@@ -85,7 +85,7 @@ def _read_rows(path: Path) -> list[Any]:
     try:
         text = raw.decode("utf-8")
         _check_events(yaml.parse(text, Loader=loader), path)
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader, C or Python
+        data = yaml.load(text, Loader=loader)
     except NptError:
         raise
     except UnicodeDecodeError:
@@ -118,13 +118,12 @@ def _check_events(events: Iterable[Any], path: Path) -> None:
             continue
         if not isinstance(event, yaml.NodeEvent):
             continue
-        if frames and frames[-1][0] is not None:
-            keys, count = frames[-1]
+        keys, count = frames[-1] if frames else (None, [0])
+        if keys is not None:
             if count[0] % 2 == 0 and isinstance(event, yaml.ScalarEvent):
                 if event.value in keys:
-                    line = event.start_mark.line + 1
                     raise InputError(f"catalogue {path} gives the key {event.value!r} twice in "
-                                     f"one mapping (line {line}); expected each key once.")
+                                     "one mapping; expected each key once.")
                 keys.add(event.value)
             count[0] += 1
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):

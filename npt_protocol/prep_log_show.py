@@ -45,7 +45,11 @@ def parse_time(text: str, *, what: str) -> dt.datetime:
                          "2026-05-04T09:30Z.") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 falls before the calendar's first day in UTC
+        raise InputError(f"{what} {text!r} is out of range; expected such as 2026-05-04 or "
+                         "2026-05-04T09:30Z.") from None
 
 
 def parse_since(text: str) -> dt.datetime:

@@ -14,8 +14,8 @@ from fractions import Fraction
 from npt_protocol.checklist import Checklist, build_checklist
 from npt_protocol.errors import InputError
 from npt_protocol.measure import Syringe
-from npt_protocol.products import Catalogue, Product
 from npt_protocol.preparation import MAX_VOLUME_ML
+from npt_protocol.products import Catalogue, Product
 from npt_protocol.protocol import Protocol
 from npt_protocol.recipe import Recipe, prepare
 from npt_protocol.safety import (

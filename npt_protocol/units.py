@@ -43,11 +43,12 @@ def registry() -> Any:
     import pint  # noqa: PLC0415 - only commands that handle quantities pay for Pint
 
     # Pint can keep the parsed definitions in a cache folder: that halves the few milliseconds
-    # the registry costs at every start. Without a writable cache folder it parses the file.
+    # the registry costs at every start. Without a usable cache (not writable, or a file left
+    # half-written by a process that was killed) it parses the definitions file instead.
     try:
         return pint.UnitRegistry(str(_DEFINITIONS), non_int_type=Fraction,
                                  cache_folder=_cache_folder())
-    except OSError:
+    except Exception:
         return pint.UnitRegistry(str(_DEFINITIONS), non_int_type=Fraction, cache_folder=None)
 
 

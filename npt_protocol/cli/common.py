@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,28 @@ class ArgvCommand(click.Command):
         """Remember the arguments, then parse them as usual."""
         ctx.meta[ARGV_KEY] = list(args)
         return super().parse_args(ctx, args)
+
+
+class UsablePath(click.Path):
+    """A click.Path that refuses, as a usage error, a name no file system can use: an empty
+    name, a NUL character, or one the system cannot look up (too long, a folder not searchable)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        """Check the name can be looked up, then convert it as click.Path does."""
+        text = os.fsdecode(value)
+        if not text.strip():
+            self.fail(f"{text!r} is empty; expected a file or folder name.", param, ctx)
+        if "\0" in text:
+            self.fail(f"{text!r} contains a NUL character; expected a file or folder name.",
+                      param, ctx)
+        try:
+            os.stat(text)
+        except (FileNotFoundError, NotADirectoryError):
+            pass  # a file still to be written, or a missing one the command reports itself
+        except OSError as error:
+            self.fail(f"{text[:80]!r} cannot be used: {error.strerror}.", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def reports_errors(function: Callable[P, R]) -> Callable[P, R]:

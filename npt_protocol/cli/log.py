@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from npt_protocol.cli.common import echo_json, reports_errors
+from npt_protocol.cli.common import UsablePath, echo_json, reports_errors
 from npt_protocol.prep_log_show import entries, entry_text, parse_since
 from npt_protocol.prep_log_verify import Verification
 from npt_protocol.prep_log_verify import verify as verify_log
@@ -26,7 +26,7 @@ def log() -> None:
 
 
 @log.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=UsablePath(path_type=Path))
 @reports_errors
 def verify(file: Path) -> None:
     """Check FILE's hash chain and recompute every record with this version's engine.
@@ -65,7 +65,7 @@ def summary(file: Path, report: Verification) -> str:
 
 
 @log.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=UsablePath(path_type=Path))
 @click.option("--since", help="Only records made at or after this date or time (UTC), e.g. "
                               "2026-05-01 or 2026-05-01T09:00Z.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (schema npt.log-show/1).")

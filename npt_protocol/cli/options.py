@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from npt_protocol.catalogue_file import load_catalogue
-from npt_protocol.cli.common import ARGV_KEY
+from npt_protocol.cli.common import ARGV_KEY, UsablePath
 from npt_protocol.errors import InputError
 from npt_protocol.measure import DEFAULT_SYRINGES_TEXT, Syringe, syringe_set
 from npt_protocol.preparation import DEFAULT_TOLERANCE_TEXT, CheckRequest, PrepareRequest
@@ -24,7 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def catalogue_option(function: F) -> F:
     """Add --catalogue FILE (a clinic's products, searched first)."""
-    return click.option("--catalogue", type=click.Path(path_type=Path, dir_okay=False),
+    return click.option("--catalogue", type=UsablePath(path_type=Path, dir_okay=False),
                         help="A YAML file of the clinic's own products, searched first.")(function)
 
 
@@ -81,7 +81,7 @@ def log_options(function: F) -> F:
                             help="Who checked the preparation, recorded in the log.")(function)
     function = click.option("--by", "prepared_by", metavar="NAME",
                             help="Who prepared it, recorded in the log.")(function)
-    return click.option("--log", "log_file", type=click.Path(path_type=Path, dir_okay=False),
+    return click.option("--log", "log_file", type=UsablePath(path_type=Path, dir_okay=False),
                         help="Append a record of this preparation to FILE, a hash-chained "
                              "JSON Lines log (see `npt log`).")(function)
 

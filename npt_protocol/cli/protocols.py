@@ -8,14 +8,14 @@ from typing import Any
 
 import click
 
-from npt_protocol.cli.common import echo_json, reports_errors
+from npt_protocol.cli.common import UsablePath, echo_json, reports_errors
 from npt_protocol.protocol_library import Library, check_paths, load_library
 from npt_protocol.render.protocol import protocol_json, protocol_text
 from npt_protocol.settings import load_settings
 
 _FOLDER_OPTION = click.option(
     "--protocols", "protocols_dir", metavar="DIR",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=UsablePath(path_type=Path, file_okay=False),
     help="Clinic folder of protocols, searched before the shipped library "
          "(default: protocols_dir in the settings file).")
 _JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -105,7 +105,7 @@ def show(protocol_id: str, as_json: bool, protocols_dir: Path | None) -> None:
 
 @protocols.command("validate")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...",
-                type=click.Path(path_type=Path))
+                type=UsablePath(path_type=Path))
 @reports_errors
 def validate(paths: tuple[Path, ...]) -> None:
     """Check protocol files and folders; print every problem as file:line:column.

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from npt_protocol.cli.common import emit, reports_errors
+from npt_protocol.cli.common import UsablePath, emit, reports_errors
 from npt_protocol.cli.options import (
     catalogue_option,
     resolve_catalogue,
@@ -32,11 +32,11 @@ def output_options(function: Any) -> Any:
         click.option("--format", "fmt", type=click.Choice(FORMATS),
                      help="Output format (default: from the -o file's suffix, else text)."),
         click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
-        click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+        click.option("-o", "--output", type=UsablePath(path_type=Path, dir_okay=False),
                      help="Write to this file (atomically; refuses to replace one without "
                           "--force)."),
         click.option("--force", is_flag=True, help="Replace an existing output file."),
-        click.option("--protocols", "protocols_dir", type=click.Path(path_type=Path),
+        click.option("--protocols", "protocols_dir", type=UsablePath(path_type=Path),
                      help="A clinic folder of protocols, searched before the shipped library."),
         click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False),
                      help="Paper size for HTML and PDF (default A4)."),
