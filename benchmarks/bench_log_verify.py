@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -26,17 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_log import make_log
+from startup import npt_command
 
 from npt_protocol.prep_log_verify import verify
-
-
-def npt_command() -> list[str]:
-    """Return how to run the installed `npt` script: beside this Python, else on PATH."""
-    beside = Path(sys.executable).with_name("npt")
-    if beside.exists():
-        return [str(beside)]
-    found = shutil.which("npt")
-    return [found] if found else [sys.executable, "-m", "npt_protocol"]
 
 
 def in_process(path: Path) -> tuple[float, float]:

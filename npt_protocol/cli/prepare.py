@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -66,17 +68,9 @@ def prepare(target: str, volume_text: str, stock_specs: tuple[str, ...], diluent
         tolerance=tolerance_text(tolerance, config), weight=weight,
         syringes=syringe_texts(syringes, config), catalogue=absolute(extra))
     recipe = run_prepare(request, cat)
-    if log_file is not None or as_json:
-        data = recipe_data(recipe)
-        if log_file is not None:
-            write_log(log_file, request=request, result=data, prepared_by=prepared_by,
-                      checked_by=checked_by)
-        if as_json:
-            echo_json(data)
-    if not as_json:
-        click.echo(recipe_text(recipe), nl=False)
-    if not recipe.assessment.within_tolerance:
-        raise SystemExit(1)
+    _finish(lambda: recipe_data(recipe), lambda: recipe_text(recipe),
+            passed=recipe.assessment.within_tolerance, request=request, as_json=as_json,
+            log_file=log_file, prepared_by=prepared_by, checked_by=checked_by)
 
 
 @click.command(cls=ArgvCommand)
@@ -108,15 +102,25 @@ def check(target: str, drawn: tuple[str, ...], tolerance: str | None, weight: st
     request = CheckRequest(target=target, drawn=drawn, tolerance=tolerance_text(tolerance, config),
                            weight=weight, catalogue=absolute(extra))
     done = run_check(request, cat)
+    _finish(lambda: check_data(done.target_text, done.portions, done.assessment,
+                               done.catalogue_version),
+            lambda: check_text(done.target_text, done.portions, done.assessment),
+            passed=done.assessment.within_tolerance, request=request, as_json=as_json,
+            log_file=log_file, prepared_by=prepared_by, checked_by=checked_by)
+
+
+def _finish(data: Callable[[], dict[str, Any]], text: Callable[[], str], *, passed: bool,
+            request: PrepareRequest | CheckRequest, as_json: bool, log_file: Path | None,
+            prepared_by: str | None, checked_by: str | None) -> None:
+    """Log the result (before anything is printed), print it, and exit 1 when it failed."""
     if log_file is not None or as_json:
-        data = check_data(done.target_text, done.portions, done.assessment,
-                          done.catalogue_version)
+        result = data()
         if log_file is not None:
-            write_log(log_file, request=request, result=data, prepared_by=prepared_by,
+            write_log(log_file, request=request, result=result, prepared_by=prepared_by,
                       checked_by=checked_by)
         if as_json:
-            echo_json(data)
+            echo_json(result)
     if not as_json:
-        click.echo(check_text(done.target_text, done.portions, done.assessment), nl=False)
-    if not done.assessment.within_tolerance:
+        click.echo(text(), nl=False)
+    if not passed:
         raise SystemExit(1)
