@@ -76,7 +76,8 @@ def _read_rows(path: Path) -> list[Any]:
     import yaml  # noqa: PLC0415 - YAML is loaded only when a clinic catalogue is used
 
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)  # never more: the path may be a device (/dev/zero)
     except OSError as error:
         raise InputError(f"catalogue {path} cannot be read: {error.strerror}.") from None
     if len(raw) > MAX_BYTES:

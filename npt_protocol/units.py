@@ -107,9 +107,9 @@ def split_quantity(text: str, *, what: str, example: str) -> tuple[Fraction, str
     if stripped[0] in "-−‐–":
         raise InputError(f"{what} {text!r} is negative; expected a positive quantity such as "
                          f"{example}.")
-    match = _QUANTITY_RE.match(stripped.lstrip("+"))
+    match = _QUANTITY_RE.match(stripped.removeprefix("+"))
     # '60,5 mL' and '1e3 mL' are numbers written wrongly, not a number followed by a unit ',5 mL'.
-    written = re.match(r"[0-9][0-9.,]*(?:[eE][+-]?[0-9]+)?", stripped.lstrip("+"))
+    written = re.match(r"[0-9][0-9.,]*(?:[eE][+-]?[0-9]+)?", stripped.removeprefix("+"))
     if match and written and written.end() > match.end("number"):
         raise InputError(_number_complaint(written.group(0), what))
     if not match:

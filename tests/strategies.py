@@ -236,3 +236,213 @@ def dextrose_lidocaine_requests(draw: st.DrawFn) -> Request:
 
 
 requests = st.one_of(dextrose_requests(), dextrose_lidocaine_requests())
+
+
+# ---------------------------------------------------------------------------------------------
+# Command-line tokens, real and broken, for fuzzing `npt` (tests/test_cli_fuzz.py)
+#
+# Paths are relative names only (the fuzz test runs in a fresh temporary folder, its working
+# directory, that holds the files named in CLI_PATHS): no token is absolute or holds "..", so
+# nothing can be written outside that folder, even with --force.
+
+CLI_COMMANDS = (
+    (), ("prepare",), ("check",), ("products",), ("protocols",), ("protocols", "list"),
+    ("protocols", "show"), ("protocols", "validate"), ("checklist",), ("session",), ("config",),
+    ("config", "show"), ("log",), ("log", "verify"), ("log", "show"),
+    ("prepar",), ("PREPARE",), ("protocols", "lists"), ("--help",), ("--version",),
+)
+CLI_VALUE_OPTIONS = (
+    "--volume", "--from", "--diluent", "--method", "--tolerance", "--weight", "--syringe",
+    "--catalogue", "--log", "--by", "--checked-by", "--side", "--points", "--format", "-o",
+    "--output", "--protocols", "--paper", "--clinic", "--region", "--solution", "--margin",
+    "--treatment-syringe", "--use-by", "--prepared-at", "--since",
+    "--volum", "--form", "-x", "--volume=60mL", "--json=1",
+)
+CLI_FLAGS = ("--json", "--force", "--help", "-h", "--", "-", "--bogus", "--jsn")
+CLI_TARGETS = (
+    "dextrose 5%", "dextrose 5 % w/v", "dextrose 50 mg/mL", "5% dextrose", "mannitol 5%",
+    "dextrose 20% + lidocaine 0.1%", "dextrose 10%", "glucose 0.05 g per mL", "dextrose 60%",
+    "dextrose 5,5%", "dextrose −5%", "dextrose 0%", "dextrose 1e308%", "dextrose NaN%",
+    "dextrose 1:20", "sodium chloride 0.9%", "dextrose", "%", "dextrose 5 mg/0 mL",
+    "dextrose 5% + dextrose 5%", "dextrose ٥%", "lidocaine 1 mEq/mL",
+)
+CLI_VOLUMES = (
+    "60mL", "60 ml", "0.06 L", "60000 µL", "6 dL", "1,000 mL", "10L", "0.5 mL", "60", "60cc",
+    "60 m L", "60mls", "60ML", "60mL!", "−60mL", "-60mL", "0mL", "1e308mL", "NaN mL", "inf mL",
+    "60,5mL", "٦٠mL", "６０mL", "100000L", "0.0000001mL", "60 g", "", " ",
+)
+CLI_PRODUCTS = (
+    "D50", "D50W", "D5W", "D10", "D25W", "SWFI", "NS", "mannitol-20", "mannitol-5",
+    "lidocaine-1", "bicarb-8.4", "water", "D55", "d50", "dextrose 500 mg/mL", "D50WW", "",
+)
+CLI_PROTOCOLS = ("knee", "shoulder", "hip", "neck", "wrist", "ankle-achilles", "low-back",
+                 "kneee", "", "KNEE")
+CLI_SIDES = ("left", "right", "bilateral", "midline", "up", "", "LEFT")
+# Values by kind: the well-formed ones first (structured command lines draw mostly from them).
+CLI_PERCENTS = ("5%", "10%", "2.5", "0%", "60%", "150%", "-5%", "−5%", "nan", "inf", "1e308",
+                "2,5%", "")
+CLI_WEIGHTS = ("70kg", "70 kg", "150 lb", "0.001kg", "7000kg", "70", "70 lbs", "-70kg", "")
+CLI_POINTS = ("14", "4", "1", "0", "-3", "٣", "1_0", "99999999999999999999", "")
+CLI_POINT_ITEMS = ("knee=14", "shoulder=8", "knee=0", "knee=x", "=3", "hip=3", "knee")
+CLI_SYRINGES = ("10 mL by 0.2 mL", "1 mL by 0.01 mL", "60 mL by 1 mL", "3 mL by 0.4 mL",
+                "0.001 mL by 0.001 mL", "10 mL", "10 mL by 0 mL", "by by by", "")
+CLI_DATES = ("2026-11-25T09:30", "2026-11-25", "2026-11-25T09:30Z", "9999-12-31T23:00+00:00",
+             "0001-01-01T00:00", "0001-01-01T00:00+01:00", "yesterday", "2026-02-30T09:00", "")
+CLI_CHOICES = {
+    "--method": ("syringe", "container", "bucket"),
+    "--format": ("text", "md", "html", "json", "pdf", "docx"),
+    "--paper": ("A4", "letter", "A5"),
+    "--use-by": ("immediate-use", "category-1-room", "category-1-fridge", "forever", ""),
+}
+# Files and folders the fuzz test creates in its temporary folder, and names that do not exist
+# there (a missing folder, a name too long is not needed: CLI_PATHS stay short and relative).
+CLI_OUTPUTS = ("out.md", "out.html", "out.json", "out.txt", "out.pdf", "existing.md", "folder",
+               "dangling.md", "missing/out.md", "")
+CLI_CATALOGUES = ("clinic.yaml", "hostile.yaml", "missing.yaml", "folder", "existing.md", "")
+CLI_PROTOCOL_DIRS = ("clinic-good", "clinic", "folder", "missing", "clinic.yaml", "")
+CLI_LOGS = ("prep.log", "new.log", "folder", "missing/prep.log", "")
+CLI_PATHS = tuple(dict.fromkeys(CLI_OUTPUTS + CLI_CATALOGUES + CLI_PROTOCOL_DIRS + CLI_LOGS))
+CLI_NUMBERS = CLI_PERCENTS + CLI_WEIGHTS + CLI_POINTS
+CLI_OTHERS = CLI_SYRINGES + CLI_DATES + tuple(v for vs in CLI_CHOICES.values() for v in vs)
+
+
+def _drawn(draw: st.DrawFn) -> str:
+    """A PRODUCT=VOLUME item, sometimes broken."""
+    return draw(st.sampled_from(("{p}={v}", "{p}={v}", "{p} {v}", "{p}:{v}", "={v}", "{p}=",
+                                 "{p}=={v}"))).format(p=draw(st.sampled_from(CLI_PRODUCTS)),
+                                                      v=draw(st.sampled_from(CLI_VOLUMES)))
+
+
+def _junk(draw: st.DrawFn) -> str:
+    """Unicode text, long strings and numbers of every kind, with no '/' (no path leaves the
+    temporary folder)."""
+    text = draw(st.one_of(
+        st.text(max_size=30),
+        st.sampled_from(("x" * 10_000, "9" * 1_000, "\u202e", "\ufeff60mL", "😀", "\u0000")),
+        st.integers().map(str),
+        st.floats().map(str),
+        st.decimals(allow_nan=True).map(str),
+    ))
+    return text.replace("/", "").replace("..", "")
+
+
+@st.composite
+def cli_token(draw: st.DrawFn) -> str:
+    """One argument: a value of some kind, real or broken."""
+    kind = draw(st.sampled_from(("target", "volume", "product", "drawn", "protocol", "region",
+                                 "number", "other", "path", "junk")))
+    if kind == "drawn":
+        return _drawn(draw)
+    if kind == "region":
+        return f"{draw(st.sampled_from(CLI_PROTOCOLS))}:{draw(st.sampled_from(CLI_SIDES))}"
+    if kind == "junk":
+        return _junk(draw)
+    pool = {"target": CLI_TARGETS, "volume": CLI_VOLUMES, "product": CLI_PRODUCTS,
+            "protocol": CLI_PROTOCOLS, "number": CLI_NUMBERS, "other": CLI_OTHERS,
+            "path": CLI_PATHS}[kind]
+    return draw(st.sampled_from(pool))
+
+
+@st.composite
+def cli_argv(draw: st.DrawFn) -> list[str]:
+    """A whole command line: a command, then options with values, flags and loose arguments."""
+    argv = list(draw(st.sampled_from(CLI_COMMANDS)))
+    for _ in range(draw(st.integers(0, 10))):
+        shape = draw(st.sampled_from(("option", "option", "flag", "argument")))
+        if shape == "option":
+            argv += [draw(st.sampled_from(CLI_VALUE_OPTIONS)), draw(cli_token())]
+        elif shape == "flag":
+            argv.append(draw(st.sampled_from(CLI_FLAGS)))
+        else:
+            argv.append(draw(cli_token()))
+    return argv
+
+
+# Each command's own options, so that a structured command line reaches past Click's parser.
+CLI_COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
+    "prepare": ("--diluent", "--method", "--tolerance", "--weight", "--syringe", "--catalogue",
+                "--log", "--by"),
+    "check": ("--tolerance", "--weight", "--catalogue", "--log", "--checked-by"),
+    "checklist": ("--side", "--points", "--format", "-o", "--protocols", "--paper", "--clinic"),
+    "session": ("--points", "--from", "--diluent", "--solution", "--margin",
+                "--treatment-syringe", "--use-by", "--prepared-at", "--weight", "--tolerance",
+                "--syringe", "--catalogue", "--format", "-o", "--protocols", "--paper",
+                "--clinic", "--region"),
+    "products": ("--catalogue",),
+    "protocols list": ("--protocols",),
+    "protocols show": ("--protocols",),
+    "log show": ("--since",),
+}
+# Where an option's values come from: a pool and how many of its first values are well formed.
+CLI_OPTION_VALUES: dict[str, tuple[tuple[str, ...], int]] = {
+    "--volume": (CLI_VOLUMES, 8), "--treatment-syringe": (CLI_VOLUMES, 8),
+    "--from": (CLI_PRODUCTS, 11), "--diluent": (CLI_PRODUCTS, 11),
+    "--solution": (CLI_TARGETS, 8), "--side": (CLI_SIDES, 3),
+    "--tolerance": (CLI_PERCENTS, 3), "--margin": (CLI_PERCENTS, 3),
+    "--weight": (CLI_WEIGHTS, 3), "--syringe": (CLI_SYRINGES, 3),
+    "--prepared-at": (CLI_DATES, 3), "--since": (CLI_DATES, 3),
+    "--catalogue": (CLI_CATALOGUES, 1), "--log": (CLI_LOGS, 2), "-o": (CLI_OUTPUTS, 5),
+    "--output": (CLI_OUTPUTS, 5), "--protocols": (CLI_PROTOCOL_DIRS, 1),
+    **{option: (values, 3) for option, values in CLI_CHOICES.items()},
+}
+
+
+def _mostly_real(draw: st.DrawFn, pool: Sequence[str], real: int) -> str:
+    """Draw from the first `real` (well-formed) values of a pool three times in four, else from
+    all of it, so most structured command lines get past the first check."""
+    broken = draw(st.integers(0, 3)) == 3  # Hypothesis favours 0: the well-formed side
+    return draw(st.sampled_from(pool if broken or not real else pool[:real]))
+
+
+def _option_value(draw: st.DrawFn, option: str, argv0: str = "") -> str:
+    """A value for an option: usually of the kind it takes, sometimes anything at all."""
+    if option == "--region":
+        return f"{_mostly_real(draw, CLI_PROTOCOLS, 7)}:{_mostly_real(draw, CLI_SIDES, 3)}"
+    if option == "--points" and argv0 == "session":
+        return _mostly_real(draw, CLI_POINT_ITEMS, 2)
+    if option == "--points":
+        return _mostly_real(draw, CLI_POINTS, 3)
+    if option not in CLI_OPTION_VALUES or draw(st.integers(0, 3)) == 3:
+        return draw(cli_token())
+    pool, real = CLI_OPTION_VALUES[option]
+    return _mostly_real(draw, pool, real)
+
+
+@st.composite
+def cli_command_line(draw: st.DrawFn) -> list[str]:
+    """A command line shaped like a real one (the required arguments present), with each value
+    usually well formed and a few of the command's options added."""
+    command = draw(st.sampled_from(("prepare", "check", "checklist", "session", "products",
+                                    "protocols list", "protocols show", "protocols validate",
+                                    "config show", "log verify", "log show")))
+    if command == "prepare":
+        argv = ["prepare", _mostly_real(draw, CLI_TARGETS, 8), "--volume",
+                _mostly_real(draw, CLI_VOLUMES, 8), "--from", _mostly_real(draw, CLI_PRODUCTS, 11)]
+    elif command == "check":
+        argv = ["check", _mostly_real(draw, CLI_TARGETS, 8),
+                *[f"{_mostly_real(draw, CLI_PRODUCTS, 11)}={_mostly_real(draw, CLI_VOLUMES, 8)}"
+                  if draw(st.integers(0, 3)) < 3 else _drawn(draw)
+                  for _ in range(draw(st.integers(1, 3)))]]
+    elif command == "checklist":
+        argv = ["checklist", _mostly_real(draw, CLI_PROTOCOLS, 7)]
+    elif command == "session":
+        argv = ["session", "--region", _option_value(draw, "--region")]
+    else:
+        argv = command.split()
+        if command == "protocols show":
+            argv.append(_mostly_real(draw, CLI_PROTOCOLS, 7))
+        elif command in {"protocols validate", "log verify", "log show"}:
+            argv.append(draw(st.sampled_from(CLI_PATHS)))
+    options = CLI_COMMAND_OPTIONS.get(command, ())
+    for _ in range(draw(st.integers(0, 4))):
+        shape = draw(st.integers(0, 9))  # 0-7: an option of the command, 8: --json, 9: any
+        if options and shape < 8:
+            option = draw(st.sampled_from(options))
+            argv += [option, _option_value(draw, option, command)]
+        elif shape == 8 and command not in {"log verify", "protocols validate"}:
+            argv.append(draw(st.sampled_from(("--json", "--force")))
+                        if command in {"checklist", "session"} else "--json")
+        elif shape == 9:
+            option = draw(st.sampled_from(CLI_VALUE_OPTIONS))
+            argv += [option, _option_value(draw, option)]
+    return argv

@@ -78,5 +78,7 @@ def main(argv: list[str] | None = None) -> Any:
     try:
         return cli.main(args=argv, prog_name="npt", standalone_mode=True)
     except NptError as error:  # raised outside a command's own handler (e.g. while importing)
-        click.echo(f"Error: {error}", err=True)
+        from npt_protocol.cli.common import one_line  # noqa: PLC0415 - only errors need it
+
+        click.echo(f"Error: {one_line(error)}", err=True)
         sys.exit(error.exit_code)

@@ -49,6 +49,12 @@ class UsablePath(click.Path):
         return super().convert(value, param, ctx)
 
 
+def one_line(text: object) -> str:
+    """Write control characters (a newline in a file name, an escape sequence) as escapes, so a
+    message stays one line and cannot drive the terminal."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+
+
 def reports_errors(function: Callable[P, R]) -> Callable[P, R]:
     """Turn an NptError inside a command into one line on stderr and its exit code."""
 
@@ -57,7 +63,7 @@ def reports_errors(function: Callable[P, R]) -> Callable[P, R]:
         try:
             return function(*args, **kwargs)
         except NptError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(f"Error: {one_line(error)}", err=True)
             sys.exit(error.exit_code)
 
     return wrapper
@@ -83,4 +89,4 @@ def emit(content: str | bytes, *, output: Path | None, force: bool) -> None:
     from npt_protocol.output import write_atomically  # noqa: PLC0415 - only -o needs it
 
     write_atomically(output, content, force=force)
-    click.echo(f"Wrote {output}", err=True)
+    click.echo(f"Wrote {one_line(output)}", err=True)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from npt_protocol.catalogue_file import load_catalogue
-from npt_protocol.cli.common import ARGV_KEY, UsablePath
+from npt_protocol.cli.common import ARGV_KEY, UsablePath, one_line
 from npt_protocol.errors import InputError
 from npt_protocol.measure import DEFAULT_SYRINGES_TEXT, Syringe, syringe_set
 from npt_protocol.preparation import DEFAULT_TOLERANCE_TEXT, CheckRequest, PrepareRequest
@@ -108,10 +108,10 @@ def write_log(log_file: Path, *, request: PrepareRequest | CheckRequest,
                         checked_by=checked_by)
     appended = append(log_file, record)
     if appended.torn_bytes:
-        click.echo(f"Warning: {log_file} ended with an incomplete line ({appended.torn_bytes} "
-                   "bytes) left by an interrupted write; it was removed before this record was "
-                   "added.", err=True)
-    click.echo(f"Recorded in {log_file}.", err=True)
+        click.echo(f"Warning: {one_line(log_file)} ended with an incomplete line "
+                   f"({appended.torn_bytes} bytes) left by an interrupted write; it was removed "
+                   "before this record was added.", err=True)
+    click.echo(f"Recorded in {one_line(log_file)}.", err=True)
 
 
 def absolute(path: Path | None) -> str | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from npt_protocol.cli.common import UsablePath, echo_json, reports_errors
+from npt_protocol.cli.common import UsablePath, echo_json, one_line, reports_errors
 from npt_protocol.protocol_library import Library, check_paths, load_library
 from npt_protocol.render.protocol import protocol_json, protocol_text
 from npt_protocol.settings import load_settings
@@ -32,8 +32,9 @@ def _warn_broken(library: Library) -> None:
     """Say on stderr which files were left out, so a clinic file never vanishes silently."""
     for bad in library.broken:
         count = len(bad.loaded.findings)
-        click.echo(f"Warning: {bad.loaded.path} has {count} problem{'s' * (count != 1)} and is "
-                   f"left out, first {bad.loaded.findings[0]}", err=True)
+        click.echo(f"Warning: {one_line(bad.loaded.path)} has {count} "
+                   f"problem{'s' * (count != 1)} and is left out, first "
+                   f"{one_line(bad.loaded.findings[0])}", err=True)
 
 
 @click.group()
@@ -124,8 +125,8 @@ def validate(paths: tuple[Path, ...]) -> None:
     files = len(results)
     bad_files = sum(1 for loaded in results if loaded.findings)
     if files == 0:
-        click.echo(f"Warning: no protocol files (*.yaml, *.yml) in {', '.join(map(str, paths))}",
-                   err=True)
+        shown = one_line(", ".join(map(str, paths)))
+        click.echo(f"Warning: no protocol files (*.yaml, *.yml) in {shown}", err=True)
     if problems:
         click.echo(f"{problems} problem{'s' * (problems != 1)} in {bad_files} of {files} "
                    f"file{'s' * (files != 1)}.")

@@ -1,0 +1,144 @@
+"""npt_protocol.measure: syringes, draw options and containers at their boundaries.
+
+Each test says the behaviour it pins. Marks and counts are worked out by hand from the syringe
+set (clinical-facts §4) and the rule 'marks within two graduations either side, on the two
+smallest syringes that hold the volume'.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from npt_protocol.errors import InputError, MeasurementError
+from npt_protocol.measure import (
+    ContainerPlan,
+    Draw,
+    Syringe,
+    containers,
+    draw_options,
+    parse_syringe,
+    require_measurable,
+    syringe_set,
+)
+
+DEFAULT = syringe_set()
+S3 = Syringe(Fraction(3), Fraction(1, 10))
+S5 = Syringe(Fraction(5), Fraction(1, 5))
+S60 = Syringe(Fraction(60), Fraction(1))
+VOLUME_EXAMPLE = "60mL, 0.5 mL or 1 L"
+
+
+def ml(text: str) -> Fraction:
+    return Fraction(text)
+
+
+def test_a_syringe_does_not_hold_nothing() -> None:
+    """holds() is for a positive volume up to the capacity: 0 mL is not 'held'."""
+    assert not S5.holds(Fraction(0))
+    assert S5.holds(Fraction(5))
+    assert not S5.holds(ml("5.2"))
+
+
+def test_not_a_syringe_message() -> None:
+    """Text without 'by', '/' or '@' is refused with an example."""
+    with pytest.raises(InputError) as error:
+        parse_syringe("10 mL")
+    assert str(error.value) == ("syringe '10 mL' is not a syringe; expected capacity and marks "
+                                "such as '10 mL by 0.2 mL'.")
+
+
+def test_bad_capacity_and_bad_marks_are_named() -> None:
+    """A capacity or a mark spacing that is not a volume is reported as the syringe's capacity
+    or marks, quoting the whole syringe text."""
+    with pytest.raises(InputError) as error:
+        parse_syringe("ten by 1 mL")
+    assert str(error.value) == (
+        "syringe 'ten by 1 mL' capacity 'ten' is not a quantity; expected a number and a unit "
+        f"such as {VOLUME_EXAMPLE}.")
+    with pytest.raises(InputError) as error:
+        parse_syringe("10 mL by x")
+    assert str(error.value) == (
+        "syringe '10 mL by x' marks 'x' is not a quantity; expected a number and a unit such as "
+        f"{VOLUME_EXAMPLE}.")
+
+
+def test_a_single_mark_at_the_capacity_is_a_syringe() -> None:
+    """'1 mL by 1 mL' (one mark, at the capacity) divides its capacity: accepted."""
+    assert parse_syringe("1 mL by 1 mL") == Syringe(Fraction(1), Fraction(1))
+
+
+def test_marks_that_do_not_divide_message() -> None:
+    """3 mL by 0.4 mL would have 7.5 marks: refused with an example."""
+    with pytest.raises(InputError) as error:
+        parse_syringe("3 mL by 0.4 mL")
+    assert str(error.value) == ("syringe '3 mL by 0.4 mL' has marks that do not divide its "
+                                "capacity; expected such as '10 mL by 0.2 mL'.")
+
+
+def test_an_empty_iterable_of_syringes_is_refused() -> None:
+    """An iterable that turns out empty (not None, not the default) is an empty set: refused."""
+    with pytest.raises(InputError) as error:
+        syringe_set(iter(()))
+    assert str(error.value) == ("The syringe set is empty; give at least one such as "
+                                "'10 mL by 0.2 mL'.")
+
+
+def test_draw_options_defaults_two_marks_either_side_on_two_syringes() -> None:
+    """2.5 mL: the two smallest syringes that hold it are 3 mL (0.1 mL marks) and 5 mL
+    (0.2 mL marks). On 3 mL, 2.5 is mark 25: marks 23 to 27. On 5 mL it is 12.5 marks: from
+    12 − 2 = 10 to 13 + 2 = 15, i.e. 2.0 to 3.0 mL."""
+    options = draw_options(ml("2.5"), DEFAULT)
+    expected = ([(Draw(S3, ml(v)),) for v in ("2.3", "2.4", "2.5", "2.6", "2.7")]
+                + [(Draw(S5, ml(v)),) for v in ("2.0", "2.2", "2.4", "2.6", "2.8", "3.0")])
+    assert options == expected
+
+
+def test_a_volume_equal_to_the_largest_syringe_is_one_draw_near_its_mark() -> None:
+    """60 mL fits the 60 mL syringe in one draw: marks 58, 59, 60 (61 and 62 are past the
+    capacity), not a 'full fill' plus nothing."""
+    assert draw_options(Fraction(60), DEFAULT) == [
+        (Draw(S60, Fraction(58)),), (Draw(S60, Fraction(59)),), (Draw(S60, Fraction(60)),)]
+
+
+def test_one_thousand_fills_are_allowed_and_one_more_millilitre_is_not() -> None:
+    """MAX_FILLS is 1,000: 60,000 mL is exactly 1,000 fills of the 60 mL syringe; 60,001 mL is
+    refused."""
+    (option,) = draw_options(Fraction(60_000), DEFAULT)
+    assert option == tuple(Draw(S60, Fraction(60)) for _ in range(1000))
+    with pytest.raises(MeasurementError) as error:
+        draw_options(Fraction(60_001), DEFAULT)
+    assert str(error.value) == (
+        "60,001 mL takes more than 1,000 fills of the largest syringe (60 mL); add a larger "
+        "syringe to the set or make a smaller batch.")
+
+
+def test_container_size_unknown_text() -> None:
+    """A plan without a size says so in words."""
+    assert ContainerPlan(None, 0).describe() == "container size not in the catalogue"
+
+
+def test_a_container_exactly_the_volume_is_enough() -> None:
+    """50 mL fits one 50 mL container; the 100 mL one is not needed."""
+    assert containers(Fraction(50), [Fraction(100), Fraction(10), Fraction(50)]) == \
+        ContainerPlan(Fraction(50), 1)
+
+
+def test_too_small_to_measure_message_prints_four_places() -> None:
+    """0.00123 mL is below half the finest mark (0.01 / 2 = 0.005 mL); the message prints it at
+    4 places: 0.0012 mL."""
+    with pytest.raises(MeasurementError) as error:
+        require_measurable(Fraction(123, 100_000), DEFAULT, what="D50W")
+    assert str(error.value) == ("D50W needs 0.0012 mL, less than half the finest syringe mark "
+                                "(0.01 mL); make a larger batch.")
+
+
+def test_too_large_to_measure_boundary_and_message() -> None:
+    """1,000 fills of the 60 mL syringe (60,000 mL) can be measured; 60,001 mL cannot."""
+    require_measurable(Fraction(60_000), DEFAULT, what="water")
+    with pytest.raises(MeasurementError) as error:
+        require_measurable(Fraction(60_001), DEFAULT, what="water")
+    assert str(error.value) == (
+        "water needs 60,001 mL, more than 1,000 fills of the largest syringe (60 mL); add a "
+        "larger syringe to the set or make a smaller batch.")
