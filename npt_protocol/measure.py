@@ -14,7 +14,11 @@ from npt_protocol.units import format_volume, parse_volume
 # Default syringe set (clinical-facts §4: a common set; brands differ, so it is configuration).
 DEFAULT_SYRINGES_TEXT = ("1 mL by 0.01 mL", "3 mL by 0.1 mL", "5 mL by 0.2 mL", "10 mL by 0.2 mL",
                          "20 mL by 1 mL", "30 mL by 1 mL", "60 mL by 1 mL")
-LOW_FILL_FRACTION = Fraction(1, 5)  # USP <1176> commentary: do not measure below ~20 % of capacity
+LOW_FILL_FRACTION = Fraction(1, 5)
+# Syringes made for injection run from 0.3 mL insulin syringes (marks of 0.005 mL) to 100 mL;
+# anything outside these bounds is a typo, not a syringe.
+SMALLEST_SYRINGE_ML, LARGEST_SYRINGE_ML = Fraction(1, 10), Fraction(100)
+FINEST_MARK_ML = Fraction(1, 1000)  # USP <1176> commentary: do not measure below ~20 % of capacity
 # More fills than anyone draws by hand; past it a recipe would run to millions of lines.
 MAX_FILLS = 1_000
 
@@ -64,10 +68,22 @@ def parse_syringe(text: str) -> Syringe:
                          "as '10 mL by 0.2 mL'.")
     capacity = parse_volume(match.group(1), what=f"syringe {text!r} capacity")
     graduation = parse_volume(match.group(2), what=f"syringe {text!r} marks")
+    check_syringe_size(capacity, what=f"syringe {text!r}")
+    if graduation < FINEST_MARK_ML:
+        raise InputError(f"syringe {text!r} has marks finer than 0.001 mL; expected marks such "
+                         "as 0.01 mL or 0.2 mL.")
     if graduation > capacity or (capacity / graduation).denominator != 1:
         raise InputError(f"syringe {text!r} has marks that do not divide its capacity; expected "
                          "such as '10 mL by 0.2 mL'.")
     return Syringe(capacity, graduation)
+
+
+def check_syringe_size(capacity_ml: Fraction, *, what: str) -> None:
+    """Refuse a syringe capacity outside what injection syringes come in."""
+    if not SMALLEST_SYRINGE_ML <= capacity_ml <= LARGEST_SYRINGE_ML:
+        raise InputError(f"{what} holds {format_volume(capacity_ml, places=4)}; expected a "
+                         f"syringe of {format_volume(SMALLEST_SYRINGE_ML)} to "
+                         f"{format_volume(LARGEST_SYRINGE_ML)}.")
 
 
 def syringe_set(texts: Iterable[str] | None = None) -> tuple[Syringe, ...]:

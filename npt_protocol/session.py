@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from npt_protocol.checklist import Checklist, build_checklist
 from npt_protocol.errors import InputError
-from npt_protocol.measure import Syringe
+from npt_protocol.measure import Syringe, check_syringe_size
 from npt_protocol.preparation import MAX_VOLUME_ML
 from npt_protocol.products import Catalogue, Product
 from npt_protocol.protocol import Protocol
@@ -161,6 +161,7 @@ def plan_session(requests: Sequence[RegionRequest], *, catalogue: Catalogue,
         raise InputError("No region is given; add one with --region, e.g. --region knee:left.")
     if not 0 <= margin <= 1:
         raise InputError("The margin must lie between 0 % and 100 %, e.g. 10%.")
+    check_syringe_size(treatment_syringe_ml, what="The treatment syringe")
     regions = tuple(plan_region(r, treatment_syringe_ml) for r in requests)
     groups: dict[str, list[RegionPlan]] = {}
     for region in regions:
