@@ -224,6 +224,9 @@ def _last_line(fd: int, size: int) -> tuple[int, bytes | None]:
     return 0, None
 
 
+MAX_LINE_BYTES = 1 << 20
+
+
 def lines(path: Path) -> Iterator[bytes]:
     """Yield the log's lines with their newlines (the last may lack one), under a shared lock."""
     try:
@@ -233,7 +236,15 @@ def lines(path: Path) -> Iterator[bytes]:
     with stream:
         try:
             fcntl.flock(stream.fileno(), fcntl.LOCK_SH)  # never read a line half written
-            yield from stream
+            # A record is a few kilobytes; a longer line (or an endless one, as from /dev/zero)
+            # is no log at all, and reading it whole would exhaust memory.
+            number = 0
+            while line := stream.readline(MAX_LINE_BYTES + 1):
+                number += 1
+                if len(line) > MAX_LINE_BYTES:
+                    raise InputError(f"log {path} line {number} is longer than 1 MiB; expected "
+                                     "a preparation log of one record per line.")
+                yield line
         except OSError as error:
             raise InputError(f"log {path} cannot be read: {error.strerror}.") from None
 
