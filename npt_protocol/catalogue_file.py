@@ -92,6 +92,11 @@ def _read_rows(path: Path) -> list[Any]:
     except UnicodeDecodeError:
         raise InputError(f"catalogue {path} is not UTF-8 text.") from None
     except yaml.YAMLError as error:
+        if "nesting depth" in str(getattr(error, "problem", "")):
+            # libyaml's scanner reads ahead and stops at its own limit before the events reach
+            # the depth check: the same refusal either way.
+            raise InputError(f"catalogue {path} nests deeper than {MAX_DEPTH} levels; expected a "
+                             "list of products under 'products:'.") from None
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise InputError(f"catalogue {path} is not valid YAML{where}; expected a list of "

@@ -91,6 +91,11 @@ def _parse(text: str) -> Node:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (error.problem or error.context or "syntax error").strip()
+        if "nesting depth" in problem:
+            # libyaml's scanner reads ahead through flow collections and stops at its own limit
+            # before the events reach the depth cap below: the same finding either way.
+            raise _RefusedError(line, column, f"nesting is deeper than {MAX_DEPTH} levels; "
+                                "expected the protocol layout") from None
         raise _RefusedError(line, column, f"YAML syntax error: {problem}; expected well-formed "
                             "YAML (check indentation, colons and quotes)") from None
     except yaml.YAMLError as error:  # reader errors carry no mark

@@ -6,11 +6,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from npt_protocol.errors import InputError, UnitError
 from npt_protocol.units import (
+    MAX_DIGITS,
     format_mass,
     format_number,
     format_percent,
@@ -244,6 +245,9 @@ def test_format_number_is_ismp_shaped(value: Fraction, places: int) -> None:
 @given(formattable, st.integers(0, 6))
 def test_format_number_parses_back_to_the_rounded_value(value: Fraction, places: int) -> None:
     text = format_number(value, places=places)
+    # The parser refuses numbers of more than MAX_DIGITS digits (nobody measures those); the
+    # round trip is promised for every number it accepts.
+    assume(sum(ch.isdigit() for ch in text) <= MAX_DIGITS)
     assert printed_value(text) == exact_round(value, places)
     assert parse_number(text, what="printed") == exact_round(value, places)
 
