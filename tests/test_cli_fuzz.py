@@ -70,17 +70,17 @@ CONFIGS = st.sampled_from(tuple(SETTINGS_FILES))  # Hypothesis favours the first
 @given(argv=cli_argv(), config=CONFIGS)
 def test_random_command_lines_exit_0_1_or_2_without_a_traceback(argv: list[str],
                                                                  config: str) -> None:
-    run_and_check(argv, config)
+    check_command_line(argv, config)
 
 
 @FUZZ
 @given(argv=cli_command_line(), config=CONFIGS)
 def test_well_formed_command_lines_with_broken_values_exit_cleanly(argv: list[str],
                                                                    config: str) -> None:
-    run_and_check(argv, config)
+    check_command_line(argv, config)
 
 
-def run_and_check(argv: list[str], config: str) -> None:
+def check_command_line(argv: list[str], config: str) -> None:
     """Run npt in a fresh folder and check how it ended."""
     home = Path.cwd()
     with tempfile.TemporaryDirectory(prefix="npt-fuzz-") as name:
