@@ -142,3 +142,36 @@ def test_too_large_to_measure_boundary_and_message() -> None:
     assert str(error.value) == (
         "water needs 60,001 mL, more than 1,000 fills of the largest syringe (60 mL); add a "
         "larger syringe to the set or make a smaller batch.")
+
+
+@pytest.mark.parametrize(("text", "capacity", "marks"), [
+    ("0.1 mL by 0.1 mL", "0.1", "0.1"),      # the smallest syringe accepted
+    ("100 mL by 1 mL", "100", "1"),          # the largest syringe accepted
+    ("1 mL by 0.001 mL", "1", "0.001"),      # the finest marks accepted
+])
+def test_syringe_size_and_mark_limits_are_inclusive(text: str, capacity: str,
+                                                    marks: str) -> None:
+    """Syringes of 0.1 mL to 100 mL, with marks down to 0.001 mL, are accepted, the limits
+    included."""
+    assert parse_syringe(text) == Syringe(ml(capacity), ml(marks))
+
+
+@pytest.mark.parametrize(("text", "printed"), [
+    ("0.01234 mL by 0.001 mL", "0.0123 mL"),  # printed at 4 places
+    ("150 mL by 1 mL", "150 mL"),
+])
+def test_syringe_size_outside_the_limits_message(text: str, printed: str) -> None:
+    """A capacity below 0.1 mL or above 100 mL is refused, quoting the syringe text, its
+    capacity printed at up to 4 places, and the limits."""
+    with pytest.raises(InputError) as error:
+        parse_syringe(text)
+    assert str(error.value) == (f"syringe {text!r} holds {printed}; expected a syringe of 0.1 mL "
+                                "to 100 mL.")
+
+
+def test_marks_finer_than_a_microlitre_message() -> None:
+    """Marks finer than 0.001 mL are refused with examples of real marks."""
+    with pytest.raises(InputError) as error:
+        parse_syringe("1 mL by 0.0005 mL")
+    assert str(error.value) == ("syringe '1 mL by 0.0005 mL' has marks finer than 0.001 mL; "
+                                "expected marks such as 0.01 mL or 0.2 mL.")

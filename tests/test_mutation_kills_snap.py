@@ -74,6 +74,29 @@ def test_container_keeps_the_first_of_equally_good_syringes() -> None:
     )
 
 
+def test_container_prefers_fewer_draws_over_fuller_syringes() -> None:
+    """1.5 % dextrose with 1.5 % lidocaine in 14.1 mL, grain 1/40, with a lone 2 mL syringe
+    (0.2 mL marks). Exact: D50W 0.423 mL, lidocaine 2 % 10.575 mL, water 3.102 mL.
+
+    Options: D50W 0.2 to 1.0; lidocaine 5 full draws (10 mL) alone, or plus 0.2 to 1.0 mL;
+    water 1 full draw plus 0.6 to 1.6 mL, or the full draw alone (2 mL).
+    Dextrose is within 2.5 % only with 0.4 mL in a total of 13.0 to 13.68 mL (0.6 mL would
+    need about 20 mL), so every good candidate falls short; the least short total on the marks
+    is 13.6 mL. There 0.4 mL of D50W deviates 1/51, and lidocaine 10, 10.2 or 10.4 mL deviates
+    at most 1/51 as well: a tie on strength, shortfall, volume and worst deviation. Fewer draws
+    decide: 10 mL is 5 draws (10.2 and 10.4 mL are 6), so water is 13.6 − 0.4 − 10 = 3.2 mL.
+    (Fullness alone would not decide: 10 and 10.4 mL both leave the D50W draw, 0.4 of 2 mL,
+    the emptiest.)"""
+    s2 = Syringe(Fraction(2), Fraction(1, 5))
+    result = snapped({"dextrose": Fraction(15), "lidocaine": Fraction(15)}, ml("14.1"),
+                     [D50W, CATALOGUE.product("lidocaine-2")], SWFI, method="container",
+                     syringes=[s2], grain=Fraction(1, 40))
+    fill = Draw(s2, Fraction(2))
+    assert [p.draws for p in result.portions] == [
+        (Draw(s2, ml("0.4")),), (fill,) * 5, (fill, Draw(s2, ml("1.2")))]
+    assert result.worst_deviation == Fraction(1, 51)
+
+
 def test_container_refuses_a_component_no_syringe_can_draw() -> None:
     """A syringe whose first mark (2 mL) lies beyond its capacity (1 mL), built directly, has
     no mark for 0.12345 mL: the component is named and its volume printed at 4 places
@@ -196,6 +219,29 @@ def test_one_syringe_keeps_the_first_of_equally_good_marks() -> None:
         MeasuredPortion("SWFI", ml("1.1"), (Draw(S5, ml("1.2")),), measured=False),
     )
     assert result.worst_deviation == Fraction(1, 11)
+
+
+def test_one_syringe_searches_stock_marks_two_either_side() -> None:
+    """2.5 % dextrose with 1 % lidocaine in 18 mL on a lone 20 mL syringe (0.2 mL marks):
+    D50W exact 0.9 mL (marks 0.4 to 1.4), lidocaine 2 % exact 9 mL (marks 8.6 to 9.4, two
+    either side), final marks 17.6 to 18.4.
+
+    Dextrose decides: its deviation |20 × D50W / final − 1| is smallest, 2/23, with 1.0 mL in
+    18.4 mL (0.8 mL in 17.6 mL gives 1/11, 0.8 or 1.0 in 18 mL 1/9). In 18.4 mL every searched
+    lidocaine mark deviates less (|2 × mark / 18.4 − 1| ≤ 3/46), so all five tie on every
+    criterion: same total, same worst deviation, three draws, and the emptiest draw is always
+    the 1.0 mL of D50W. The first found, the lowest mark searched (8.6 mL), is kept; 8.4 mL,
+    three marks below 9, would tie too (exactly 2/23) but is not searched."""
+    s20 = Syringe(Fraction(20), Fraction(1, 5))
+    result = snapped({"dextrose": Fraction(25), "lidocaine": Fraction(10)}, Fraction(18),
+                     [D50W, CATALOGUE.product("lidocaine-2")], SWFI, method="syringe",
+                     syringes=[s20])
+    assert result.portions == (
+        MeasuredPortion("D50W", ml("0.9"), (Draw(s20, ml("1.0")),)),
+        MeasuredPortion("lidocaine-2", Fraction(9), (Draw(s20, ml("8.6")),)),
+        MeasuredPortion("SWFI", ml("8.1"), (Draw(s20, ml("8.8")),), measured=False),
+    )
+    assert result.worst_deviation == Fraction(2, 23)
 
 
 def test_one_syringe_with_no_usable_marks_is_refused() -> None:
