@@ -169,15 +169,11 @@ def _refuse_negative(volumes: Sequence[Fraction], components: Sequence[Product],
     for product, volume in zip(components, volumes, strict=True):
         if volume >= 0:
             continue
-        if product is diluent:
-            stronger = [s for s in target if diluent.composition.get(s, 0) > target[s]]
-            detail = (f"it already holds {stronger[0]} at "
-                      f"{format_percent(diluent.composition[stronger[0]])}, more than the "
-                      f"target {format_percent(target[stronger[0]])}" if stronger else
-                      "the stocks needed already fill more than the final volume")
+        if product is diluent:  # a diluent stronger than the target was refused above
             raise SolutionError(f"The target cannot be made: it would need a negative volume "
-                                f"of diluent {diluent.id} ({detail}); use stronger stocks, a "
-                                "weaker diluent or a weaker target.")
+                                f"of diluent {diluent.id} (the stocks needed already fill more "
+                                "than the final volume); use stronger stocks or a weaker "
+                                "target.")
         raise SolutionError(f"{product.id} would need a negative volume "
                             f"({format_volume(volume)}): the other components already bring "
                             "more of its solute than the target allows; leave "

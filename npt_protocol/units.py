@@ -210,9 +210,7 @@ def format_number(value: Fraction | int, *, places: int = 2) -> str:
     text = f"{rounded:,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    if text in {"-0", "+0"}:
-        text = "0"
-    return text
+    return text  # never "-0": the rounding yields an integer count of places, which has no sign
 
 
 def significant_places(value: Fraction, *, places: int) -> int:

@@ -178,8 +178,8 @@ def test_stocks_that_overfill_the_volume(lidocaine: Fraction) -> None:
     lidocaine, even at a target below 1 mg/mL) nor the stocks' strength."""
     assert refusal({"dextrose": 500, "lidocaine": lidocaine}, 10, [D50W, LIDO_1], SWFI) == (
         "The target cannot be made: it would need a negative volume of diluent SWFI (the stocks "
-        "needed already fill more than the final volume); use stronger stocks, a weaker diluent "
-        "or a weaker target.")
+        "needed already fill more than the final volume); use stronger stocks or a weaker "
+        "target.")
 
 
 def test_diluent_exactly_as_strong_as_the_target_is_not_blamed() -> None:
@@ -189,8 +189,8 @@ def test_diluent_exactly_as_strong_as_the_target_is_not_blamed() -> None:
     target, so the stocks' overfilling is the reason given."""
     assert refusal({"dextrose": 50, "lidocaine": 20}, 9, [LIDO_2, D50W], D5W) == (
         "The target cannot be made: it would need a negative volume of diluent D5W (the stocks "
-        "needed already fill more than the final volume); use stronger stocks, a weaker diluent "
-        "or a weaker target.")
+        "needed already fill more than the final volume); use stronger stocks or a weaker "
+        "target.")
 
 
 def test_a_zero_volume_is_passed_over_when_naming_the_negative_one() -> None:
@@ -202,8 +202,8 @@ def test_a_zero_volume_is_passed_over_when_naming_the_negative_one() -> None:
     target = {"dextrose": 100, "lidocaine": 100, "mannitol": 100}
     assert refusal(target, 10, [s1, s2, s3], water) == (
         "The target cannot be made: it would need a negative volume of diluent W (the stocks "
-        "needed already fill more than the final volume); use stronger stocks, a weaker diluent "
-        "or a weaker target.")
+        "needed already fill more than the final volume); use stronger stocks or a weaker "
+        "target.")
 
 
 def test_negative_stock_message() -> None:
