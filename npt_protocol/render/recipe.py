@@ -69,8 +69,12 @@ def assessment_lines(assessment: Assessment) -> list[str]:
         lines.append(f"  Local anaesthetic: {assessment.anaesthetic.describe()}")
     percent = assessment.tolerance * 100
     tolerance = format_number(percent, places=significant_places(percent, places=2))
-    verdict = "WITHIN" if assessment.within_tolerance else "OUTSIDE"
-    lines.append(f"Result: {verdict} the tolerance of {tolerance} % on every solute")
+    if assessment.within_tolerance:
+        lines.append(f"Result: WITHIN the tolerance of {tolerance} % on every solute")
+    else:
+        outside = [s for s, d in assessment.deviations.items() if abs(d) > assessment.tolerance]
+        lines.append(f"Result: OUTSIDE the tolerance of {tolerance} % for "
+                     f"{' and '.join(outside)}")
     return lines
 
 
