@@ -23,7 +23,7 @@ from typing import Any, Literal
 from npt_protocol.catalogue_file import load_catalogue
 from npt_protocol.errors import NptError
 from npt_protocol.prep_log import SCHEMA, canonical, parse_line, request_from
-from npt_protocol.preparation import CheckRequest, run_check, run_prepare
+from npt_protocol.preparation import CheckRequest, PrepareRequest, run_check, run_prepare
 from npt_protocol.products import Catalogue
 from npt_protocol.render.recipe import check_data, recipe_data
 
@@ -155,13 +155,7 @@ class Recomputer:
         except NptError as error:
             return _Expected(None, problem=("invalid", f"cannot be recomputed: {error}."))
         try:
-            catalogue = self._catalogue(request.catalogue)
-            if isinstance(request, CheckRequest):
-                check = run_check(request, catalogue)
-                data = check_data(check.target_text, check.portions, check.assessment,
-                                  check.catalogue_version)
-            else:
-                data = recipe_data(run_prepare(request, catalogue))
+            data = result_data(request, self._catalogue(request.catalogue))
         except NptError as error:
             return _Expected(None, problem=("disagreement",
                                             f"is refused by the current engine: {error}"))
@@ -179,6 +173,15 @@ class Recomputer:
         if path not in self._catalogues:
             self._catalogues[path] = load_catalogue(None if path is None else Path(path))
         return self._catalogues[path]
+
+
+def result_data(request: PrepareRequest | CheckRequest, catalogue: Catalogue) -> dict[str, Any]:
+    """Run a request through the engine and return what its command prints as JSON."""
+    if isinstance(request, CheckRequest):
+        check = run_check(request, catalogue)
+        return check_data(check.target_text, check.portions, check.assessment,
+                          check.catalogue_version)
+    return recipe_data(run_prepare(request, catalogue))
 
 
 def differences(logged: Any, recomputed: Any, path: str = "result",

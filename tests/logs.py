@@ -12,8 +12,8 @@ from typing import Any
 
 from npt_protocol.catalogue_file import load_catalogue
 from npt_protocol.prep_log import BODY_KEY, GENESIS, encode, line_hash, new_record
-from npt_protocol.preparation import CheckRequest, PrepareRequest, run_check, run_prepare
-from npt_protocol.render.recipe import check_data, recipe_data
+from npt_protocol.prep_log_recompute import result_data
+from npt_protocol.preparation import CheckRequest, PrepareRequest
 
 Request = PrepareRequest | CheckRequest
 
@@ -30,14 +30,7 @@ REQUESTS: tuple[Request, ...] = (
 @functools.cache
 def _result(request: Request) -> str:
     """Run a request as its command does; cached as JSON text so callers get fresh dicts."""
-    catalogue = load_catalogue(None)
-    if isinstance(request, CheckRequest):
-        done = run_check(request, catalogue)
-        data = check_data(done.target_text, done.portions, done.assessment,
-                          done.catalogue_version)
-    else:
-        data = recipe_data(run_prepare(request, catalogue))
-    return json.dumps(data)
+    return json.dumps(result_data(request, load_catalogue(None)))
 
 
 def result_of(request: Request) -> dict[str, Any]:

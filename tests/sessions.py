@@ -10,7 +10,7 @@ from npt_protocol.measure import syringe_set
 from npt_protocol.products import shipped_catalogue
 from npt_protocol.protocol import Protocol
 from npt_protocol.protocol_library import load_library
-from npt_protocol.render.documents import document_meta
+from npt_protocol.render.documents import document_meta, session_data
 from npt_protocol.session import RegionRequest, Session, plan_session
 
 PREPARED_AT = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
@@ -21,6 +21,12 @@ META = document_meta(generated_at=PREPARED_AT, clinic="Test Clinic", paper="A4")
 def shipped() -> dict[str, Protocol]:
     """Return the shipped protocols by id, loaded once."""
     return {pid: entry.protocol for pid, entry in load_library().entries.items()}
+
+
+def packet() -> dict[str, object]:
+    """Return the session document the renderer tests print: two solutions, bilateral ankle."""
+    return session_data(session([("knee", "left", None), ("shoulder", "right", None),
+                                 ("ankle-achilles", "bilateral", None)], weight_kg=70))
 
 
 def session(regions: Sequence[tuple[str, str, int | None]], **options: object) -> Session:

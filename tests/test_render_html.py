@@ -9,7 +9,6 @@ import io
 import json
 import re
 import unicodedata
-from fractions import Fraction
 from html.parser import HTMLParser
 from typing import Any
 
@@ -17,14 +16,12 @@ import pytest
 from pypdf import PdfReader
 
 from npt_protocol.checklist import build_checklist
-from npt_protocol.measure import syringe_set
-from npt_protocol.products import shipped_catalogue
 from npt_protocol.protocol_library import load_library
-from npt_protocol.render.documents import checklist_data, document_meta, session_data
+from npt_protocol.render.documents import checklist_data, document_meta
 from npt_protocol.render.html import css_string, render_checklist_html, render_session_html
 from npt_protocol.render.pdf import render_checklist_pdf
 from npt_protocol.render.sheets import checklist_sheet
-from npt_protocol.session import RegionRequest, plan_session
+from tests.sessions import packet
 
 MADE = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 TEMPLATE_LINE = "Template — confirm against local policy"
@@ -46,16 +43,9 @@ def checklist(protocol_id: str = "knee", side: str | None = None) -> dict[str, A
     return checklist_data(build_checklist(protocol, side=side))
 
 
-def session() -> dict[str, Any]:
-    """Plan a session with two solutions: dextrose 5 % (knee, shoulder) and the ankle's mix."""
-    catalogue = shipped_catalogue()
-    planned = plan_session(
-        [RegionRequest(LIBRARY.get("knee"), "left"),
-         RegionRequest(LIBRARY.get("shoulder"), "right"),
-         RegionRequest(LIBRARY.get("ankle-achilles"), "bilateral")],
-        catalogue=catalogue, stocks=[catalogue.product("D50")], diluent=catalogue.product("SWFI"),
-        syringes=syringe_set(), prepared_at=MADE, weight_kg=Fraction(70))
-    return session_data(planned)
+def session(*_: Any) -> dict[str, Any]:
+    """Return the shared session document (two solutions, bilateral ankle)."""
+    return packet()
 
 
 class _Page(HTMLParser):

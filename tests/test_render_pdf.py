@@ -9,7 +9,6 @@ import io
 import json
 import re
 import unicodedata
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +18,11 @@ from pypdf import PageObject, PdfReader
 from pypdf.generic import ContentStream
 
 from npt_protocol.checklist import build_checklist
-from npt_protocol.measure import syringe_set
-from npt_protocol.products import shipped_catalogue
 from npt_protocol.protocol_library import load_library
-from npt_protocol.render.documents import checklist_data, document_meta, session_data
+from npt_protocol.render.documents import checklist_data, document_meta
 from npt_protocol.render.pdf import TEMPLATES, render_checklist_pdf, render_session_pdf
 from npt_protocol.render.printview import checklist_view, session_view
-from npt_protocol.session import RegionRequest, plan_session
+from tests.sessions import packet
 
 MADE = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 TEMPLATE_LINE = "Template — confirm against local policy"
@@ -53,16 +50,9 @@ def knee(library: Any, side: str = "left") -> dict[str, Any]:
     return checklist_data(build_checklist(library.get("knee"), side=side))
 
 
-def session(library: Any) -> dict[str, Any]:
-    """Plan a session with two solutions: dextrose 5 % (knee, shoulder) and the ankle's mix."""
-    catalogue = shipped_catalogue()
-    planned = plan_session(
-        [RegionRequest(library.get("knee"), "left"),
-         RegionRequest(library.get("shoulder"), "right"),
-         RegionRequest(library.get("ankle-achilles"), "bilateral")],
-        catalogue=catalogue, stocks=[catalogue.product("D50")], diluent=catalogue.product("SWFI"),
-        syringes=syringe_set(), prepared_at=MADE, weight_kg=Fraction(70))
-    return session_data(planned)
+def session(*_: Any) -> dict[str, Any]:
+    """Return the shared session document (two solutions, bilateral ankle)."""
+    return packet()
 
 
 def pages_text(pdf: bytes) -> list[str]:
