@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_log import make_log
 from startup import npt_command
 
-from npt_protocol.prep_log_verify import verify
+from npt_protocol.log.verify import verify
 
 
 def in_process(path: Path) -> tuple[float, float]:
@@ -43,8 +43,11 @@ def in_process(path: Path) -> tuple[float, float]:
 def command_line(path: Path) -> tuple[float, float]:
     """Run `npt log verify` once; return wall and CPU seconds of the whole process."""
     start = time.perf_counter()
-    process = subprocess.Popen([*npt_command(), "log", "verify", str(path)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [*npt_command(), "log", "verify", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -63,17 +66,23 @@ def main() -> int:
         path = Path(folder) / "clinic.log"
         start = time.perf_counter()
         make_log(path, args.records)
-        print(f"generated {args.records:,} records ({path.stat().st_size / 1e6:.0f} MB) in "
-              f"{time.perf_counter() - start:.1f} s")
-        results = {"in-process": [in_process(path) for _ in range(args.runs)],
-                   "command line": [command_line(path) for _ in range(args.runs)]}
+        print(
+            f"generated {args.records:,} records ({path.stat().st_size / 1e6:.0f} MB) in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
+        results = {
+            "in-process": [in_process(path) for _ in range(args.runs)],
+            "command line": [command_line(path) for _ in range(args.runs)],
+        }
     slowest = 0.0
     for name, runs in results.items():
         walls = [wall for wall, _ in runs]
         cpus = [cpu for _, cpu in runs]
         slowest = max(slowest, *walls)
-        print(f"{name:13} wall median {statistics.median(walls):.2f} s, max {max(walls):.2f} s; "
-              f"CPU median {statistics.median(cpus):.2f} s")
+        print(
+            f"{name:13} wall median {statistics.median(walls):.2f} s, max {max(walls):.2f} s; "
+            f"CPU median {statistics.median(cpus):.2f} s"
+        )
     verdict = "ok" if slowest <= args.limit else "TOO SLOW"
     print(f"slowest run {slowest:.2f} s (limit {args.limit:g} s) {verdict}")
     return 0 if slowest <= args.limit else 1

@@ -21,7 +21,7 @@ LIMIT_MS = 50.0
 def measure(repeats: int) -> dict[str, float]:
     """Load the shipped library once cold, then `repeats` times; return the timings in ms."""
     # Imported here so that importing this script (as its test does) costs nothing.
-    from npt_protocol.protocol_library import (  # noqa: PLC0415
+    from npt_protocol.protocol.library import (  # noqa: PLC0415
         load_library,
         protocol_files,
         shipped_dir,
@@ -32,15 +32,22 @@ def measure(repeats: int) -> dict[str, float]:
     library = load_library()
     first_ms = (time.perf_counter() - start) * 1000
     if library.broken:
-        raise SystemExit(f"shipped protocol {library.broken[0].loaded.path} does not load: "
-                         f"{library.broken[0].loaded.findings[0]}")
+        raise SystemExit(
+            f"shipped protocol {library.broken[0].loaded.path} does not load: "
+            f"{library.broken[0].loaded.findings[0]}"
+        )
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         load_library()
         times.append((time.perf_counter() - start) * 1000)
-    return {"files": files, "first_ms": first_ms, "median_ms": statistics.median(times),
-            "max_ms": max(times), "limit_ms": LIMIT_MS}
+    return {
+        "files": files,
+        "first_ms": first_ms,
+        "median_ms": statistics.median(times),
+        "max_ms": max(times),
+        "limit_ms": LIMIT_MS,
+    }
 
 
 def main() -> int:
@@ -56,9 +63,11 @@ def main() -> int:
     else:
         print(f"shipped protocols: {result['files']:.0f} files")
         print(f"first load (builds the unit registry): {result['first_ms']:7.1f} ms")
-        print(f"median of {args.repeats} loads: {result['median_ms']:7.1f} ms "
-              f"(max {result['max_ms']:.1f} ms, limit {LIMIT_MS:.0f} ms) "
-              f"{'TOO SLOW' if too_slow else 'ok'}")
+        print(
+            f"median of {args.repeats} loads: {result['median_ms']:7.1f} ms "
+            f"(max {result['max_ms']:.1f} ms, limit {LIMIT_MS:.0f} ms) "
+            f"{'TOO SLOW' if too_slow else 'ok'}"
+        )
     return 1 if too_slow else 0
 
 

@@ -24,8 +24,8 @@ LIMIT_S = 1.0
 def measure() -> dict[str, Any]:
     """Build every shipped protocol's checklist, then time rendering them all to PDF."""
     # Imported here so that importing this script (as its test does) costs nothing.
-    from npt_protocol.checklist import build_checklist  # noqa: PLC0415
-    from npt_protocol.protocol_library import load_library  # noqa: PLC0415
+    from npt_protocol.planning.checklist import build_checklist  # noqa: PLC0415
+    from npt_protocol.protocol.library import load_library  # noqa: PLC0415
     from npt_protocol.render.documents import checklist_data, document_meta  # noqa: PLC0415
     from npt_protocol.render.pdf import render_checklist_pdf  # noqa: PLC0415
 
@@ -47,8 +47,15 @@ def measure() -> dict[str, Any]:
         times.append(time.perf_counter() - one)
     total_s = time.perf_counter() - start
     cpu_s = time.process_time() - cpu
-    return {"protocols": len(docs), "total_s": total_s, "cpu_s": cpu_s, "first_s": times[0],
-            "slowest_s": max(times), "prepare_s": prepare_s, "limit_s": LIMIT_S}
+    return {
+        "protocols": len(docs),
+        "total_s": total_s,
+        "cpu_s": cpu_s,
+        "first_s": times[0],
+        "slowest_s": max(times),
+        "prepare_s": prepare_s,
+        "limit_s": LIMIT_S,
+    }
 
 
 def main() -> int:
@@ -62,10 +69,12 @@ def main() -> int:
         print(json.dumps({**result, "ok": not too_slow}, indent=2))
     else:
         print(f"documents built (not timed below): {result['prepare_s'] * 1000:7.1f} ms")
-        print(f"{result['protocols']} protocols to PDF: {result['total_s'] * 1000:7.1f} ms "
-              f"(first {result['first_s'] * 1000:.1f} ms with font loading, slowest "
-              f"{result['slowest_s'] * 1000:.1f} ms, limit {LIMIT_S * 1000:.0f} ms) "
-              f"{'TOO SLOW' if too_slow else 'ok'}")
+        print(
+            f"{result['protocols']} protocols to PDF: {result['total_s'] * 1000:7.1f} ms "
+            f"(first {result['first_s'] * 1000:.1f} ms with font loading, slowest "
+            f"{result['slowest_s'] * 1000:.1f} ms, limit {LIMIT_S * 1000:.0f} ms) "
+            f"{'TOO SLOW' if too_slow else 'ok'}"
+        )
         # CPU time tells a busy machine (wall time well above it) from a slow renderer.
         print(f"CPU time of the loop: {result['cpu_s'] * 1000:7.1f} ms")
     return 1 if too_slow else 0

@@ -29,15 +29,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from npt_protocol.catalogue_file import load_catalogue
-from npt_protocol.prep_log import GENESIS, encode, line_hash, new_record
-from npt_protocol.preparation import CheckRequest, PrepareRequest, run_check, run_prepare
-from npt_protocol.render.recipe import check_data, recipe_data
+from npt_protocol.catalogue.clinic import load_catalogue
+from npt_protocol.engine.requests import CheckRequest, PrepareRequest, run_check, run_prepare
+from npt_protocol.engine.results import check_data, recipe_data
+from npt_protocol.log.record import GENESIS, encode, line_hash, new_record
 
 Request = PrepareRequest | CheckRequest
 
-PREPARERS = ("Dr Amara Okafor", "Dr Liam Chen", "Sofia Rossi RN", "Dr Priya Nair",
-             "Tom Whitfield RN", "Dr Hannah Berg")
+PREPARERS = (
+    "Dr Amara Okafor",
+    "Dr Liam Chen",
+    "Sofia Rossi RN",
+    "Dr Priya Nair",
+    "Tom Whitfield RN",
+    "Dr Hannah Berg",
+)
 CHECKERS = ("Grace Mensah", "Daniel Kim", "Elena Petrova")
 
 # (weight, request): weights are relative frequencies in a clinic's day.
@@ -50,8 +56,12 @@ WORKING_SET: tuple[tuple[int, Request], ...] = (
     (2, PrepareRequest("dextrose 5%", "5mL", ("D50",))),
     (2, PrepareRequest("dextrose 5%", "10mL", ("D50",), method="syringe")),
     (2, PrepareRequest("dextrose 5%", "60mL", ("D50",), tolerance="2%")),
-    (1, PrepareRequest("dextrose 5%", "60mL", ("D50",),
-                       syringes=("10 mL by 0.5 mL", "60 mL by 2 mL"))),
+    (
+        1,
+        PrepareRequest(
+            "dextrose 5%", "60mL", ("D50",), syringes=("10 mL by 0.5 mL", "60 mL by 2 mL")
+        ),
+    ),
     (1, PrepareRequest("dextrose 5%", "3mL", ("D50",), syringes=("3 mL by 0.1 mL",))),
     (5, PrepareRequest("dextrose 10%", "20mL", ("D50",))),
     (2, PrepareRequest("dextrose 10%", "100mL", ("D50",), diluent="D5W")),
@@ -59,8 +69,12 @@ WORKING_SET: tuple[tuple[int, Request], ...] = (
     (2, PrepareRequest("dextrose 15%", "10mL", ("D50",))),
     (2, PrepareRequest("dextrose 25%", "20mL", ("D50",))),
     (3, PrepareRequest("dextrose 20% + lidocaine 0.1%", "10mL", ("D50", "lidocaine-1"))),
-    (2, PrepareRequest("dextrose 5% + lidocaine 0.2%", "30mL", ("D50", "lidocaine-2"),
-                       weight="70kg")),
+    (
+        2,
+        PrepareRequest(
+            "dextrose 5% + lidocaine 0.2%", "30mL", ("D50", "lidocaine-2"), weight="70kg"
+        ),
+    ),
     (4, PrepareRequest("mannitol 5%", "30mL", ("mannitol-20",))),
     (2, PrepareRequest("mannitol 5%", "60mL", ("mannitol-25",))),
     (1, PrepareRequest("mannitol 5%", "30mL", ("mannitol-20",), diluent="D5W")),
@@ -72,8 +86,7 @@ WORKING_SET: tuple[tuple[int, Request], ...] = (
     (2, CheckRequest("dextrose 5%", ("D50=2mL", "SWFI=18mL"))),
     (3, CheckRequest("dextrose 10%", ("D50=4mL", "SWFI=16mL"))),
     (2, CheckRequest("dextrose 12.5%", ("D50=5mL", "SWFI=15mL"))),
-    (2, CheckRequest("dextrose 20% + lidocaine 0.1%",
-                     ("D50=4mL", "lidocaine-1=1mL", "SWFI=5mL"))),
+    (2, CheckRequest("dextrose 20% + lidocaine 0.1%", ("D50=4mL", "lidocaine-1=1mL", "SWFI=5mL"))),
     (3, CheckRequest("mannitol 5%", ("mannitol-20=7.5mL", "SWFI=22.5mL"))),
     (1, CheckRequest("mannitol 5%", ("mannitol-25=12mL", "SWFI=48mL"))),
     (2, CheckRequest("dextrose 5%", ("D50=10mL", "SWFI=90mL"))),
@@ -118,8 +131,7 @@ def result_of(request: Request) -> dict[str, Any]:
     catalogue = load_catalogue(None)
     if isinstance(request, CheckRequest):
         done = run_check(request, catalogue)
-        return check_data(done.target_text, done.portions, done.assessment,
-                          done.catalogue_version)
+        return check_data(done.target_text, done.portions, done.assessment, done.catalogue_version)
     return recipe_data(run_prepare(request, catalogue))
 
 
@@ -133,8 +145,9 @@ def times(rng: random.Random) -> Any:
             day = now.date() + dt.timedelta(days=1)
             while day.weekday() >= 5:
                 day += dt.timedelta(days=1)
-            now = dt.datetime.combine(day, DAY_START, tzinfo=dt.UTC) + \
-                dt.timedelta(minutes=rng.uniform(0, 20))
+            now = dt.datetime.combine(day, DAY_START, tzinfo=dt.UTC) + dt.timedelta(
+                minutes=rng.uniform(0, 20)
+            )
 
 
 def make_log(path: Path, records: int, *, seed: int = 1) -> None:
@@ -152,10 +165,15 @@ def make_log(path: Path, records: int, *, seed: int = 1) -> None:
             is_check = isinstance(request, CheckRequest)
             by = None if is_check else rng.choice(PREPARERS)
             checked_by = rng.choice(CHECKERS) if is_check or rng.random() < 0.3 else None
-            record = new_record(command="check" if is_check else "prepare", time=next(clock),
-                                argv=argv_for(request, path.name, by, checked_by),
-                                request=request, result=results[index], prepared_by=by,
-                                checked_by=checked_by)
+            record = new_record(
+                command="check" if is_check else "prepare",
+                time=next(clock),
+                argv=argv_for(request, path.name, by, checked_by),
+                request=request,
+                result=results[index],
+                prepared_by=by,
+                checked_by=checked_by,
+            )
             record["prev"] = prev
             line = encode(record)
             out.write(line + b"\n")

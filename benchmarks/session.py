@@ -34,8 +34,17 @@ def main() -> int:
         # knee, left, typical points: 5 mL + 0.15 mL dead space + 10 % margin -> 6 mL of 5 %.
         cases = {
             "npt_prepare": [*npt, "prepare", "dextrose 5%", "--volume", "6mL", "--from", "D50"],
-            "npt_session_pdf": [*npt, "session", "--region", "knee:left", "--from", "D50",
-                                "-o", pdf, "--force"],
+            "npt_session_pdf": [
+                *npt,
+                "session",
+                "--region",
+                "knee:left",
+                "--from",
+                "D50",
+                "-o",
+                pdf,
+                "--force",
+            ],
         }
         times: dict[str, list[float]] = {name: [] for name in cases}
         for argv in cases.values():

@@ -67,8 +67,10 @@ def measure(cases: dict[str, list[str]], runs: int) -> dict[str, dict[str, float
             elapsed, peak = run_once(argv)
             times[name].append(elapsed)
             memory[name] = max(memory[name], peak)
-    return {name: {"median_s": statistics.median(values), "peak_MiB": memory[name]}
-            for name, values in times.items()}
+    return {
+        name: {"median_s": statistics.median(values), "peak_MiB": memory[name]}
+        for name, values in times.items()
+    }
 
 
 def main() -> int:
@@ -96,13 +98,22 @@ def main() -> int:
     }
     failed = [name for name, (value, limit) in checks.items() if value > limit]
     if args.json:
-        print(json.dumps({"results": results, "checks": {k: {"value": v, "limit": lim}
-                                                         for k, (v, lim) in checks.items()},
-                          "failed": failed}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "results": results,
+                    "checks": {k: {"value": v, "limit": lim} for k, (v, lim) in checks.items()},
+                    "failed": failed,
+                },
+                indent=2,
+            )
+        )
     else:
         for name, figures in results.items():
-            print(f"{name:22} median {figures['median_s'] * 1000:7.1f} ms  "
-                  f"peak {figures['peak_MiB']:5.1f} MiB")
+            print(
+                f"{name:22} median {figures['median_s'] * 1000:7.1f} ms  "
+                f"peak {figures['peak_MiB']:5.1f} MiB"
+            )
         for name, (value, limit) in checks.items():
             verdict = "ok" if value <= limit else "TOO HIGH"
             print(f"{name:22} {value:7.3f} (limit {limit}) {verdict}")

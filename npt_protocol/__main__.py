@@ -1,5 +1,5 @@
 """Run the command line as `python -m npt_protocol`."""
 
-from npt_protocol.cli import main
+from npt_protocol.console import run
 
-main()
+run()

@@ -15,12 +15,12 @@ ENV_FILE = "NPT_CONFIG"
 KNOWN_KEYS = {
     "catalogue": "extra product catalogue (YAML) searched before the shipped one",
     "protocols_dir": "clinic folder of protocols searched before the shipped library",
-    "syringes": "syringe set, e.g. [\"1 mL by 0.01 mL\", \"10 mL by 0.2 mL\"]",
-    "tolerance": "allowed deviation of each strength, e.g. \"5%\"",
+    "syringes": 'syringe set, e.g. ["1 mL by 0.01 mL", "10 mL by 0.2 mL"]',
+    "tolerance": 'allowed deviation of each strength, e.g. "5%"',
     "clinic_name": "printed in the header of every sheet",
     "paper": "A4 or Letter",
     "use_by_rule": "immediate-use, category-1-room or category-1-fridge",
-    "margin": "extra volume added to a session's total, e.g. \"10%\"",
+    "margin": 'extra volume added to a session\'s total, e.g. "10%"',
 }
 
 
@@ -76,15 +76,20 @@ def load_settings(path: Path | None = None) -> Settings:
             values = tomllib.load(handle)
     except (OSError, ValueError, tomllib.TOMLDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
-        raise InputError(f"Settings file {path} cannot be read ({reason}); fix it or remove "
-                         "it.") from None
+        raise InputError(
+            f"Settings file {path} cannot be read ({reason}); fix it or remove it."
+        ) from None
     except RecursionError:  # tomllib reads nested arrays recursively
-        raise InputError(f"Settings file {path} nests values too deeply; expected the keys "
-                         f"{', '.join(sorted(KNOWN_KEYS))}.") from None
+        raise InputError(
+            f"Settings file {path} nests values too deeply; expected the keys "
+            f"{', '.join(sorted(KNOWN_KEYS))}."
+        ) from None
     unknown = sorted(set(values) - set(KNOWN_KEYS))
     if unknown:
-        raise InputError(f"Settings file {path} has unknown key {unknown[0]!r}; known keys are "
-                         f"{', '.join(sorted(KNOWN_KEYS))}.")
+        raise InputError(
+            f"Settings file {path} has unknown key {unknown[0]!r}; known keys are "
+            f"{', '.join(sorted(KNOWN_KEYS))}."
+        )
     for key, value in values.items():
         _check_value(path, key, value)
     return Settings(values=values, path=path)
@@ -94,10 +99,20 @@ def _check_value(path: Path, key: str, value: Any) -> None:
     """Refuse a value of the wrong kind: text, a number for tolerance and margin, a list of text
     for syringes; never empty text."""
     texts = value if key == "syringes" and isinstance(value, list) else [value]
-    numeric = key in {"tolerance", "margin"} and isinstance(value, int | float) \
+    numeric = (
+        key in {"tolerance", "margin"}
+        and isinstance(value, int | float)
         and not isinstance(value, bool)
+    )
     if not numeric and not (texts and all(isinstance(t, str) and t.strip() for t in texts)):
-        kind = "a list of text" if key == "syringes" else "a number or text" \
-            if key in {"tolerance", "margin"} else "text"
-        raise InputError(f"Settings file {path}: {key} = {value!r}; expected {kind} that is not "
-                         f"empty ({KNOWN_KEYS[key]}).")
+        kind = (
+            "a list of text"
+            if key == "syringes"
+            else "a number or text"
+            if key in {"tolerance", "margin"}
+            else "text"
+        )
+        raise InputError(
+            f"Settings file {path}: {key} = {value!r}; expected {kind} that is not "
+            f"empty ({KNOWN_KEYS[key]})."
+        )

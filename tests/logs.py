@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from npt_protocol.catalogue_file import load_catalogue
-from npt_protocol.prep_log import BODY_KEY, GENESIS, encode, line_hash, new_record
-from npt_protocol.prep_log_recompute import result_data
-from npt_protocol.preparation import CheckRequest, PrepareRequest
+from npt_protocol.catalogue.clinic import load_catalogue
+from npt_protocol.engine.requests import CheckRequest, PrepareRequest
+from npt_protocol.log.recompute import result_data
+from npt_protocol.log.record import BODY_KEY, GENESIS, encode, line_hash, new_record
 
 Request = PrepareRequest | CheckRequest
 
@@ -41,10 +41,15 @@ def result_of(request: Request) -> dict[str, Any]:
 def record_for(request: Request, index: int = 0) -> dict[str, Any]:
     """Build the record the commands would log for a request, at START plus `index` minutes."""
     command = "check" if isinstance(request, CheckRequest) else "prepare"
-    return new_record(command=command, time=START + dt.timedelta(minutes=index),
-                      argv=[request.target, "--log", "clinic.log"], request=request,
-                      result=result_of(request), prepared_by="A. Lee",
-                      checked_by="B. Khan" if command == "check" else None)
+    return new_record(
+        command=command,
+        time=START + dt.timedelta(minutes=index),
+        argv=[request.target, "--log", "clinic.log"],
+        request=request,
+        result=result_of(request),
+        prepared_by="A. Lee",
+        checked_by="B. Khan" if command == "check" else None,
+    )
 
 
 def chain(records: Sequence[dict[str, Any]]) -> list[bytes]:
@@ -63,8 +68,7 @@ def log_bytes(count: int = len(REQUESTS)) -> bytes:
     return b"".join(line + b"\n" for line in lines)
 
 
-def rewrite(data: bytes, line_number: int,
-            change: Callable[[dict[str, Any]], None]) -> bytes:
+def rewrite(data: bytes, line_number: int, change: Callable[[dict[str, Any]], None]) -> bytes:
     """Change one record, then re-seal it and every later line as a careful forger would."""
     records = [json.loads(line) for line in data.splitlines()]
     change(records[line_number - 1])
@@ -80,13 +84,13 @@ def write(folder: Path, data: bytes, name: str = "clinic.log") -> Path:
 
 def seal(line: bytes) -> bytes:
     """Redo a line's body_sha256 over its bytes, whatever they now say, as a forger would."""
-    body = b"{" + line[len(BODY_KEY) + 66:]
+    body = b"{" + line[len(BODY_KEY) + 66 :]
     return BODY_KEY + hashlib.sha256(body).hexdigest().encode() + b'",' + body[1:]
 
 
 def reseal_from(lines: Sequence[bytes], number: int) -> bytes:
     """Seal line `number` as it stands, then re-chain every later line onto it."""
-    out = [*lines[:number - 1], seal(lines[number - 1])]
+    out = [*lines[: number - 1], seal(lines[number - 1])]
     prev = line_hash(out[-1])
     for line in lines[number:]:
         out.append(encode({**json.loads(line), "prev": prev}))

@@ -13,7 +13,7 @@ from fractions import Fraction
 import attrs
 from hypothesis import strategies as st
 
-from npt_protocol.products import Product
+from npt_protocol.catalogue.products import Product
 
 # ---------------------------------------------------------------------------------------------
 # Exact numbers and how people write them
@@ -27,7 +27,8 @@ def decimals(low: Fraction | int, high: Fraction | int, places: int) -> st.Searc
     """Exact decimals from low to high with at most `places` decimal places."""
     scale = 10**places
     return st.integers(int(Fraction(low) * scale), int(Fraction(high) * scale)).map(
-        lambda n: Fraction(n, scale))
+        lambda n: Fraction(n, scale)
+    )
 
 
 def decimal_text(value: Fraction) -> str:
@@ -57,20 +58,41 @@ def volume_spellings(millilitres: Fraction) -> list[str]:
     ml = decimal_text(millilitres)
     litres = decimal_text(millilitres / 1000)
     micro = decimal_text(millilitres * 1000)
-    return [f"{ml} mL", f"{ml}mL", f"{ml} ml", f"{ml} milliliter", f"{litres} L", f"{litres}L",
-            f"{litres} litre", f"{micro} µL", f"{micro} \u03bcL", f"{micro} uL", f"{micro}mcL",
-            f"{decimal_text(millilitres / 100)} dL"]
+    return [
+        f"{ml} mL",
+        f"{ml}mL",
+        f"{ml} ml",
+        f"{ml} milliliter",
+        f"{litres} L",
+        f"{litres}L",
+        f"{litres} litre",
+        f"{micro} µL",
+        f"{micro} \u03bcL",
+        f"{micro} uL",
+        f"{micro}mcL",
+        f"{decimal_text(millilitres / 100)} dL",
+    ]
 
 
 def strength_spellings(mg_per_ml: Fraction) -> list[str]:
     """Every way the grammar accepts of writing one mass concentration."""
     percent = decimal_text(mg_per_ml / 10)
-    return [f"{percent}%", f"{percent} %", f"{percent} % w/v", f"{percent}% w/v",
-            f"{decimal_text(mg_per_ml)} mg/mL", f"{decimal_text(mg_per_ml)}mg/ml",
-            f"{percent} g/100 mL", f"{percent} g per 100 mL", f"{percent} g/dL",
-            f"{decimal_text(mg_per_ml / 1000)} g per mL", f"{decimal_text(mg_per_ml / 1000)} g/mL",
-            f"{decimal_text(mg_per_ml * 1000)} mcg/mL", f"{decimal_text(mg_per_ml)} g/L",
-            f"{decimal_text(mg_per_ml * 10)} mg/10 mL"]
+    return [
+        f"{percent}%",
+        f"{percent} %",
+        f"{percent} % w/v",
+        f"{percent}% w/v",
+        f"{decimal_text(mg_per_ml)} mg/mL",
+        f"{decimal_text(mg_per_ml)}mg/ml",
+        f"{percent} g/100 mL",
+        f"{percent} g per 100 mL",
+        f"{percent} g/dL",
+        f"{decimal_text(mg_per_ml / 1000)} g per mL",
+        f"{decimal_text(mg_per_ml / 1000)} g/mL",
+        f"{decimal_text(mg_per_ml * 1000)} mcg/mL",
+        f"{decimal_text(mg_per_ml)} g/L",
+        f"{decimal_text(mg_per_ml * 10)} mg/10 mL",
+    ]
 
 
 # A realistic request volume: 1 mL to 500 mL in steps of 0.1 mL.
@@ -157,7 +179,7 @@ def determinant(matrix: Sequence[Sequence[Fraction]]) -> Fraction:
     for column, value in enumerate(matrix[0]):
         if value == 0:
             continue
-        minor = [[*row[:column], *row[column + 1:]] for row in matrix[1:]]
+        minor = [[*row[:column], *row[column + 1 :]] for row in matrix[1:]]
         total += (-1) ** column * value * determinant(minor)
     return total
 
@@ -176,7 +198,7 @@ def cramer(matrix: list[list[Fraction]], rhs: Sequence[Fraction]) -> list[Fracti
         return None
     answer = []
     for column in range(len(matrix)):
-        replaced = [[*row[:column], rhs[i], *row[column + 1:]] for i, row in enumerate(matrix)]
+        replaced = [[*row[:column], rhs[i], *row[column + 1 :]] for i, row in enumerate(matrix)]
         answer.append(determinant(replaced) / base)
     return answer
 
@@ -184,8 +206,12 @@ def cramer(matrix: list[list[Fraction]], rhs: Sequence[Fraction]) -> list[Fracti
 # ---------------------------------------------------------------------------------------------
 # Requests for `prepare`, in the catalogue's own products
 
-DEXTROSE_STOCKS = {"D10W": Fraction(100), "D25W": Fraction(250), "D50W": Fraction(500),
-                   "D70W": Fraction(700)}
+DEXTROSE_STOCKS = {
+    "D10W": Fraction(100),
+    "D25W": Fraction(250),
+    "D50W": Fraction(500),
+    "D70W": Fraction(700),
+}
 DEXTROSE_DILUENTS = {"SWFI": Fraction(0), "D5W": Fraction(50)}
 LIDOCAINE_STOCKS = {"lidocaine-1": Fraction(10), "lidocaine-2": Fraction(20)}
 
@@ -216,8 +242,13 @@ def dextrose_requests(draw: st.DrawFn) -> Request:
     high, low = DEXTROSE_STOCKS[stock], DEXTROSE_DILUENTS[diluent]
     share = Fraction(draw(st.integers(1, 99)), 100)
     target = low + (high - low) * share
-    return Request(f"dextrose {decimal_text(target / 10)}%", {"dextrose": target},
-                   draw(request_volumes), (stock,), diluent)
+    return Request(
+        f"dextrose {decimal_text(target / 10)}%",
+        {"dextrose": target},
+        draw(request_volumes),
+        (stock,),
+        diluent,
+    )
 
 
 @st.composite
@@ -231,8 +262,13 @@ def dextrose_lidocaine_requests(draw: st.DrawFn) -> Request:
     dextrose = 500 * dextrose_share
     lido = LIDOCAINE_STOCKS[lidocaine] * lidocaine_share
     text = f"dextrose {decimal_text(dextrose / 10)}% + lidocaine {decimal_text(lido / 10)}%"
-    return Request(text, {"dextrose": dextrose, "lidocaine": lido}, draw(request_volumes),
-                   ("D50W", lidocaine), "SWFI")
+    return Request(
+        text,
+        {"dextrose": dextrose, "lidocaine": lido},
+        draw(request_volumes),
+        ("D50W", lidocaine),
+        "SWFI",
+    )
 
 
 requests = st.one_of(dextrose_requests(), dextrose_lidocaine_requests())
@@ -246,48 +282,188 @@ requests = st.one_of(dextrose_requests(), dextrose_lidocaine_requests())
 # nothing can be written outside that folder, even with --force.
 
 CLI_COMMANDS = (
-    (), ("prepare",), ("check",), ("products",), ("protocols",), ("protocols", "list"),
-    ("protocols", "show"), ("protocols", "validate"), ("checklist",), ("session",), ("config",),
-    ("config", "show"), ("log",), ("log", "verify"), ("log", "show"),
-    ("prepar",), ("PREPARE",), ("protocols", "lists"), ("--help",), ("--version",),
+    (),
+    ("prepare",),
+    ("check",),
+    ("products",),
+    ("protocols",),
+    ("protocols", "list"),
+    ("protocols", "show"),
+    ("protocols", "validate"),
+    ("checklist",),
+    ("session",),
+    ("config",),
+    ("config", "show"),
+    ("log",),
+    ("log", "verify"),
+    ("log", "show"),
+    ("prepar",),
+    ("PREPARE",),
+    ("protocols", "lists"),
+    ("--help",),
+    ("--version",),
 )
 CLI_VALUE_OPTIONS = (
-    "--volume", "--from", "--diluent", "--method", "--tolerance", "--weight", "--syringe",
-    "--catalogue", "--log", "--by", "--checked-by", "--side", "--points", "--format", "-o",
-    "--output", "--protocols", "--paper", "--clinic", "--region", "--solution", "--margin",
-    "--treatment-syringe", "--use-by", "--prepared-at", "--since",
-    "--volum", "--form", "-x", "--volume=60mL", "--json=1",
+    "--volume",
+    "--from",
+    "--diluent",
+    "--method",
+    "--tolerance",
+    "--weight",
+    "--syringe",
+    "--catalogue",
+    "--log",
+    "--by",
+    "--checked-by",
+    "--side",
+    "--points",
+    "--format",
+    "-o",
+    "--output",
+    "--protocols",
+    "--paper",
+    "--clinic",
+    "--region",
+    "--solution",
+    "--margin",
+    "--treatment-syringe",
+    "--use-by",
+    "--prepared-at",
+    "--since",
+    "--volum",
+    "--form",
+    "-x",
+    "--volume=60mL",
+    "--json=1",
 )
 CLI_FLAGS = ("--json", "--force", "--help", "-h", "--", "-", "--bogus", "--jsn")
 CLI_TARGETS = (
-    "dextrose 5%", "dextrose 5 % w/v", "dextrose 50 mg/mL", "5% dextrose", "mannitol 5%",
-    "dextrose 20% + lidocaine 0.1%", "dextrose 10%", "glucose 0.05 g per mL", "dextrose 60%",
-    "dextrose 5,5%", "dextrose −5%", "dextrose 0%", "dextrose 1e308%", "dextrose NaN%",
-    "dextrose 1:20", "sodium chloride 0.9%", "dextrose", "%", "dextrose 5 mg/0 mL",
-    "dextrose 5% + dextrose 5%", "dextrose ٥%", "lidocaine 1 mEq/mL",
+    "dextrose 5%",
+    "dextrose 5 % w/v",
+    "dextrose 50 mg/mL",
+    "5% dextrose",
+    "mannitol 5%",
+    "dextrose 20% + lidocaine 0.1%",
+    "dextrose 10%",
+    "glucose 0.05 g per mL",
+    "dextrose 60%",
+    "dextrose 5,5%",
+    "dextrose −5%",
+    "dextrose 0%",
+    "dextrose 1e308%",
+    "dextrose NaN%",
+    "dextrose 1:20",
+    "sodium chloride 0.9%",
+    "dextrose",
+    "%",
+    "dextrose 5 mg/0 mL",
+    "dextrose 5% + dextrose 5%",
+    "dextrose ٥%",
+    "lidocaine 1 mEq/mL",
 )
 CLI_VOLUMES = (
-    "60mL", "60 ml", "0.06 L", "60000 µL", "6 dL", "1,000 mL", "10L", "0.5 mL", "60", "60cc",
-    "60 m L", "60mls", "60ML", "60mL!", "−60mL", "-60mL", "0mL", "1e308mL", "NaN mL", "inf mL",
-    "60,5mL", "٦٠mL", "６０mL", "100000L", "0.0000001mL", "60 g", "", " ",
+    "60mL",
+    "60 ml",
+    "0.06 L",
+    "60000 µL",
+    "6 dL",
+    "1,000 mL",
+    "10L",
+    "0.5 mL",
+    "60",
+    "60cc",
+    "60 m L",
+    "60mls",
+    "60ML",
+    "60mL!",
+    "−60mL",
+    "-60mL",
+    "0mL",
+    "1e308mL",
+    "NaN mL",
+    "inf mL",
+    "60,5mL",
+    "٦٠mL",
+    "６０mL",
+    "100000L",
+    "0.0000001mL",
+    "60 g",
+    "",
+    " ",
 )
 CLI_PRODUCTS = (
-    "D50", "D50W", "D5W", "D10", "D25W", "SWFI", "NS", "mannitol-20", "mannitol-5",
-    "lidocaine-1", "bicarb-8.4", "water", "D55", "d50", "dextrose 500 mg/mL", "D50WW", "",
+    "D50",
+    "D50W",
+    "D5W",
+    "D10",
+    "D25W",
+    "SWFI",
+    "NS",
+    "mannitol-20",
+    "mannitol-5",
+    "lidocaine-1",
+    "bicarb-8.4",
+    "water",
+    "D55",
+    "d50",
+    "dextrose 500 mg/mL",
+    "D50WW",
+    "",
 )
-CLI_PROTOCOLS = ("knee", "shoulder", "hip", "neck", "wrist", "ankle-achilles", "low-back",
-                 "kneee", "", "KNEE")
+CLI_PROTOCOLS = (
+    "knee",
+    "shoulder",
+    "hip",
+    "neck",
+    "wrist",
+    "ankle-achilles",
+    "low-back",
+    "kneee",
+    "",
+    "KNEE",
+)
 CLI_SIDES = ("left", "right", "bilateral", "midline", "up", "", "LEFT")
 # Values by kind: the well-formed ones first (structured command lines draw mostly from them).
-CLI_PERCENTS = ("5%", "10%", "2.5", "0%", "60%", "150%", "-5%", "−5%", "nan", "inf", "1e308",
-                "2,5%", "")
+CLI_PERCENTS = (
+    "5%",
+    "10%",
+    "2.5",
+    "0%",
+    "60%",
+    "150%",
+    "-5%",
+    "−5%",
+    "nan",
+    "inf",
+    "1e308",
+    "2,5%",
+    "",
+)
 CLI_WEIGHTS = ("70kg", "70 kg", "150 lb", "0.001kg", "7000kg", "70", "70 lbs", "-70kg", "")
 CLI_POINTS = ("14", "4", "1", "0", "-3", "٣", "1_0", "99999999999999999999", "")
 CLI_POINT_ITEMS = ("knee=14", "shoulder=8", "knee=0", "knee=x", "=3", "hip=3", "knee")
-CLI_SYRINGES = ("10 mL by 0.2 mL", "1 mL by 0.01 mL", "60 mL by 1 mL", "3 mL by 0.4 mL",
-                "0.001 mL by 0.001 mL", "10 mL", "10 mL by 0 mL", "by by by", "")
-CLI_DATES = ("2026-11-25T09:30", "2026-11-25", "2026-11-25T09:30Z", "9999-12-31T23:00+00:00",
-             "0001-01-01T00:00", "0001-01-01T00:00+01:00", "yesterday", "2026-02-30T09:00", "")
+CLI_SYRINGES = (
+    "10 mL by 0.2 mL",
+    "1 mL by 0.01 mL",
+    "60 mL by 1 mL",
+    "3 mL by 0.4 mL",
+    "0.001 mL by 0.001 mL",
+    "10 mL",
+    "10 mL by 0 mL",
+    "by by by",
+    "",
+)
+CLI_DATES = (
+    "2026-11-25T09:30",
+    "2026-11-25",
+    "2026-11-25T09:30Z",
+    "9999-12-31T23:00+00:00",
+    "0001-01-01T00:00",
+    "0001-01-01T00:00+01:00",
+    "yesterday",
+    "2026-02-30T09:00",
+    "",
+)
 CLI_CHOICES = {
     "--method": ("syringe", "container", "bucket"),
     "--format": ("text", "md", "html", "json", "pdf", "docx"),
@@ -296,8 +472,18 @@ CLI_CHOICES = {
 }
 # Files and folders the fuzz test creates in its temporary folder, and names that do not exist
 # there (a missing folder, a name too long is not needed: CLI_PATHS stay short and relative).
-CLI_OUTPUTS = ("out.md", "out.html", "out.json", "out.txt", "out.pdf", "existing.md", "folder",
-               "dangling.md", "missing/out.md", "")
+CLI_OUTPUTS = (
+    "out.md",
+    "out.html",
+    "out.json",
+    "out.txt",
+    "out.pdf",
+    "existing.md",
+    "folder",
+    "dangling.md",
+    "missing/out.md",
+    "",
+)
 CLI_CATALOGUES = ("clinic.yaml", "hostile.yaml", "missing.yaml", "folder", "existing.md", "")
 CLI_PROTOCOL_DIRS = ("clinic-good", "clinic", "folder", "missing", "clinic.yaml", "")
 CLI_LOGS = ("prep.log", "new.log", "folder", "missing/prep.log", "")
@@ -308,38 +494,60 @@ CLI_OTHERS = CLI_SYRINGES + CLI_DATES + tuple(v for vs in CLI_CHOICES.values() f
 
 def _drawn(draw: st.DrawFn) -> str:
     """A PRODUCT=VOLUME item, sometimes broken."""
-    return draw(st.sampled_from(("{p}={v}", "{p}={v}", "{p} {v}", "{p}:{v}", "={v}", "{p}=",
-                                 "{p}=={v}"))).format(p=draw(st.sampled_from(CLI_PRODUCTS)),
-                                                      v=draw(st.sampled_from(CLI_VOLUMES)))
+    return draw(
+        st.sampled_from(("{p}={v}", "{p}={v}", "{p} {v}", "{p}:{v}", "={v}", "{p}=", "{p}=={v}"))
+    ).format(p=draw(st.sampled_from(CLI_PRODUCTS)), v=draw(st.sampled_from(CLI_VOLUMES)))
 
 
 def _junk(draw: st.DrawFn) -> str:
     """Unicode text, long strings and numbers of every kind, with no '/' (no path leaves the
     temporary folder)."""
-    text = draw(st.one_of(
-        st.text(max_size=30),
-        st.sampled_from(("x" * 10_000, "9" * 1_000, "\u202e", "\ufeff60mL", "😀", "\u0000")),
-        st.integers().map(str),
-        st.floats().map(str),
-        st.decimals(allow_nan=True).map(str),
-    ))
+    text = draw(
+        st.one_of(
+            st.text(max_size=30),
+            st.sampled_from(("x" * 10_000, "9" * 1_000, "\u202e", "\ufeff60mL", "😀", "\u0000")),
+            st.integers().map(str),
+            st.floats().map(str),
+            st.decimals(allow_nan=True).map(str),
+        )
+    )
     return text.replace("/", "").replace("..", "")
 
 
 @st.composite
 def cli_token(draw: st.DrawFn) -> str:
     """One argument: a value of some kind, real or broken."""
-    kind = draw(st.sampled_from(("target", "volume", "product", "drawn", "protocol", "region",
-                                 "number", "other", "path", "junk")))
+    kind = draw(
+        st.sampled_from(
+            (
+                "target",
+                "volume",
+                "product",
+                "drawn",
+                "protocol",
+                "region",
+                "number",
+                "other",
+                "path",
+                "junk",
+            )
+        )
+    )
     if kind == "drawn":
         return _drawn(draw)
     if kind == "region":
         return f"{draw(st.sampled_from(CLI_PROTOCOLS))}:{draw(st.sampled_from(CLI_SIDES))}"
     if kind == "junk":
         return _junk(draw)
-    pool = {"target": CLI_TARGETS, "volume": CLI_VOLUMES, "product": CLI_PRODUCTS,
-            "protocol": CLI_PROTOCOLS, "number": CLI_NUMBERS, "other": CLI_OTHERS,
-            "path": CLI_PATHS}[kind]
+    pool = {
+        "target": CLI_TARGETS,
+        "volume": CLI_VOLUMES,
+        "product": CLI_PRODUCTS,
+        "protocol": CLI_PROTOCOLS,
+        "number": CLI_NUMBERS,
+        "other": CLI_OTHERS,
+        "path": CLI_PATHS,
+    }[kind]
     return draw(st.sampled_from(pool))
 
 
@@ -360,14 +568,38 @@ def cli_argv(draw: st.DrawFn) -> list[str]:
 
 # Each command's own options, so that a structured command line reaches past Click's parser.
 CLI_COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
-    "prepare": ("--diluent", "--method", "--tolerance", "--weight", "--syringe", "--catalogue",
-                "--log", "--by"),
+    "prepare": (
+        "--diluent",
+        "--method",
+        "--tolerance",
+        "--weight",
+        "--syringe",
+        "--catalogue",
+        "--log",
+        "--by",
+    ),
     "check": ("--tolerance", "--weight", "--catalogue", "--log", "--checked-by"),
     "checklist": ("--side", "--points", "--format", "-o", "--protocols", "--paper", "--clinic"),
-    "session": ("--points", "--from", "--diluent", "--solution", "--margin",
-                "--treatment-syringe", "--use-by", "--prepared-at", "--weight", "--tolerance",
-                "--syringe", "--catalogue", "--format", "-o", "--protocols", "--paper",
-                "--clinic", "--region"),
+    "session": (
+        "--points",
+        "--from",
+        "--diluent",
+        "--solution",
+        "--margin",
+        "--treatment-syringe",
+        "--use-by",
+        "--prepared-at",
+        "--weight",
+        "--tolerance",
+        "--syringe",
+        "--catalogue",
+        "--format",
+        "-o",
+        "--protocols",
+        "--paper",
+        "--clinic",
+        "--region",
+    ),
     "products": ("--catalogue",),
     "protocols list": ("--protocols",),
     "protocols show": ("--protocols",),
@@ -375,14 +607,23 @@ CLI_COMMAND_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 # Where an option's values come from: a pool and how many of its first values are well formed.
 CLI_OPTION_VALUES: dict[str, tuple[tuple[str, ...], int]] = {
-    "--volume": (CLI_VOLUMES, 8), "--treatment-syringe": (CLI_VOLUMES, 8),
-    "--from": (CLI_PRODUCTS, 11), "--diluent": (CLI_PRODUCTS, 11),
-    "--solution": (CLI_TARGETS, 8), "--side": (CLI_SIDES, 3),
-    "--tolerance": (CLI_PERCENTS, 3), "--margin": (CLI_PERCENTS, 3),
-    "--weight": (CLI_WEIGHTS, 3), "--syringe": (CLI_SYRINGES, 3),
-    "--prepared-at": (CLI_DATES, 3), "--since": (CLI_DATES, 3),
-    "--catalogue": (CLI_CATALOGUES, 1), "--log": (CLI_LOGS, 2), "-o": (CLI_OUTPUTS, 5),
-    "--output": (CLI_OUTPUTS, 5), "--protocols": (CLI_PROTOCOL_DIRS, 1),
+    "--volume": (CLI_VOLUMES, 8),
+    "--treatment-syringe": (CLI_VOLUMES, 8),
+    "--from": (CLI_PRODUCTS, 11),
+    "--diluent": (CLI_PRODUCTS, 11),
+    "--solution": (CLI_TARGETS, 8),
+    "--side": (CLI_SIDES, 3),
+    "--tolerance": (CLI_PERCENTS, 3),
+    "--margin": (CLI_PERCENTS, 3),
+    "--weight": (CLI_WEIGHTS, 3),
+    "--syringe": (CLI_SYRINGES, 3),
+    "--prepared-at": (CLI_DATES, 3),
+    "--since": (CLI_DATES, 3),
+    "--catalogue": (CLI_CATALOGUES, 1),
+    "--log": (CLI_LOGS, 2),
+    "-o": (CLI_OUTPUTS, 5),
+    "--output": (CLI_OUTPUTS, 5),
+    "--protocols": (CLI_PROTOCOL_DIRS, 1),
     **{option: (values, 3) for option, values in CLI_CHOICES.items()},
 }
 
@@ -412,17 +653,43 @@ def _option_value(draw: st.DrawFn, option: str, argv0: str = "") -> str:
 def cli_command_line(draw: st.DrawFn) -> list[str]:
     """A command line shaped like a real one (the required arguments present), with each value
     usually well formed and a few of the command's options added."""
-    command = draw(st.sampled_from(("prepare", "check", "checklist", "session", "products",
-                                    "protocols list", "protocols show", "protocols validate",
-                                    "config show", "log verify", "log show")))
+    command = draw(
+        st.sampled_from(
+            (
+                "prepare",
+                "check",
+                "checklist",
+                "session",
+                "products",
+                "protocols list",
+                "protocols show",
+                "protocols validate",
+                "config show",
+                "log verify",
+                "log show",
+            )
+        )
+    )
     if command == "prepare":
-        argv = ["prepare", _mostly_real(draw, CLI_TARGETS, 8), "--volume",
-                _mostly_real(draw, CLI_VOLUMES, 8), "--from", _mostly_real(draw, CLI_PRODUCTS, 11)]
+        argv = [
+            "prepare",
+            _mostly_real(draw, CLI_TARGETS, 8),
+            "--volume",
+            _mostly_real(draw, CLI_VOLUMES, 8),
+            "--from",
+            _mostly_real(draw, CLI_PRODUCTS, 11),
+        ]
     elif command == "check":
-        argv = ["check", _mostly_real(draw, CLI_TARGETS, 8),
-                *[f"{_mostly_real(draw, CLI_PRODUCTS, 11)}={_mostly_real(draw, CLI_VOLUMES, 8)}"
-                  if draw(st.integers(0, 3)) < 3 else _drawn(draw)
-                  for _ in range(draw(st.integers(1, 3)))]]
+        argv = [
+            "check",
+            _mostly_real(draw, CLI_TARGETS, 8),
+            *[
+                f"{_mostly_real(draw, CLI_PRODUCTS, 11)}={_mostly_real(draw, CLI_VOLUMES, 8)}"
+                if draw(st.integers(0, 3)) < 3
+                else _drawn(draw)
+                for _ in range(draw(st.integers(1, 3)))
+            ],
+        ]
     elif command == "checklist":
         argv = ["checklist", _mostly_real(draw, CLI_PROTOCOLS, 7)]
     elif command == "session":
@@ -440,8 +707,11 @@ def cli_command_line(draw: st.DrawFn) -> list[str]:
             option = draw(st.sampled_from(options))
             argv += [option, _option_value(draw, option, command)]
         elif shape == 8 and command not in {"log verify", "protocols validate"}:
-            argv.append(draw(st.sampled_from(("--json", "--force")))
-                        if command in {"checklist", "session"} else "--json")
+            argv.append(
+                draw(st.sampled_from(("--json", "--force")))
+                if command in {"checklist", "session"}
+                else "--json"
+            )
         elif shape == 9:
             option = draw(st.sampled_from(CLI_VALUE_OPTIONS))
             argv += [option, _option_value(draw, option)]

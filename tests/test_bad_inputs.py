@@ -25,16 +25,30 @@ from npt_protocol.cli import cli
 CORPUS = Path(__file__).parent / "bad_inputs"
 FILES = CORPUS / "files"
 CASES: list[dict[str, Any]] = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
-CASE_KEYS = {"id", "argv", "exit", "message", "stream", "usage", "env", "files", "root_skip",
-             "xfail"}
+CASE_KEYS = {
+    "id",
+    "argv",
+    "exit",
+    "message",
+    "stream",
+    "usage",
+    "env",
+    "files",
+    "root_skip",
+    "xfail",
+}
 FILE_KEYS = {"path", "text", "encoding", "dir", "link", "generate", "mode"}
 # Long values are made here rather than written into the corpus.
 VALUES = {"{digits400}": "9" * 400, "{long_name}": "x" * 300}
 MIN_CASES = 100
 
-LAUGHS = "\n".join(
-    [f'l0: &l0 ["{"lol" * 3}"]']
-    + [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 10)]) + "\n"
+LAUGHS = (
+    "\n".join(
+        [f'l0: &l0 ["{"lol" * 3}"]']
+        + [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 10)]
+    )
+    + "\n"
+)
 
 
 def _sparse(path: Path, size: int) -> None:
@@ -45,17 +59,20 @@ def _sparse(path: Path, size: int) -> None:
 
 # Big or deep files are generated at test time rather than committed.
 GENERATORS: dict[str, Callable[[Path], None]] = {
-    "deep-flow-yaml": lambda p: p.write_text("products: " + "[" * 100_000 + "]" * 100_000,
-                                             encoding="utf-8"),
+    "deep-flow-yaml": lambda p: p.write_text(
+        "products: " + "[" * 100_000 + "]" * 100_000, encoding="utf-8"
+    ),
     "deep-block-yaml": lambda p: p.write_text(
-        "".join(" " * i + f"k{i}:\n" for i in range(300)) + " " * 300 + "end\n",
-        encoding="utf-8"),
+        "".join(" " * i + f"k{i}:\n" for i in range(300)) + " " * 300 + "end\n", encoding="utf-8"
+    ),
     "alias-bomb-yaml": lambda p: p.write_text(LAUGHS, encoding="utf-8"),
     "overlong-number-yaml": lambda p: p.write_text(
-        "products:\n  - id: D20-local\n    sizes_mL: [" + "9" * 5000 + "]\n", encoding="utf-8"),
+        "products:\n  - id: D20-local\n    sizes_mL: [" + "9" * 5000 + "]\n", encoding="utf-8"
+    ),
     "sparse-8-mb": lambda p: _sparse(p, 8 * 2**20),
-    "deep-toml": lambda p: p.write_text("clinic_name = " + "[" * 100_000 + "]" * 100_000 + "\n",
-                                        encoding="utf-8"),
+    "deep-toml": lambda p: p.write_text(
+        "clinic_name = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8"
+    ),
 }
 
 
@@ -110,8 +127,7 @@ def _param(case: dict[str, Any]) -> Any:
     """Wrap a case for parametrize, with its skip or expected failure."""
     marks = []
     if case.get("root_skip"):
-        marks.append(pytest.mark.skipif(os.geteuid() == 0,
-                                        reason="root ignores file permissions"))
+        marks.append(pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions"))
     if case.get("xfail"):
         marks.append(pytest.mark.xfail(strict=True, reason=case["xfail"]))
     return pytest.param(case, id=case["id"], marks=marks)
@@ -150,8 +166,9 @@ def test_every_corpus_file_is_used() -> None:
 
 
 @pytest.mark.parametrize("case", [_param(case) for case in CASES])
-def test_bad_input_is_refused_cleanly(case: dict[str, Any], tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_input_is_refused_cleanly(
+    case: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tmp = tmp_path / "work"
     tmp.mkdir()
     modes = make_files(case.get("files", []), tmp)
@@ -171,8 +188,9 @@ def test_bad_input_is_refused_cleanly(case: dict[str, Any], tmp_path: Path,
             path.chmod(0o700)  # let pytest clean up
 
     exception = result.exception
-    assert exception is None or isinstance(exception, SystemExit), "".join(
-        traceback.format_exception(exception)) if exception else ""
+    assert exception is None or isinstance(exception, SystemExit), (
+        "".join(traceback.format_exception(exception)) if exception else ""
+    )
     out, err = result.stdout, result.stderr
     assert "Traceback" not in out + err
     assert result.exit_code == case["exit"], (result.exit_code, out[-500:], err)

@@ -19,23 +19,27 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from npt_protocol.checklist import build_checklist
-from npt_protocol.measure import syringe_set
-from npt_protocol.products import shipped_catalogue
-from npt_protocol.protocol_library import load_library
+from npt_protocol.catalogue.products import shipped_catalogue
+from npt_protocol.engine.syringes import syringe_set
+from npt_protocol.planning.checklist import build_checklist
+from npt_protocol.planning.session import RegionRequest, plan_session
+from npt_protocol.protocol.library import load_library
 from npt_protocol.render.documents import checklist_data, document_meta, session_data
 from npt_protocol.render.html import render_checklist_html, render_session_html
-from npt_protocol.session import RegionRequest, plan_session
 
 MADE = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
-CHROMIUM = os.environ.get("NPT_CHROMIUM") or shutil.which("chromium") or \
-    shutil.which("chromium-browser")
+CHROMIUM = (
+    os.environ.get("NPT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
 PAPER_PT = {"A4": (595.28, 841.89), "Letter": (612.0, 792.0)}
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (Debian: "
-                       "apt-get install chromium; or set NPT_CHROMIUM to its path)"),
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="headless Chromium is not installed (Debian: "
+        "apt-get install chromium; or set NPT_CHROMIUM to its path)",
+    ),
 ]
 
 
@@ -46,18 +50,34 @@ def print_to_pdf(html: str, folder: Path) -> bytes:
     page.write_text(html, encoding="utf-8")
     assert CHROMIUM is not None
     subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-         "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={out}",
-         "--no-pdf-header-footer", page.as_uri()],
-        check=True, capture_output=True, timeout=120)
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={folder / 'profile'}",
+            f"--print-to-pdf={out}",
+            "--no-pdf-header-footer",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return out.read_bytes()
 
 
 def pages_text(pdf: bytes) -> list[str]:
     """Extract each page's text, with ligatures undone and whitespace collapsed."""
-    return [re.sub(r"\s+", " ", unicodedata.normalize("NFKC", p.extract_text()))
-            for p in PdfReader(io.BytesIO(pdf)).pages]
+    return [
+        re.sub(r"\s+", " ", unicodedata.normalize("NFKC", p.extract_text()))
+        for p in PdfReader(io.BytesIO(pdf)).pages
+    ]
 
 
 def meta(paper: str) -> dict[str, Any]:
@@ -65,24 +85,29 @@ def meta(paper: str) -> dict[str, Any]:
     return document_meta(generated_at=MADE, clinic="Riverside Clinic", paper=paper)
 
 
-@pytest.mark.parametrize(("paper", "side", "pages"),
-                         [("A4", "left", range(2, 5)), ("Letter", "bilateral", range(3, 7))])
-def test_chromium_prints_the_checklist_whole(tmp_path: Path, paper: str, side: str,
-                                             pages: range) -> None:
+@pytest.mark.parametrize(
+    ("paper", "side", "pages"), [("A4", "left", range(2, 5)), ("Letter", "bilateral", range(3, 7))]
+)
+def test_chromium_prints_the_checklist_whole(
+    tmp_path: Path, paper: str, side: str, pages: range
+) -> None:
     """The page count depends on the fonts Chromium finds, so it is checked against a range and
     against the "Page x of y" footer Chromium printed from the CSS page-margin boxes."""
     doc = checklist_data(build_checklist(load_library().get("knee"), side=side))
     pdf = print_to_pdf(render_checklist_html(doc, meta(paper)), tmp_path)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) in pages
-    assert (float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)) == \
-        pytest.approx(PAPER_PT[paper], abs=1)
+    assert (
+        float(reader.pages[0].mediabox.width),
+        float(reader.pages[0].mediabox.height),
+    ) == pytest.approx(PAPER_PT[paper], abs=1)
     texts = pages_text(pdf)
     text = " ".join(texts)
     for row in doc["rows"]:
         assert row["point"] in text
     assert text.count(doc["rows"][0]["point"]) >= sum(
-        r["point"] == doc["rows"][0]["point"] for r in doc["rows"])
+        r["point"] == doc["rows"][0]["point"] for r in doc["rows"]
+    )
     assert f"Total: {doc['total_points']} points, {doc['total_volume_text']}." in text
     for number, page_text in enumerate(texts, 1):
         assert f"Page {number} of {len(texts)}" in page_text  # the CSS page-margin footer
@@ -96,11 +121,20 @@ def test_chromium_prints_the_checklist_whole(tmp_path: Path, paper: str, side: s
 def test_chromium_prints_the_session_packet(tmp_path: Path) -> None:
     library = load_library()
     catalogue = shipped_catalogue()
-    doc = session_data(plan_session(
-        [RegionRequest(library.get("knee"), "left"),
-         RegionRequest(library.get("shoulder"), "right")],
-        catalogue=catalogue, stocks=[catalogue.product("D50")], diluent=catalogue.product("SWFI"),
-        syringes=syringe_set(), prepared_at=MADE, weight_kg=Fraction(70)))
+    doc = session_data(
+        plan_session(
+            [
+                RegionRequest(library.get("knee"), "left"),
+                RegionRequest(library.get("shoulder"), "right"),
+            ],
+            catalogue=catalogue,
+            stocks=[catalogue.product("D50")],
+            diluent=catalogue.product("SWFI"),
+            syringes=syringe_set(),
+            prepared_at=MADE,
+            weight_kg=Fraction(70),
+        )
+    )
     texts = pages_text(print_to_pdf(render_session_html(doc, meta("A4")), tmp_path))
     text = " ".join(texts)
     assert texts[0].count("Session plan") == 1

@@ -45,15 +45,19 @@ def make_folder(folder: Path) -> None:
     (folder / "folder").mkdir()
     (folder / "clinic.yaml").write_text(
         "products:\n  - id: D20-local\n    aliases: [D20L]\n    composition: dextrose 20%\n"
-        "    sizes_mL: ['50']\n", encoding="utf-8")
+        "    sizes_mL: ['50']\n",
+        encoding="utf-8",
+    )
     (folder / "hostile.yaml").write_text(
-        "a: &a [lol, lol]\nb: &b [*a, *a, *a]\nproducts: [*b, *b, *b]\n", encoding="utf-8")
+        "a: &a [lol, lol]\nb: &b [*a, *a, *a]\nproducts: [*b, *b, *b]\n", encoding="utf-8"
+    )
     (folder / "clinic").mkdir()
     shutil.copy(KNEE, folder / "clinic" / "knee.yaml")
     (folder / "clinic-good").mkdir()
     shutil.copy(KNEE, folder / "clinic-good" / "knee.yaml")
-    (folder / "clinic" / "broken.yaml").write_text("!!python/object/apply:os.system ['true']\n",
-                                                   encoding="utf-8")
+    (folder / "clinic" / "broken.yaml").write_text(
+        "!!python/object/apply:os.system ['true']\n", encoding="utf-8"
+    )
     (folder / "prep.log").write_bytes(b"")
     (folder / "dangling.md").symlink_to("nowhere.md")
     for name, text in SETTINGS_FILES.items():
@@ -61,22 +65,27 @@ def make_folder(folder: Path) -> None:
             (folder / f"settings-{name}.toml").write_text(text, encoding="utf-8")
 
 
-FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 CONFIGS = st.sampled_from(tuple(SETTINGS_FILES))  # Hypothesis favours the first: no file
 
 
 @FUZZ
 @given(argv=cli_argv(), config=CONFIGS)
-def test_random_command_lines_exit_0_1_or_2_without_a_traceback(argv: list[str],
-                                                                 config: str) -> None:
+def test_random_command_lines_exit_0_1_or_2_without_a_traceback(
+    argv: list[str], config: str
+) -> None:
     check_command_line(argv, config)
 
 
 @FUZZ
 @given(argv=cli_command_line(), config=CONFIGS)
-def test_well_formed_command_lines_with_broken_values_exit_cleanly(argv: list[str],
-                                                                   config: str) -> None:
+def test_well_formed_command_lines_with_broken_values_exit_cleanly(
+    argv: list[str], config: str
+) -> None:
     check_command_line(argv, config)
 
 
@@ -96,8 +105,9 @@ def check_command_line(argv: list[str], config: str) -> None:
         assert _listing() == checkout, "a file was written into the checkout"
     event(f"exit code {result.exit_code}")  # shown by pytest --hypothesis-show-statistics
     exception = result.exception
-    assert exception is None or isinstance(exception, SystemExit), "".join(
-        traceback.format_exception(exception)) if exception else ""
+    assert exception is None or isinstance(exception, SystemExit), (
+        "".join(traceback.format_exception(exception)) if exception else ""
+    )
     assert result.exit_code in (0, 1, 2), result.exit_code
     out, err = result.stdout, result.stderr
     assert "Traceback" not in out and "Traceback" not in err
@@ -114,8 +124,12 @@ def _listing() -> dict[str, list[str]]:
 
 
 def test_the_grammar_names_no_path_outside_the_folder() -> None:
-    tokens = [value for name in dir(strategies) if name.startswith("CLI_")
-              for value in _strings(getattr(strategies, name))]
+    tokens = [
+        value
+        for name in dir(strategies)
+        if name.startswith("CLI_")
+        for value in _strings(getattr(strategies, name))
+    ]
     assert tokens
     assert not [t for t in tokens if t.startswith(("/", "~")) or ".." in t]
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from npt_protocol.cli import cli
-from npt_protocol.prep_log import append
+from npt_protocol.log.store import append
 from tests.logs import REQUESTS, log_bytes, record_for, rewrite, write
 
 PREPARE = ["prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50"]
@@ -21,8 +21,9 @@ CHECK_FAIL = ["check", "dextrose 5%", "D50=7mL", "SWFI=53mL"]
 
 
 @pytest.fixture(autouse=True)
-def no_clinic_settings(tmp_path_factory: pytest.TempPathFactory,
-                       monkeypatch: pytest.MonkeyPatch) -> None:
+def no_clinic_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never read the machine's own settings file."""
     monkeypatch.setenv("NPT_CONFIG", str(tmp_path_factory.mktemp("settings") / "absent.toml"))
 
@@ -53,13 +54,11 @@ def test_prepare_and_check_each_log_one_line(tmp_path: Path) -> None:
     after = dt.datetime.now(dt.UTC)
     first, second = records(log)
     assert first["command"] == "prepare" and second["command"] == "check"
-    assert first["inputs"]["argv"] == [*PREPARE[1:], "--json", "--log", str(log), "--by",
-                                       "A. Lee"]
+    assert first["inputs"]["argv"] == [*PREPARE[1:], "--json", "--log", str(log), "--by", "A. Lee"]
     assert first["result"] == printed  # the record keeps exactly what --json prints
     assert first["inputs"]["normalised"]["stocks"] == ["D50"]
     assert (first["prepared_by"], first["checked_by"], first["pass"]) == ("A. Lee", None, True)
-    assert (second["prepared_by"], second["checked_by"], second["pass"]) == \
-        (None, "B. Khan", False)
+    assert (second["prepared_by"], second["checked_by"], second["pass"]) == (None, "B. Khan", False)
     assert second["inputs"]["normalised"]["drawn"] == ["D50=7mL", "SWFI=53mL"]
     for record in (first, second):
         made = dt.datetime.fromisoformat(record["time"])
@@ -80,16 +79,29 @@ def test_settings_are_recorded_as_applied(tmp_path: Path, monkeypatch: pytest.Mo
     run("log", "verify", str(log))  # recomputed from the record, not from today's settings
 
 
-def test_a_clinic_catalogue_is_recorded_by_absolute_path(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_clinic_catalogue_is_recorded_by_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "shelf.yaml").write_text(
         "products:\n  - id: D40\n    name: Dextrose 40 %\n    composition: dextrose 40%\n"
-        "    sizes_mL: ['10']\n")
+        "    sizes_mL: ['10']\n"
+    )
     monkeypatch.chdir(tmp_path)
-    run("prepare", "dextrose 5%", "--volume", "40mL", "--from", "D40", "--catalogue",
-        "shelf.yaml", "--log", "clinic.log")
-    assert records(tmp_path / "clinic.log")[0]["inputs"]["normalised"]["catalogue"] == \
-        str(tmp_path / "shelf.yaml")
+    run(
+        "prepare",
+        "dextrose 5%",
+        "--volume",
+        "40mL",
+        "--from",
+        "D40",
+        "--catalogue",
+        "shelf.yaml",
+        "--log",
+        "clinic.log",
+    )
+    assert records(tmp_path / "clinic.log")[0]["inputs"]["normalised"]["catalogue"] == str(
+        tmp_path / "shelf.yaml"
+    )
     monkeypatch.chdir(tmp_path.parent)
     run("log", "verify", str(tmp_path / "clinic.log"))
 
@@ -132,11 +144,14 @@ def test_a_torn_tail_is_repaired_with_a_warning(tmp_path: Path) -> None:
 
 
 def test_prepare_without_log_does_not_load_the_log_code() -> None:
-    probe = ("import sys\nfrom npt_protocol.cli import main\ntry:\n"
-             f"    main({PREPARE!r})\nexcept SystemExit:\n    pass\n"
-             "print(sorted(m for m in sys.modules if 'prep_log' in m), file=sys.stderr)")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            check=False)
+    probe = (
+        "import sys\nfrom npt_protocol.cli import main\ntry:\n"
+        f"    main({PREPARE!r})\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if 'prep_log' in m), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
     assert result.stderr.strip().splitlines()[-1] == "[]"
 
 
@@ -163,8 +178,10 @@ def test_verify_reports_a_forged_result_by_field(tmp_path: Path) -> None:
         record["result"]["achieved"]["osmolarity_mOsmol_per_L"] = 300
 
     result = run("log", "verify", str(write(tmp_path, rewrite(log_bytes(), 1, forge))), code=1)
-    assert "line 1: result.achieved.osmolarity_mOsmol_per_L: logged 300, recomputed 253." in \
-        result.stdout
+    assert (
+        "line 1: result.achieved.osmolarity_mOsmol_per_L: logged 300, recomputed 253."
+        in result.stdout
+    )
     assert "chain intact; 1 finding on the results" in result.stdout
 
 
@@ -213,14 +230,17 @@ def test_show_lists_every_record(dated_log: Path) -> None:
     assert lines[1].endswith("by A. Lee, checked by B. Khan")
 
 
-@pytest.mark.parametrize(("since", "lines"), [
-    ("2026-05-02", [2, 3]),
-    ("2026-05-02T09:00Z", [2, 3]),
-    ("2026-05-02T09:00:01Z", [3]),
-    ("2026-05-02T11:00+02:00", [2, 3]),  # 09:00 UTC
-    ("2026-05-02T09:30", [3]),  # no zone: UTC
-    ("2026-05-04", []),
-])
+@pytest.mark.parametrize(
+    ("since", "lines"),
+    [
+        ("2026-05-02", [2, 3]),
+        ("2026-05-02T09:00Z", [2, 3]),
+        ("2026-05-02T09:00:01Z", [3]),
+        ("2026-05-02T11:00+02:00", [2, 3]),  # 09:00 UTC
+        ("2026-05-02T09:30", [3]),  # no zone: UTC
+        ("2026-05-04", []),
+    ],
+)
 def test_show_since_filters(dated_log: Path, since: str, lines: list[int]) -> None:
     listing = json.loads(run("log", "show", str(dated_log), "--since", since, "--json").stdout)
     assert [entry["line"] for entry in listing["records"]] == lines

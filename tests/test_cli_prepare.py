@@ -26,8 +26,9 @@ from tests.strategies import (
 
 
 @pytest.fixture(autouse=True)
-def no_clinic_settings(tmp_path_factory: pytest.TempPathFactory,
-                       monkeypatch: pytest.MonkeyPatch) -> None:
+def no_clinic_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never read the machine's own settings file."""
     folder = tmp_path_factory.mktemp("settings")
     monkeypatch.setenv("NPT_CONFIG", str(folder / "absent.toml"))
@@ -52,8 +53,9 @@ def data(*args: str, code: int = 0) -> dict[str, Any]:
 def assert_refused(result: Result, fragment: str) -> None:
     """Exit 2, one line on stderr that names the problem, nothing on stdout, no traceback."""
     assert result.exit_code == 2, (result.exit_code, result.output)
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     assert "Traceback" not in result.output
     assert result.stdout == ""
     message = result.stderr.strip()
@@ -64,15 +66,19 @@ def assert_refused(result: Result, fragment: str) -> None:
 
 def assert_ismp_text(text: str) -> None:
     """Every printed quantity follows clinical-facts §5."""
-    quantities = re.findall(r"(?<![\w.,])([0-9][0-9,]*(?:\.[0-9]+)?)\s(mL|L|mg|mcg|g|kg|%|"
-                            r"mOsmol/L)(?![\w/])", text)
+    quantities = re.findall(
+        r"(?<![\w.,])([0-9][0-9,]*(?:\.[0-9]+)?)\s(mL|L|mg|mcg|g|kg|%|"
+        r"mOsmol/L)(?![\w/])",
+        text,
+    )
     assert quantities
     for number, _unit in quantities:
         assert ISMP_NUMBER.fullmatch(number), number
     assert not re.search(r"(?<![0-9])\.[0-9]", text), "naked decimal point"
     assert not re.search(r"[0-9]\.[0-9]*0\b", text), "trailing zero"
-    assert not re.search(r"(?<![0-9.,])[0-9]{4,}(?:\.[0-9]+)? (?:mL|mg|g|mOsmol/L)\b", text), \
+    assert not re.search(r"(?<![0-9.,])[0-9]{4,}(?:\.[0-9]+)? (?:mL|mg|g|mOsmol/L)\b", text), (
         "thousands without a comma"
+    )
     for banned in ("µg", " ml", " cc", "5.9999", "6.0000"):
         assert banned not in text
 
@@ -100,7 +106,9 @@ def test_prepare_sixty_ml_of_five_percent() -> None:
 def test_prepare_sixty_ml_json() -> None:
     result = data("prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50")
     assert [(c["product"], c["volume_mL"], c["syringe_mL"]) for c in result["components"]] == [
-        ("D50W", 6, 10), ("SWFI", 54, 60)]
+        ("D50W", 6, 10),
+        ("SWFI", 54, 60),
+    ]
     assert result["achieved"]["volume_mL"] == 60
     assert result["achieved"]["concentrations_percent_wv"] == {"dextrose": 5}
     assert result["achieved"]["osmolarity_mOsmol_per_L"] == 253
@@ -121,26 +129,41 @@ def test_prepare_mannitol() -> None:
     result = data("prepare", "mannitol 5%", "--volume", "20mL", "--from", "mannitol-20")
     assert result["method"] == "syringe"
     assert [(c["product"], c["volume_mL"], c["syringe_mL"]) for c in result["components"]] == [
-        ("mannitol-20", 5, 20), ("SWFI", 15, 20)]
+        ("mannitol-20", 5, 20),
+        ("SWFI", 15, 20),
+    ]
     assert result["achieved"]["osmolarity_mOsmol_per_L"] == 274.5
     assert result["achieved"]["tonicity"] == "hypotonic"
 
 
 def test_prepare_dextrose_and_lidocaine() -> None:
     # lidocaine 10 × 0.1 / 1 = 1 mL; D50 10 × 20 / 50 = 4 mL; water 5 mL; lidocaine 10 mg.
-    args = ("prepare", "dextrose 20% + lidocaine 0.1%", "--volume", "10mL", "--from", "D50",
-            "--from", "lidocaine-1")
+    args = (
+        "prepare",
+        "dextrose 20% + lidocaine 0.1%",
+        "--volume",
+        "10mL",
+        "--from",
+        "D50",
+        "--from",
+        "lidocaine-1",
+    )
     result = data(*args)
     assert [(c["product"], c["volume_mL"], c["syringe_mL"]) for c in result["components"]] == [
-        ("D50W", 4, 5), ("lidocaine-1", 1, 1), ("SWFI", 5, 5)]
+        ("D50W", 4, 5),
+        ("lidocaine-1", 1, 1),
+        ("SWFI", 5, 5),
+    ]
     assert result["achieved"]["concentrations_percent_wv"] == {"dextrose": 20, "lidocaine": 0.1}
     assert result["achieved"]["osmolarity_mOsmol_per_L"] is None
     assert result["local_anaesthetic"]["total_mg"] == 10
     assert result["within_tolerance"] is True
     text = ok(*args, "--weight", "70kg").stdout
     # 70 kg × 4.5 mg/kg = 315 mg, capped at 300 mg.
-    assert "lidocaine 10 mg in the whole preparation, within the label maximum of 300 mg " \
-           "for 70 kg" in text
+    assert (
+        "lidocaine 10 mg in the whole preparation, within the label maximum of 300 mg "
+        "for 70 kg" in text
+    )
     assert_ismp_text(text)
     over = data(*args, "--weight", "2kg")  # 2 × 4.5 = 9 mg < 10 mg
     assert over["local_anaesthetic"]["maximum_mg"] == 9
@@ -158,8 +181,10 @@ def test_prepare_dextrose_ten_percent_with_d5w() -> None:
     assert re.search(r"D5W\s+diluent\s+88\.89 mL\s+", text)
     assert_ismp_text(text)
     result = data(*args)
-    assert [(c["product"], c["exact_volume_mL"], c["volume_mL"])
-            for c in result["components"]] == [("D50W", 11.1111, 11), ("D5W", 88.8889, 89)]
+    assert [(c["product"], c["exact_volume_mL"], c["volume_mL"]) for c in result["components"]] == [
+        ("D50W", 11.1111, 11),
+        ("D5W", 88.8889, 89),
+    ]
     assert result["achieved"]["concentrations_percent_wv"] == {"dextrose": 9.95}
     assert result["achieved"]["volume_mL"] == 100
     assert result["achieved"]["tonicity"] == "hypertonic"
@@ -168,23 +193,35 @@ def test_prepare_dextrose_ten_percent_with_d5w() -> None:
 def test_prepare_from_a_spec_in_litres_equals_the_sixty_ml_case() -> None:
     spec = data("prepare", "dextrose 5%", "--volume", "0.06L", "--from", "dextrose 500 mg/mL")
     reference = data("prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50")
-    assert [(c["volume_mL"], c["syringe_mL"], c["draws"]) for c in spec["components"]] == \
-        [(c["volume_mL"], c["syringe_mL"], c["draws"]) for c in reference["components"]]
+    assert [(c["volume_mL"], c["syringe_mL"], c["draws"]) for c in spec["components"]] == [
+        (c["volume_mL"], c["syringe_mL"], c["draws"]) for c in reference["components"]
+    ]
     assert spec["achieved"]["concentrations_percent_wv"] == {"dextrose": 5}
     assert spec["request"]["volume_mL"] == 60
     # Calculated osmolarity: 500 / 198.17 × 1000 × 6 / 60 = 252.31 → 252.3 (D50's label: 253).
     assert spec["achieved"]["osmolarity_mOsmol_per_L"] == 252.3
 
 
-@pytest.mark.parametrize("volume", ["60mL", "60 mL", "60 ml", "0.06L", "0.06 litre", "60000µL",
-                                    "60000 uL", "0.6 dL", "60.000 mL"])
+@pytest.mark.parametrize(
+    "volume",
+    ["60mL", "60 mL", "60 ml", "0.06L", "0.06 litre", "60000µL", "60000 uL", "0.6 dL", "60.000 mL"],
+)
 def test_prepare_output_does_not_depend_on_the_volume_unit(volume: str) -> None:
     reference = data("prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50")
     assert data("prepare", "dextrose 5%", "--volume", volume, "--from", "D50") == reference
 
 
-@pytest.mark.parametrize("target", ["dextrose 5%", "dextrose 50 mg/mL", "dextrose 5 g/100 mL",
-                                    "dextrose 5 % w/v", "5% dextrose", "glucose 0.05 g per mL"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "dextrose 5%",
+        "dextrose 50 mg/mL",
+        "dextrose 5 g/100 mL",
+        "dextrose 5 % w/v",
+        "5% dextrose",
+        "glucose 0.05 g per mL",
+    ],
+)
 def test_prepare_output_does_not_depend_on_the_strength_spelling(target: str) -> None:
     reference = data("prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50")
     result = data("prepare", target, "--volume", "60mL", "--from", "D50")
@@ -212,13 +249,19 @@ def test_prepare_a_thousand_millilitres_prints_a_comma() -> None:
 
 def test_prepare_with_a_clinic_catalogue(tmp_path: Path) -> None:
     path = tmp_path / "clinic.yaml"
-    path.write_text("products:\n  - id: D20W\n    aliases: [D20]\n    composition: dextrose 20%\n"
-                    "    source: compounded here\n", encoding="utf-8")
+    path.write_text(
+        "products:\n  - id: D20W\n    aliases: [D20]\n    composition: dextrose 20%\n"
+        "    source: compounded here\n",
+        encoding="utf-8",
+    )
     # 60 × 5 / 20 = 15 mL of D20, 45 mL water.
-    result = data("prepare", "dextrose 5%", "--volume", "60mL", "--from", "D20", "--catalogue",
-                  str(path))
+    result = data(
+        "prepare", "dextrose 5%", "--volume", "60mL", "--from", "D20", "--catalogue", str(path)
+    )
     assert [(c["product"], c["volume_mL"]) for c in result["components"]] == [
-        ("D20W", 15), ("SWFI", 45)]
+        ("D20W", 15),
+        ("SWFI", 45),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,18 +289,24 @@ def test_check_outside_tolerance_exits_1() -> None:
     assert result["pass"] is False
     assert result["within_tolerance"] is False
     assert result["deviation_percent"] == {"dextrose": 16.67}
-    assert abs(Fraction(str(result["achieved"]["concentrations_percent_wv"]["dextrose"]))
-               - Fraction(35, 6)) < Fraction(1, 10**4)
+    assert abs(
+        Fraction(str(result["achieved"]["concentrations_percent_wv"]["dextrose"])) - Fraction(35, 6)
+    ) < Fraction(1, 10**4)
     assert result["achieved"]["volume_mL"] == 60
-    assert result["achieved"]["osmolarity_mOsmol_per_L"] == 295.2   # 7 × 2,530 / 60 = 295.17
+    assert result["achieved"]["osmolarity_mOsmol_per_L"] == 295.2  # 7 × 2,530 / 60 = 295.17
     assert [(c["product"], c["volume_mL"]) for c in result["components"]] == [
-        ("D50W", 7), ("SWFI", 53)]
+        ("D50W", 7),
+        ("SWFI", 53),
+    ]
 
 
-@pytest.mark.parametrize(("d50", "water", "code"), [
-    ("6.3mL", "53.7mL", 0),    # 52.5 mg/mL: exactly 5 % above, inside
-    ("6.31mL", "53.69mL", 1),  # 52.58 mg/mL: 5.17 % above
-])
+@pytest.mark.parametrize(
+    ("d50", "water", "code"),
+    [
+        ("6.3mL", "53.7mL", 0),  # 52.5 mg/mL: exactly 5 % above, inside
+        ("6.31mL", "53.69mL", 1),  # 52.58 mg/mL: 5.17 % above
+    ],
+)
 def test_check_tolerance_edge(d50: str, water: str, code: int) -> None:
     ok("check", "dextrose 5%", f"D50={d50}", f"SWFI={water}", code=code)
 
@@ -281,8 +330,16 @@ def test_check_a_missing_solute_is_a_fail_not_an_error() -> None:
 def test_prepare_outside_tolerance_exits_1_and_says_what_would_fix_it() -> None:
     # Only a 5 mL syringe with 0.5 mL marks: best is 0.5 mL D50 + 4 mL water =
     # 250 mg / 4.5 mL = 55.56 mg/mL (5.556 %), 11.11 % above.
-    args = ("prepare", "dextrose 5%", "--volume", "3mL", "--from", "D50", "--syringe",
-            "5 mL by 0.5 mL")
+    args = (
+        "prepare",
+        "dextrose 5%",
+        "--volume",
+        "3mL",
+        "--from",
+        "D50",
+        "--syringe",
+        "5 mL by 0.5 mL",
+    )
     text = ok(*args, code=1).stdout
     assert "Result: OUTSIDE the tolerance of 5 %" in text
     assert re.search(r"dextrose\s+5\.556 %\s+55\.556\s+5 %\s+11\.11 % above", text)
@@ -295,11 +352,18 @@ def test_prepare_outside_tolerance_exits_1_and_says_what_would_fix_it() -> None:
 
 
 @given(requests, st.sampled_from(SYRINGE_SETS))
-def test_prepare_exit_code_matches_the_verdict(request: Request,
-                                               syringe_texts: tuple[str, ...] | None) -> None:
+def test_prepare_exit_code_matches_the_verdict(
+    request: Request, syringe_texts: tuple[str, ...] | None
+) -> None:
     """Within tolerance → 0; outside → 1 with suggestions printed; never a traceback."""
-    args = ["prepare", request.target_text, "--volume", f"{decimal_text(request.volume_ml)}mL",
-            "--diluent", request.diluent]
+    args = [
+        "prepare",
+        request.target_text,
+        "--volume",
+        f"{decimal_text(request.volume_ml)}mL",
+        "--diluent",
+        request.diluent,
+    ]
     for stock in request.stocks:
         args += ["--from", stock]
     for syringe in syringe_texts or ():
@@ -322,8 +386,7 @@ def test_prepare_exit_code_matches_the_verdict(request: Request,
 @given(decimals(Fraction(1, 10), 30, 2), decimals(1, 60, 2))
 def test_check_verdict_is_the_tolerance_worked_by_hand(d50: Fraction, water: Fraction) -> None:
     """Achieved = 500 × a / (a + b) mg/mL; pass when within ±5 % of 50 mg/mL."""
-    args = ("check", "dextrose 5%", f"D50={decimal_text(d50)}mL",
-            f"SWFI={decimal_text(water)}mL")
+    args = ("check", "dextrose 5%", f"D50={decimal_text(d50)}mL", f"SWFI={decimal_text(water)}mL")
     strength = 500 * d50 / (d50 + water)
     passes = abs(strength - 50) <= Fraction(5, 2)
     result = run(*args, "--json")
@@ -331,8 +394,9 @@ def test_check_verdict_is_the_tolerance_worked_by_hand(d50: Fraction, water: Fra
     answer = json.loads(result.stdout)
     assert answer["pass"] is passes
     assert answer["achieved"]["volume_mL"] == float(d50 + water)
-    assert Fraction(str(answer["deviation_percent"]["dextrose"])) == \
-        exact_round((strength - 50) / 50 * 100, 2)
+    assert Fraction(str(answer["deviation_percent"]["dextrose"])) == exact_round(
+        (strength - 50) / 50 * 100, 2
+    )
     assert_ismp_text(run(*args).stdout)
 
 
@@ -340,82 +404,110 @@ def test_check_verdict_is_the_tolerance_worked_by_hand(d50: Fraction, water: Fra
 # Exit 2: the question cannot be answered
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    # a target stronger than every stock
-    (["dextrose 60%", "--volume", "60mL", "--from", "D50"], "stronger than every stock"),
-    # a volume given as a mass
-    (["dextrose 5%", "--volume", "5g", "--from", "D50"], "is not a volume"),
-    # negative and zero volumes
-    (["dextrose 5%", "--volume", "-5mL", "--from", "D50"], "negative"),
-    (["dextrose 5%", "--volume=-5mL", "--from", "D50"], "negative"),
-    (["dextrose 5%", "--volume", "−5mL", "--from", "D50"], "negative"),
-    (["dextrose 5%", "--volume", "0mL", "--from", "D50"], "is zero"),
-    # an unknown product, with the nearest ids
-    (["dextrose 5%", "--volume", "60mL", "--from", "D55"], "did you mean D5W or D50W"),
-    (["dextrose 5%", "--volume", "60mL", "--from", "D50", "--diluent", "watr"],
-     "did you mean SWFI"),
-    # a solute the stocks do not contain
-    (["mannitol 5%", "--volume", "60mL", "--from", "D50"], "No stock given contains mannitol"),
-    (["dextrose 5% + lidocaine 0.1%", "--volume", "10mL", "--from", "D50"],
-     "No stock given contains lidocaine"),
-    # more unknowns than equations
-    (["dextrose 5%", "--volume", "60mL", "--from", "D50", "--from", "D25"],
-     "More stocks than needed"),
-    (["dextrose 5%", "--volume", "60mL", "--from", "D50", "--from", "lidocaine-1"],
-     "contains none of the target's solutes"),
-    # a diluent stronger than the target
-    (["dextrose 5%", "--volume", "60mL", "--from", "D50", "--diluent", "D10"],
-     "diluent D10W already holds dextrose"),
-    # numbers written wrongly
-    (["dextrose 5%", "--volume", "60,5mL", "--from", "D50"], "decimal comma"),
-    (["dextrose 5%", "--volume", "٦٠mL", "--from", "D50"], "non-ASCII digits"),
-    (["dextrose 5%", "--volume", "６０mL", "--from", "D50"], "non-ASCII digits"),
-    (["dextrose 5%", "--volume", "NaNmL", "--from", "D50"], "not a quantity"),
-    (["dextrose 5%", "--volume", "nan", "--from", "D50"], "not a quantity"),
-    (["dextrose 5%", "--volume", "inf mL", "--from", "D50"], "not a quantity"),
-    (["dextrose 5%", "--volume", "1e308mL", "--from", "D50"], "exponent"),
-    (["dextrose 5%", "--volume", "1e3 mL", "--from", "D50"], "exponent"),
-    (["dextrose 5,5%", "--volume", "60mL", "--from", "D50"], "decimal comma"),
-    (["dextrose 1e3%", "--volume", "60mL", "--from", "D50"], "not a strength"),
-    # other bad input
-    (["dextrose 5%", "--volume", "60", "--from", "D50"], "has no unit"),
-    (["dextrose 5%", "--volume", "60cc", "--from", "D50"], "cc"),
-    (["dextrose 5%", "--volume", "20L", "--from", "D50"], "more than 10 L"),
-    (["dextrose 1:20", "--volume", "60mL", "--from", "D50"], "strength"),
-    (["unobtainium 5%", "--volume", "60mL", "--from", "D50"], "unknown solute"),
-    (["dextrose 5%", "--volume", "60mL", "--from", "D50", "--tolerance", "0%"],
-     "outside 0 % to 50 %"),
-    (["dextrose 5%", "--volume", "60mL", "--from", "D50", "--tolerance", "nan"],
-     "not a finite number"),
-    (["dextrose 5%", "--volume", "60mL", "--from", "D50", "--weight", "70mL"], "is not a mass"),
-    (["dextrose 5%", "--volume", "60mL", "--from", "D50", "--weight", "5g"],
-     "not a patient's weight"),
-    (["dextrose 5%", "--volume", "60mL", "--from", "D50", "--syringe", "3 mL by 0.4 mL"],
-     "do not divide"),
-    (["dextrose 5%", "--volume", "100mL", "--from", "D50", "--method", "syringe"],
-     "more than the largest syringe"),
-    (["dextrose 0.01%", "--volume", "1mL", "--from", "D50"], "make a larger batch"),
-    # more digits than a decimal context holds (used to crash while printing the message)
-    (["dextrose 99999999999999999999999999999%", "--volume", "60mL", "--from", "D50"],
-     "stronger than every stock"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        # a target stronger than every stock
+        (["dextrose 60%", "--volume", "60mL", "--from", "D50"], "stronger than every stock"),
+        # a volume given as a mass
+        (["dextrose 5%", "--volume", "5g", "--from", "D50"], "is not a volume"),
+        # negative and zero volumes
+        (["dextrose 5%", "--volume", "-5mL", "--from", "D50"], "negative"),
+        (["dextrose 5%", "--volume=-5mL", "--from", "D50"], "negative"),
+        (["dextrose 5%", "--volume", "−5mL", "--from", "D50"], "negative"),
+        (["dextrose 5%", "--volume", "0mL", "--from", "D50"], "is zero"),
+        # an unknown product, with the nearest ids
+        (["dextrose 5%", "--volume", "60mL", "--from", "D55"], "did you mean D5W or D50W"),
+        (
+            ["dextrose 5%", "--volume", "60mL", "--from", "D50", "--diluent", "watr"],
+            "did you mean SWFI",
+        ),
+        # a solute the stocks do not contain
+        (["mannitol 5%", "--volume", "60mL", "--from", "D50"], "No stock given contains mannitol"),
+        (
+            ["dextrose 5% + lidocaine 0.1%", "--volume", "10mL", "--from", "D50"],
+            "No stock given contains lidocaine",
+        ),
+        # more unknowns than equations
+        (
+            ["dextrose 5%", "--volume", "60mL", "--from", "D50", "--from", "D25"],
+            "More stocks than needed",
+        ),
+        (
+            ["dextrose 5%", "--volume", "60mL", "--from", "D50", "--from", "lidocaine-1"],
+            "contains none of the target's solutes",
+        ),
+        # a diluent stronger than the target
+        (
+            ["dextrose 5%", "--volume", "60mL", "--from", "D50", "--diluent", "D10"],
+            "diluent D10W already holds dextrose",
+        ),
+        # numbers written wrongly
+        (["dextrose 5%", "--volume", "60,5mL", "--from", "D50"], "decimal comma"),
+        (["dextrose 5%", "--volume", "٦٠mL", "--from", "D50"], "non-ASCII digits"),
+        (["dextrose 5%", "--volume", "６０mL", "--from", "D50"], "non-ASCII digits"),
+        (["dextrose 5%", "--volume", "NaNmL", "--from", "D50"], "not a quantity"),
+        (["dextrose 5%", "--volume", "nan", "--from", "D50"], "not a quantity"),
+        (["dextrose 5%", "--volume", "inf mL", "--from", "D50"], "not a quantity"),
+        (["dextrose 5%", "--volume", "1e308mL", "--from", "D50"], "exponent"),
+        (["dextrose 5%", "--volume", "1e3 mL", "--from", "D50"], "exponent"),
+        (["dextrose 5,5%", "--volume", "60mL", "--from", "D50"], "decimal comma"),
+        (["dextrose 1e3%", "--volume", "60mL", "--from", "D50"], "not a strength"),
+        # other bad input
+        (["dextrose 5%", "--volume", "60", "--from", "D50"], "has no unit"),
+        (["dextrose 5%", "--volume", "60cc", "--from", "D50"], "cc"),
+        (["dextrose 5%", "--volume", "20L", "--from", "D50"], "more than 10 L"),
+        (["dextrose 1:20", "--volume", "60mL", "--from", "D50"], "strength"),
+        (["unobtainium 5%", "--volume", "60mL", "--from", "D50"], "unknown solute"),
+        (
+            ["dextrose 5%", "--volume", "60mL", "--from", "D50", "--tolerance", "0%"],
+            "outside 0 % to 50 %",
+        ),
+        (
+            ["dextrose 5%", "--volume", "60mL", "--from", "D50", "--tolerance", "nan"],
+            "not a finite number",
+        ),
+        (["dextrose 5%", "--volume", "60mL", "--from", "D50", "--weight", "70mL"], "is not a mass"),
+        (
+            ["dextrose 5%", "--volume", "60mL", "--from", "D50", "--weight", "5g"],
+            "not a patient's weight",
+        ),
+        (
+            ["dextrose 5%", "--volume", "60mL", "--from", "D50", "--syringe", "3 mL by 0.4 mL"],
+            "do not divide",
+        ),
+        (
+            ["dextrose 5%", "--volume", "100mL", "--from", "D50", "--method", "syringe"],
+            "more than the largest syringe",
+        ),
+        (["dextrose 0.01%", "--volume", "1mL", "--from", "D50"], "make a larger batch"),
+        # more digits than a decimal context holds (used to crash while printing the message)
+        (
+            ["dextrose 99999999999999999999999999999%", "--volume", "60mL", "--from", "D50"],
+            "stronger than every stock",
+        ),
+    ],
+)
 def test_prepare_refuses_bad_input(args: list[str], fragment: str) -> None:
     assert_refused(run("prepare", *args), fragment)
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    (["dextrose 5%", "D50", "SWFI=54mL"], "has no '='"),
-    (["dextrose 5%", "D50=6g", "SWFI=54mL"], "is not a volume"),
-    (["dextrose 5%", "D50=0mL", "SWFI=54mL"], "is zero"),
-    (["dextrose 5%", "D50=-1mL", "SWFI=54mL"], "negative"),
-    (["dextrose 5%", "D55=6mL", "SWFI=54mL"], "did you mean"),
-    (["dextrose 5%", "D50=3mL", "D50W=3mL", "SWFI=54mL"], "given twice"),
-    (["dextrose 5%", "D50=6,5mL", "SWFI=54mL"], "decimal comma"),
-    (["dextrose 5%", "D50=٦mL", "SWFI=54mL"], "non-ASCII digits"),
-    (["dextrose 5%", "D50=NaNmL", "SWFI=54mL"], "not a quantity"),
-    (["dextrose 5%", "D50=1e308mL", "SWFI=54mL"], "exponent"),
-    (["dextrose 5%", "D50=6mL", "SWFI=54mL", "--tolerance", "75%"], "outside 0 % to 50 %"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["dextrose 5%", "D50", "SWFI=54mL"], "has no '='"),
+        (["dextrose 5%", "D50=6g", "SWFI=54mL"], "is not a volume"),
+        (["dextrose 5%", "D50=0mL", "SWFI=54mL"], "is zero"),
+        (["dextrose 5%", "D50=-1mL", "SWFI=54mL"], "negative"),
+        (["dextrose 5%", "D55=6mL", "SWFI=54mL"], "did you mean"),
+        (["dextrose 5%", "D50=3mL", "D50W=3mL", "SWFI=54mL"], "given twice"),
+        (["dextrose 5%", "D50=6,5mL", "SWFI=54mL"], "decimal comma"),
+        (["dextrose 5%", "D50=٦mL", "SWFI=54mL"], "non-ASCII digits"),
+        (["dextrose 5%", "D50=NaNmL", "SWFI=54mL"], "not a quantity"),
+        (["dextrose 5%", "D50=1e308mL", "SWFI=54mL"], "exponent"),
+        (["dextrose 5%", "D50=6mL", "SWFI=54mL", "--tolerance", "75%"], "outside 0 % to 50 %"),
+    ],
+)
 def test_check_refuses_bad_input(args: list[str], fragment: str) -> None:
     assert_refused(run("check", *args), fragment)
 
@@ -428,46 +520,91 @@ def test_check_with_more_digits_than_a_decimal_context_holds() -> None:
 
 
 # Pieces of what people type, right and wrong, to assemble into arguments.
-TYPED = st.lists(st.sampled_from([
-    *"0123456789.,%/ +-e:=", "mL", "mg", "g", "kg", "L", "µL", "cc", " by ", "dextrose ",
-    "mannitol ", "lidocaine ", " + ", "per ", "mEq", "mcg", "٣", "nan", "inf", "−",
-    "0.01", "99999999999999999999999999999", "D50", "SWFI"]), max_size=8).map("".join)
+TYPED = st.lists(
+    st.sampled_from(
+        [
+            *"0123456789.,%/ +-e:=",
+            "mL",
+            "mg",
+            "g",
+            "kg",
+            "L",
+            "µL",
+            "cc",
+            " by ",
+            "dextrose ",
+            "mannitol ",
+            "lidocaine ",
+            " + ",
+            "per ",
+            "mEq",
+            "mcg",
+            "٣",
+            "nan",
+            "inf",
+            "−",
+            "0.01",
+            "99999999999999999999999999999",
+            "D50",
+            "SWFI",
+        ]
+    ),
+    max_size=8,
+).map("".join)
 
 
 def typed(*good: str) -> st.SearchStrategy[str]:
     return st.one_of(TYPED, st.sampled_from(good))
 
 
-@given(typed("dextrose 5%", "dextrose 20% + lidocaine 0.1%"), typed("60mL", "0.5mL"),
-       st.lists(typed("D50", "lidocaine-1", "dextrose 500 mg/mL"), min_size=1, max_size=2),
-       typed("SWFI", "D5W"), typed("5%"), st.booleans())
+@given(
+    typed("dextrose 5%", "dextrose 20% + lidocaine 0.1%"),
+    typed("60mL", "0.5mL"),
+    st.lists(typed("D50", "lidocaine-1", "dextrose 500 mg/mL"), min_size=1, max_size=2),
+    typed("SWFI", "D5W"),
+    typed("5%"),
+    st.booleans(),
+)
 def test_anything_typed_exits_0_1_or_2_without_a_traceback(
-        target: str, volume: str, stocks: list[str], diluent: str, tolerance: str,
-        check: bool) -> None:
+    target: str, volume: str, stocks: list[str], diluent: str, tolerance: str, check: bool
+) -> None:
     if check:
         args = ["check", target, *(f"{s}={volume}" for s in stocks), f"{diluent}=54mL"]
     else:
-        args = ["prepare", target, "--volume", volume, "--diluent", diluent, "--tolerance",
-                tolerance]
+        args = [
+            "prepare",
+            target,
+            "--volume",
+            volume,
+            "--diluent",
+            diluent,
+            "--tolerance",
+            tolerance,
+        ]
         for stock in stocks:
             args += ["--from", stock]
     result = run(*args)
     assert result.exit_code in {0, 1, 2}, (args, result.output)
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        (args, repr(result.exception))
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        args,
+        repr(result.exception),
+    )
     assert "Traceback" not in result.output
     if result.exit_code == 2:
         assert result.stderr.strip()
 
 
-@pytest.mark.parametrize("args", [
-    ["prepare", "dextrose 5%", "--from", "D50"],                 # no --volume
-    ["prepare", "dextrose 5%", "--volume", "60mL"],              # no --from
-    ["prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50", "--method", "bucket"],
-    ["check", "dextrose 5%"],                                    # nothing drawn
-    ["prepare", "--bogus"],
-    ["no-such-command"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["prepare", "dextrose 5%", "--from", "D50"],  # no --volume
+        ["prepare", "dextrose 5%", "--volume", "60mL"],  # no --from
+        ["prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50", "--method", "bucket"],
+        ["check", "dextrose 5%"],  # nothing drawn
+        ["prepare", "--bogus"],
+        ["no-such-command"],
+    ],
+)
 def test_usage_errors_exit_2_without_a_traceback(args: list[str]) -> None:
     result = run(*args)
     assert result.exit_code == 2
@@ -496,15 +633,24 @@ def test_main_reports_errors_as_one_line(capsys: pytest.CaptureFixture[str]) -> 
 
 
 def test_prepare_json_has_the_documented_keys() -> None:
-    result = data("prepare", "dextrose 20% + lidocaine 0.1%", "--volume", "10mL", "--from", "D50",
-                  "--from", "lidocaine-1")
+    result = data(
+        "prepare",
+        "dextrose 20% + lidocaine 0.1%",
+        "--volume",
+        "10mL",
+        "--from",
+        "D50",
+        "--from",
+        "lidocaine-1",
+    )
     for component in result["components"]:
         assert {"product", "volume_mL", "syringe_mL"} <= set(component)
         assert isinstance(component["product"], str)
         assert isinstance(component["volume_mL"], int | float)
         assert isinstance(component["syringe_mL"], int | float)
-    assert {"volume_mL", "concentrations_percent_wv", "osmolarity_mOsmol_per_L"} <= \
-        set(result["achieved"])
+    assert {"volume_mL", "concentrations_percent_wv", "osmolarity_mOsmol_per_L"} <= set(
+        result["achieved"]
+    )
     assert set(result["deviation_percent"]) == {"dextrose", "lidocaine"}
     assert isinstance(result["within_tolerance"], bool)
     assert isinstance(result["warnings"], list)
@@ -513,10 +659,17 @@ def test_prepare_json_has_the_documented_keys() -> None:
 
 def test_check_json_has_the_documented_keys() -> None:
     result = data("check", "dextrose 5%", "D50=6mL", "SWFI=54mL")
-    assert {"components", "achieved", "deviation_percent", "within_tolerance", "warnings",
-            "pass"} <= set(result)
-    assert {"volume_mL", "concentrations_percent_wv", "osmolarity_mOsmol_per_L"} <= \
-        set(result["achieved"])
+    assert {
+        "components",
+        "achieved",
+        "deviation_percent",
+        "within_tolerance",
+        "warnings",
+        "pass",
+    } <= set(result)
+    assert {"volume_mL", "concentrations_percent_wv", "osmolarity_mOsmol_per_L"} <= set(
+        result["achieved"]
+    )
     assert all({"product", "volume_mL"} <= set(c) for c in result["components"])
 
 
@@ -534,9 +687,18 @@ def test_top_level_help_lists_the_commands() -> None:
 
 
 def test_printed_instructions_use_words_not_symbols() -> None:
-    text = ok("prepare", "dextrose 10%", "--volume", "100mL", "--from", "D50", "--diluent",
-              "D5W").stdout
-    text += ok("prepare", "dextrose 20% + lidocaine 0.1%", "--volume", "10mL", "--from", "D50",
-               "--from", "lidocaine-1").stdout
+    text = ok(
+        "prepare", "dextrose 10%", "--volume", "100mL", "--from", "D50", "--diluent", "D5W"
+    ).stdout
+    text += ok(
+        "prepare",
+        "dextrose 20% + lidocaine 0.1%",
+        "--volume",
+        "10mL",
+        "--from",
+        "D50",
+        "--from",
+        "lidocaine-1",
+    ).stdout
     for symbol in ("+", "<", ">", "@", "&"):
         assert symbol not in text, symbol

@@ -51,19 +51,22 @@ def test_output_file_is_written_and_never_replaced_without_force(tmp_path: Path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["knee.md"]  # no temporary left
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    (["checklist", "kneee"], "did you mean knee"),
-    (["checklist", "knee", "--side", "top"], "expected one of"),
-    (["checklist", "knee", "--points", "99"], "maximum"),
-    (["checklist", "knee", "--format", "pdf"], "needs an output file"),
-    (["checklist", "knee", "--json", "--format", "md"], "disagree"),
-    (["session", "--region", "knee:left", "--points", "hip=3"], "no --region uses"),
-    (["session", "--region", "knee:left", "--points", "knee=x"], "ID=N"),
-    (["session", "--region", "knee:left", "--prepared-at", "yesterday"], "ISO 8601"),
-    (["session", "--region", "knee:left", "--use-by", "forever"], "use-by rule"),
-    (["session", "--region", "knee:left", "--weight", "7000kg"], "weight"),
-    (["session", "--region", "knee:left", "--from", "D55"], "not in the catalogue"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["checklist", "kneee"], "did you mean knee"),
+        (["checklist", "knee", "--side", "top"], "expected one of"),
+        (["checklist", "knee", "--points", "99"], "maximum"),
+        (["checklist", "knee", "--format", "pdf"], "needs an output file"),
+        (["checklist", "knee", "--json", "--format", "md"], "disagree"),
+        (["session", "--region", "knee:left", "--points", "hip=3"], "no --region uses"),
+        (["session", "--region", "knee:left", "--points", "knee=x"], "ID=N"),
+        (["session", "--region", "knee:left", "--prepared-at", "yesterday"], "ISO 8601"),
+        (["session", "--region", "knee:left", "--use-by", "forever"], "use-by rule"),
+        (["session", "--region", "knee:left", "--weight", "7000kg"], "weight"),
+        (["session", "--region", "knee:left", "--from", "D55"], "not in the catalogue"),
+    ],
+)
 def test_bad_requests_exit_2_with_one_sentence(args: list[str], fragment: str) -> None:
     code, _, err = run(*args)
     assert code == 2
@@ -72,8 +75,18 @@ def test_bad_requests_exit_2_with_one_sentence(args: list[str], fragment: str) -
 
 
 def test_session_json_has_recipe_label_and_checklists() -> None:
-    code, out, _ = run("session", "--region", "knee:left", "--points", "knee=14", "--weight",
-                       "70kg", "--format", "json", *PREPARED)
+    code, out, _ = run(
+        "session",
+        "--region",
+        "knee:left",
+        "--points",
+        "knee=14",
+        "--weight",
+        "70kg",
+        "--format",
+        "json",
+        *PREPARED,
+    )
     assert code == 0
     doc = json.loads(out)
     assert doc["schema"] == "npt.session/1"
@@ -89,8 +102,16 @@ def test_session_json_has_recipe_label_and_checklists() -> None:
 def test_session_outside_tolerance_exits_1_and_writes_nothing(tmp_path: Path) -> None:
     target = tmp_path / "session.md"
     # With only 1 mL marks, 0.6 mL of D50 snaps to 1 mL: 8.3 % instead of 5 %.
-    code, _, err = run("session", "--region", "knee:left", "--syringe", "10 mL by 1 mL",
-                       "-o", str(target), *PREPARED)
+    code, _, err = run(
+        "session",
+        "--region",
+        "knee:left",
+        "--syringe",
+        "10 mL by 1 mL",
+        "-o",
+        str(target),
+        *PREPARED,
+    )
     assert code == 1
     assert "within the tolerance" in err
     assert not target.exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from npt_protocol.checklist import build_checklist
+from npt_protocol.planning.checklist import build_checklist
 from npt_protocol.render.documents import checklist_data, session_data
 from npt_protocol.render.sheets import checklist_sheet, session_sheet
 from tests.sessions import META, session, shipped
@@ -28,8 +28,9 @@ def _shoulder() -> dict[str, object]:
 
 
 def _session() -> dict[str, object]:
-    return session_data(session([("knee", "left", 14), ("ankle-achilles", "right", None)],
-                                weight_kg=70))
+    return session_data(
+        session([("knee", "left", 14), ("ankle-achilles", "right", None)], weight_kg=70)
+    )
 
 
 CASES: dict[str, tuple[Callable[[], dict[str, object]], str]] = {

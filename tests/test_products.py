@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from npt_protocol.catalogue_file import load_catalogue
+from npt_protocol.catalogue.clinic import load_catalogue
+from npt_protocol.catalogue.products import Catalogue, Product, shipped_catalogue
 from npt_protocol.cli import cli
+from npt_protocol.engine.safety import product_cautions
 from npt_protocol.errors import InputError, ProductError
-from npt_protocol.products import Catalogue, Product, shipped_catalogue
-from npt_protocol.safety import product_cautions
 from tests.strategies import ISMP_NUMBER, decimal_text, decimals, strength_spellings
 
 # id → (aliases the issue names, composition in mg/mL from the label's % w/v × 10).
@@ -39,9 +39,18 @@ ISSUE_PRODUCTS: dict[str, tuple[tuple[str, ...], dict[str, Fraction]]] = {
 }
 
 # Label osmolarities (mOsmol/L) from clinical-facts §3.
-LABEL_OSMOLARITY = {"D5W": 252, "D50W": 2530, "mannitol-5": 274, "mannitol-10": 549,
-                    "mannitol-20": 1098, "mannitol-25": 1372, "SWFI": 0, "NS": 308,
-                    "bicarb-8.4": 2000, "bicarb-4.2": 1000}
+LABEL_OSMOLARITY = {
+    "D5W": 252,
+    "D50W": 2530,
+    "mannitol-5": 274,
+    "mannitol-10": 549,
+    "mannitol-20": 1098,
+    "mannitol-25": 1372,
+    "SWFI": 0,
+    "NS": 308,
+    "bicarb-8.4": 2000,
+    "bicarb-4.2": 1000,
+}
 # Calculated ones: strength / 198.17 g/mol × 1000, e.g. 100 / 198.17 × 1000 = 504.6 → about 505.
 CALCULATED_OSMOLARITY = {"D10W": 505, "D25W": 1262, "D70W": 3532}
 
@@ -63,8 +72,9 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 
 
 @pytest.mark.parametrize("pid", sorted(ISSUE_PRODUCTS))
-def test_every_issue_product_is_there_with_its_label_strength(catalogue: Catalogue,
-                                                              pid: str) -> None:
+def test_every_issue_product_is_there_with_its_label_strength(
+    catalogue: Catalogue, pid: str
+) -> None:
     aliases, composition = ISSUE_PRODUCTS[pid]
     found = catalogue.product(pid)
     assert found.id == pid
@@ -103,9 +113,11 @@ def test_lidocaine_osmolarity_is_not_invented(catalogue: Catalogue) -> None:
 def test_bicarbonate_one_meq_per_ml_is_eight_point_four_percent(catalogue: Catalogue) -> None:
     """84 mg per mEq (label): 1 mEq/mL = 84 mg/mL = 8.4 %; 0.5 mEq/mL = 4.2 %."""
     assert catalogue.composition("sodium bicarbonate 1 mEq/mL") == {
-        "sodium bicarbonate": Fraction(84)}
-    assert catalogue.composition("bicarbonate 0.5 mEq/mL") == \
-        dict(catalogue.product("bicarb-4.2").composition)
+        "sodium bicarbonate": Fraction(84)
+    }
+    assert catalogue.composition("bicarbonate 0.5 mEq/mL") == dict(
+        catalogue.product("bicarb-4.2").composition
+    )
 
 
 def test_sizes_on_the_labels(catalogue: Catalogue) -> None:
@@ -135,18 +147,30 @@ def test_diluents_are_weaker_than_the_stocks_of_their_solute(catalogue: Catalogu
 # Lookup by id, alias and spec
 
 
-@pytest.mark.parametrize(("text", "pid"), [
-    ("D50", "D50W"), ("d50", "D50W"), (" D50 ", "D50W"), ("d50w", "D50W"),
-    ("dextrose-50", "D50W"), ("water", "SWFI"), ("Sterile Water", "SWFI"), ("swfi", "SWFI"),
-    ("M20", "mannitol-20"), ("lidocaine 1%", "lidocaine-1"), ("saline", "NS"),
-])
+@pytest.mark.parametrize(
+    ("text", "pid"),
+    [
+        ("D50", "D50W"),
+        ("d50", "D50W"),
+        (" D50 ", "D50W"),
+        ("d50w", "D50W"),
+        ("dextrose-50", "D50W"),
+        ("water", "SWFI"),
+        ("Sterile Water", "SWFI"),
+        ("swfi", "SWFI"),
+        ("M20", "mannitol-20"),
+        ("lidocaine 1%", "lidocaine-1"),
+        ("saline", "NS"),
+    ],
+)
 def test_lookup_by_id_or_alias(catalogue: Catalogue, text: str, pid: str) -> None:
     assert catalogue.product(text).id == pid
 
 
 @given(decimals(Fraction(1, 10), 700, 1), st.data())
-def test_a_spec_is_an_adhoc_stock_of_that_strength(mg_per_ml: Fraction,
-                                                  data: st.DataObject) -> None:
+def test_a_spec_is_an_adhoc_stock_of_that_strength(
+    mg_per_ml: Fraction, data: st.DataObject
+) -> None:
     catalogue = shipped_catalogue()
     text = "dextrose " + data.draw(st.sampled_from(strength_spellings(mg_per_ml)))
     found = catalogue.product(text)
@@ -155,12 +179,18 @@ def test_a_spec_is_an_adhoc_stock_of_that_strength(mg_per_ml: Fraction,
     assert found.id == text
 
 
-@pytest.mark.parametrize(("text", "suggested"), [
-    ("D55", "D50W"), ("Dextrose50", "D50W"), ("manitol-20", "mannitol-20"), ("lidocain-1",
-                                                                          "lidocaine-1"),
-])
-def test_unknown_products_suggest_the_nearest_ids(catalogue: Catalogue, text: str,
-                                                  suggested: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        ("D55", "D50W"),
+        ("Dextrose50", "D50W"),
+        ("manitol-20", "mannitol-20"),
+        ("lidocain-1", "lidocaine-1"),
+    ],
+)
+def test_unknown_products_suggest_the_nearest_ids(
+    catalogue: Catalogue, text: str, suggested: str
+) -> None:
     with pytest.raises(ProductError) as caught:
         catalogue.product(text, what="--from")
     message = str(caught.value)
@@ -189,32 +219,46 @@ def test_a_spec_with_an_unknown_solute_says_why(catalogue: Catalogue) -> None:
 # Compositions
 
 
-@pytest.mark.parametrize(("text", "composition"), [
-    ("dextrose 5%", {"dextrose": Fraction(50)}),
-    ("5% dextrose", {"dextrose": Fraction(50)}),
-    ("glucose 5%", {"dextrose": Fraction(50)}),
-    ("dextrose 20% + lidocaine 0.1%", {"dextrose": Fraction(200), "lidocaine": Fraction(1)}),
-    ("dextrose 20%+lidocaine 0.1%", {"dextrose": Fraction(200), "lidocaine": Fraction(1)}),
-    ("dextrose 20% and lidocaine 1 mg/mL", {"dextrose": Fraction(200), "lidocaine": Fraction(1)}),
-    ("dextrose 20% with lignocaine 0.1%", {"dextrose": Fraction(200), "lidocaine": Fraction(1)}),
-    ("mannitol 5 g/100 mL", {"mannitol": Fraction(50)}),
-    ("sodium chloride 0.9%", {"sodium chloride": Fraction(9)}),
-])
-def test_composition_examples(catalogue: Catalogue, text: str,
-                              composition: dict[str, Fraction]) -> None:
+@pytest.mark.parametrize(
+    ("text", "composition"),
+    [
+        ("dextrose 5%", {"dextrose": Fraction(50)}),
+        ("5% dextrose", {"dextrose": Fraction(50)}),
+        ("glucose 5%", {"dextrose": Fraction(50)}),
+        ("dextrose 20% + lidocaine 0.1%", {"dextrose": Fraction(200), "lidocaine": Fraction(1)}),
+        ("dextrose 20%+lidocaine 0.1%", {"dextrose": Fraction(200), "lidocaine": Fraction(1)}),
+        (
+            "dextrose 20% and lidocaine 1 mg/mL",
+            {"dextrose": Fraction(200), "lidocaine": Fraction(1)},
+        ),
+        (
+            "dextrose 20% with lignocaine 0.1%",
+            {"dextrose": Fraction(200), "lidocaine": Fraction(1)},
+        ),
+        ("mannitol 5 g/100 mL", {"mannitol": Fraction(50)}),
+        ("sodium chloride 0.9%", {"sodium chloride": Fraction(9)}),
+    ],
+)
+def test_composition_examples(
+    catalogue: Catalogue, text: str, composition: dict[str, Fraction]
+) -> None:
     assert catalogue.composition(text) == composition
 
 
-@pytest.mark.parametrize(("text", "error", "fragment"), [
-    ("dextrose 5% + dextrose 10%", InputError, "twice"),
-    ("unobtainium 5%", ProductError, "unknown solute"),
-    ("dextrose 1 mEq/mL", InputError, "cannot be given in mEq"),
-    ("dextrose", InputError, "needs a solute and a strength"),
-    ("", InputError, "empty"),
-    ("dextrose 0%", InputError, "zero"),
-])
-def test_composition_refusals(catalogue: Catalogue, text: str, error: type[Exception],
-                              fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "error", "fragment"),
+    [
+        ("dextrose 5% + dextrose 10%", InputError, "twice"),
+        ("unobtainium 5%", ProductError, "unknown solute"),
+        ("dextrose 1 mEq/mL", InputError, "cannot be given in mEq"),
+        ("dextrose", InputError, "needs a solute and a strength"),
+        ("", InputError, "empty"),
+        ("dextrose 0%", InputError, "zero"),
+    ],
+)
+def test_composition_refusals(
+    catalogue: Catalogue, text: str, error: type[Exception], fragment: str
+) -> None:
     with pytest.raises(error, match=fragment):
         catalogue.composition(text, what="target")
 
@@ -233,17 +277,20 @@ def test_composition_of_two_solutes_in_any_order(dextrose: Fraction, lidocaine: 
 # Cautions (clinical-facts §3 notes)
 
 
-@pytest.mark.parametrize(("pid", "expected"), [
-    ("D5W", {"corn"}),                                   # 252 mOsmol/L: not hypertonic stock
-    ("D50W", {"corn", "hypertonic"}),                    # 2,530 mOsmol/L
-    ("mannitol-10", set()),                              # 10 %: below the 15 % crystal line
-    ("mannitol-20", {"mannitol-crystals", "mannitol-filter", "hypertonic"}),
-    ("mannitol-25", {"mannitol-crystals", "mannitol-filter", "hypertonic"}),
-    ("SWFI", {"water-alone"}),
-    ("NS", set()),
-    ("bicarb-8.4", {"bicarbonate", "hypertonic"}),
-    ("lidocaine-1", {"local-anaesthetic"}),
-])
+@pytest.mark.parametrize(
+    ("pid", "expected"),
+    [
+        ("D5W", {"corn"}),  # 252 mOsmol/L: not hypertonic stock
+        ("D50W", {"corn", "hypertonic"}),  # 2,530 mOsmol/L
+        ("mannitol-10", set()),  # 10 %: below the 15 % crystal line
+        ("mannitol-20", {"mannitol-crystals", "mannitol-filter", "hypertonic"}),
+        ("mannitol-25", {"mannitol-crystals", "mannitol-filter", "hypertonic"}),
+        ("SWFI", {"water-alone"}),
+        ("NS", set()),
+        ("bicarb-8.4", {"bicarbonate", "hypertonic"}),
+        ("lidocaine-1", {"local-anaesthetic"}),
+    ],
+)
 def test_product_cautions(catalogue: Catalogue, pid: str, expected: set[str]) -> None:
     item = catalogue.product(pid)
     keys = {c.key for c in product_cautions(item.composition, catalogue.osmolarity(item))}
@@ -267,7 +314,8 @@ def test_clinic_catalogue_adds_and_replaces_products(tmp_path: Path) -> None:
         "    source: our shelf\n"
         "  - id: D20W\n    aliases: [D20]\n    composition: dextrose 20%\n"
         "    source: compounded here\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     catalogue = load_catalogue(path)
     assert catalogue.product("D20").composition == {"dextrose": Fraction(200)}
     assert catalogue.product("D50W").sizes_ml == (Fraction(10),)
@@ -275,14 +323,17 @@ def test_clinic_catalogue_adds_and_replaces_products(tmp_path: Path) -> None:
     assert [p.id for p in catalogue.products].count("D50W") == 1
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("products:\n  - id: X\n    colour: red\n", "unknown key 'colour'"),
-    ("products:\n  - id: X\n    role: solvent\n", "role 'solvent'"),
-    ("products:\n  - name: X\n", "with an id"),
-    ("products: [\n", "not valid YAML"),
-    ("items: []\n", "'products:' list"),
-    ("products:\n  - id: X\n    composition: dextrose 5,5%\n", "decimal comma"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("products:\n  - id: X\n    colour: red\n", "unknown key 'colour'"),
+        ("products:\n  - id: X\n    role: solvent\n", "role 'solvent'"),
+        ("products:\n  - name: X\n", "with an id"),
+        ("products: [\n", "not valid YAML"),
+        ("items: []\n", "'products:' list"),
+        ("products:\n  - id: X\n    composition: dextrose 5,5%\n", "decimal comma"),
+    ],
+)
 def test_clinic_catalogue_errors(tmp_path: Path, text: str, fragment: str) -> None:
     path = tmp_path / "clinic.yaml"
     path.write_text(text, encoding="utf-8")
@@ -291,8 +342,9 @@ def test_clinic_catalogue_errors(tmp_path: Path, text: str, fragment: str) -> No
 
 
 def test_with_products_puts_clinic_products_first(catalogue: Catalogue) -> None:
-    extra = Product(id="D5W", name="our D5W", composition={"dextrose": Fraction(50)},
-                    role="diluent")
+    extra = Product(
+        id="D5W", name="our D5W", composition={"dextrose": Fraction(50)}, role="diluent"
+    )
     merged = catalogue.with_products([extra])
     assert merged.product("D5W").name == "our D5W"
     assert len(merged.products) == len(catalogue.products)
@@ -302,8 +354,9 @@ def test_with_products_puts_clinic_products_first(catalogue: Catalogue) -> None:
 # `npt products`
 
 
-def test_products_lists_every_product_with_its_facts(runner: CliRunner,
-                                                     catalogue: Catalogue) -> None:
+def test_products_lists_every_product_with_its_facts(
+    runner: CliRunner, catalogue: Catalogue
+) -> None:
     result = runner.invoke(cli, ["products"])
     assert result.exit_code == 0, result.output
     text = result.stdout
@@ -315,11 +368,11 @@ def test_products_lists_every_product_with_its_facts(runner: CliRunner,
         if item.ph:
             assert item.ph in text
     # Printed numbers follow ISMP: thousands commas, no trailing zero.
-    assert "2,530 mOsmol/L" in text               # D50W label
-    assert "1,098 mOsmol/L" in text               # mannitol 20 %
-    assert "1,000 mL" in text                     # D5W bag
-    assert "filter needle" in text                # mannitol ≥ 20 %
-    assert "never inject it alone" in text        # sterile water
+    assert "2,530 mOsmol/L" in text  # D50W label
+    assert "1,098 mOsmol/L" in text  # mannitol 20 %
+    assert "1,000 mL" in text  # D5W bag
+    assert "filter needle" in text  # mannitol ≥ 20 %
+    assert "never inject it alone" in text  # sterile water
     assert "% w/v" in text
     printed = [line for line in text.splitlines() if line.startswith(("  contains:", "  sizes:"))]
     assert len(printed) == 2 * len(catalogue.products)
@@ -345,7 +398,8 @@ def test_products_json_schema(runner: CliRunner, catalogue: Catalogue) -> None:
         assert set(aliases) <= set(row["aliases"])
         # composition is solute → percent w/v: mg/mL ÷ 10.
         assert {s: Fraction(str(v)) for s, v in row["composition"].items()} == {
-            s: c / 10 for s, c in composition.items()}
+            s: c / 10 for s, c in composition.items()
+        }
     for pid, osmolarity in LABEL_OSMOLARITY.items():
         assert by_id[pid]["osmolarity_mOsmol_per_L"] == osmolarity
     for pid, osmolarity in CALCULATED_OSMOLARITY.items():
@@ -356,9 +410,11 @@ def test_products_json_schema(runner: CliRunner, catalogue: Catalogue) -> None:
 
 def test_products_reads_a_clinic_catalogue(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "clinic.yaml"
-    path.write_text("products:\n  - id: D20W\n    aliases: [D20]\n"
-                    "    composition: dextrose 20%\n    source: compounded here\n",
-                    encoding="utf-8")
+    path.write_text(
+        "products:\n  - id: D20W\n    aliases: [D20]\n"
+        "    composition: dextrose 20%\n    source: compounded here\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(cli, ["products", "--json", "--catalogue", str(path)])
     assert result.exit_code == 0, result.output
     row = next(r for r in json.loads(result.stdout) if r["id"] == "D20W")

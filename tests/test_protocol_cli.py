@@ -9,9 +9,9 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from npt_protocol import protocol_library
 from npt_protocol.cli import cli
 from npt_protocol.cli.protocols import protocols
+from npt_protocol.protocol import library as protocol_library
 
 FIXTURE = Path(__file__).parent / "protocol_fixtures" / "fixture-knee.yaml"
 CORPUS = Path(__file__).parent / "protocol_corpus"
@@ -79,7 +79,8 @@ def test_list_json_has_the_documented_keys(tmp_path: Path) -> None:
 
 
 def test_the_settings_file_names_the_clinic_folder(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clinic = tmp_path / "clinic"
     write(clinic, "ankle")
     settings = tmp_path / "config.toml"
@@ -149,8 +150,9 @@ def test_validate_clean_files_exits_0(isolated: Path) -> None:
 
 
 def test_validate_prints_every_finding_and_exits_1(tmp_path: Path) -> None:
-    path = write(tmp_path, "bad", **{"title: Fixture": "titel: Fixture",
-                                     "max_points: 14": "max_points: 0"})
+    path = write(
+        tmp_path, "bad", **{"title: Fixture": "titel: Fixture", "max_points: 14": "max_points: 0"}
+    )
     result = run("validate", str(path))
     assert result.exit_code == 1
     assert result.output.splitlines() == [

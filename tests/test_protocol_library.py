@@ -8,7 +8,7 @@ import pytest
 
 import npt_protocol
 from npt_protocol.errors import ProtocolError
-from npt_protocol.protocol_library import check_paths, load_library, shipped_dir
+from npt_protocol.protocol.library import check_paths, load_library, shipped_dir
 
 FIXTURE = Path(__file__).parent / "protocol_fixtures" / "fixture-knee.yaml"
 TEXT = FIXTURE.read_text(encoding="utf-8")
@@ -35,7 +35,8 @@ def shipped(tmp_path: Path) -> Path:
 
 
 def test_shipped_folder_is_inside_the_package_when_installed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     package = tmp_path / "site-packages" / "npt_protocol"
     (package / "protocols").mkdir(parents=True)
     monkeypatch.setattr(npt_protocol, "__file__", str(package / "__init__.py"))
@@ -43,7 +44,8 @@ def test_shipped_folder_is_inside_the_package_when_installed(
 
 
 def test_shipped_folder_falls_back_to_the_checkout(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     package = tmp_path / "checkout" / "npt_protocol"
     package.mkdir(parents=True)
     monkeypatch.setattr(npt_protocol, "__file__", str(package / "__init__.py"))
@@ -70,7 +72,8 @@ def test_clinic_protocol_overrides_a_shipped_id(tmp_path: Path, shipped: Path) -
 
 
 def test_a_broken_clinic_file_never_falls_back_to_the_shipped_one(
-        tmp_path: Path, shipped: Path) -> None:
+    tmp_path: Path, shipped: Path
+) -> None:
     clinic = tmp_path / "clinic"
     write(clinic, "knee.yaml", "knee", **{"default: 0.5 mL\n": "default: 5 mL\n"})
     library = load_library([clinic], shipped=shipped)
@@ -80,7 +83,8 @@ def test_a_broken_clinic_file_never_falls_back_to_the_shipped_one(
 
 
 def test_a_clinic_file_without_a_readable_id_blocks_later_folders(
-        tmp_path: Path, shipped: Path) -> None:
+    tmp_path: Path, shipped: Path
+) -> None:
     clinic = tmp_path / "clinic"
     clinic.mkdir()
     (clinic / "mystery.yaml").write_text("id: [unclosed\n", encoding="utf-8")

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from npt_protocol.catalogue.products import Catalogue, shipped_catalogue
 from npt_protocol.errors import ProtocolError
-from npt_protocol.products import Catalogue, shipped_catalogue
-from npt_protocol.protocol import Protocol
-from npt_protocol.protocol_dump import dump_protocol, exact_decimal
-from npt_protocol.protocol_loader import check_bytes, check_file, load_file
+from npt_protocol.protocol.dump import dump_protocol, exact_decimal
+from npt_protocol.protocol.loader import check_bytes, check_file, load_file
+from npt_protocol.protocol.model import Protocol
 from npt_protocol.render.protocol import protocol_json
 
 FIXTURE = Path(__file__).parent / "protocol_fixtures" / "fixture-knee.yaml"
@@ -52,23 +52,27 @@ def test_fixture_loads_into_exact_values() -> None:
     assert protocol.is_template
     assert protocol.references[0].pmid == "12345678"
     assert protocol.reference("example-2020") is protocol.references[0]
-    assert [p.id for _, p in protocol.points] == ["medial-tendon", "tibial-tubercle",
-                                                  "lateral-joint-line"]
+    assert [p.id for _, p in protocol.points] == [
+        "medial-tendon",
+        "tibial-tubercle",
+        "lateral-joint-line",
+    ]
 
 
 def test_equality_is_about_content_and_protocols_are_hashable() -> None:
     first = load_file(FIXTURE, origin="one")
-    second = attrs.evolve(load_text(TEXT + "\n# a comment changes the hash only\n"),
-                          origin="two")
+    second = attrs.evolve(load_text(TEXT + "\n# a comment changes the hash only\n"), origin="two")
     assert first == second
     assert first.content_hash != second.content_hash
     assert len({first, second}) == 1
 
 
 def test_reviewed_protocol_needs_and_keeps_reviewer_and_date() -> None:
-    text = TEXT.replace("status: template", "status: reviewed").replace(
-        "reviewed_by: null", "reviewed_by: Dr Example").replace(
-        "reviewed_on: null", 'reviewed_on: "2025-03-01"')
+    text = (
+        TEXT.replace("status: template", "status: reviewed")
+        .replace("reviewed_by: null", "reviewed_by: Dr Example")
+        .replace("reviewed_on: null", 'reviewed_on: "2025-03-01"')
+    )
     protocol = load_text(text)
     assert protocol.reviewed_on == datetime.date(2025, 3, 1)
     assert not protocol.is_template
@@ -76,7 +80,8 @@ def test_reviewed_protocol_needs_and_keeps_reviewer_and_date() -> None:
 
 def test_volumes_in_other_units_are_the_same_exact_volume() -> None:
     text = TEXT.replace("default: 0.5 mL\n", "default: 500 µL\n").replace(
-        "max_volume: 10 mL", "max_volume: 0.01 L")
+        "max_volume: 10 mL", "max_volume: 0.01 L"
+    )
     protocol = load_text(text)
     assert protocol.nerves[0].points[0].volume.default_ml == Fraction(1, 2)
     assert protocol.limits.max_volume_ml == 10
@@ -94,9 +99,11 @@ def test_buffer_alias_is_stored_as_the_product_id() -> None:
 
 def test_a_solute_no_product_provides_is_a_finding() -> None:
     catalogue = shipped_catalogue()
-    without_lidocaine = Catalogue(solutes=catalogue.solutes, version=catalogue.version,
-                                  products=tuple(p for p in catalogue.products
-                                                 if "lidocaine" not in p.composition))
+    without_lidocaine = Catalogue(
+        solutes=catalogue.solutes,
+        version=catalogue.version,
+        products=tuple(p for p in catalogue.products if "lidocaine" not in p.composition),
+    )
     text = TEXT.replace("composition: dextrose 5%", "composition: dextrose 5% + lidocaine 0.1%")
     loaded = check_bytes(text.encode(), path="x.yaml", catalogue=without_lidocaine)
     assert [(f.line, f.column) for f in loaded.findings] == [(13, 16)]
@@ -127,17 +134,25 @@ def test_json_gives_volumes_as_numbers_in_millilitres() -> None:
     assert data["source"] == "tests"
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (Fraction(1, 2), "0.5"), (Fraction(20), "20"), (Fraction(1, 1000), "0.001"),
-    (Fraction(12345, 100), "123.45"), (Fraction(1, 3), "0.333333333333"),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Fraction(1, 2), "0.5"),
+        (Fraction(20), "20"),
+        (Fraction(1, 1000), "0.001"),
+        (Fraction(12345, 100), "123.45"),
+        (Fraction(1, 3), "0.333333333333"),
+    ],
+)
 def test_exact_decimal(value: Fraction, text: str) -> None:
     assert exact_decimal(value) == text
 
 
 def test_the_model_and_its_printing_do_not_import_yaml() -> None:
-    code = ("import sys, npt_protocol.protocol, npt_protocol.protocol_dump, "
-            "npt_protocol.render.protocol; assert 'yaml' not in sys.modules")
+    code = (
+        "import sys, npt_protocol.protocol.model, npt_protocol.protocol.dump, "
+        "npt_protocol.render.protocol; assert 'yaml' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -152,10 +167,32 @@ def millilitres(low: int, high: int) -> st.SearchStrategy[Fraction]:
 
 TEXTS = st.one_of(
     st.text(st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1, max_size=40)
-    .map(str.strip).filter(bool),
-    st.sampled_from(["yes", "no", "null", "~", "1.0", "2024-01-01", "0x1F", "'quoted'",
-                     '"double"', "a: b", "- item", "# not a comment", "[x]", "{y}", "50%",
-                     "*alias", "&anchor", "!tag", "<<", "µL and —"]),
+    .map(str.strip)
+    .filter(bool),
+    st.sampled_from(
+        [
+            "yes",
+            "no",
+            "null",
+            "~",
+            "1.0",
+            "2024-01-01",
+            "0x1F",
+            "'quoted'",
+            '"double"',
+            "a: b",
+            "- item",
+            "# not a comment",
+            "[x]",
+            "{y}",
+            "50%",
+            "*alias",
+            "&anchor",
+            "!tag",
+            "<<",
+            "µL and —",
+        ]
+    ),
 )
 
 
@@ -169,19 +206,30 @@ def variants(draw: st.DrawFn) -> Protocol:
         for point in nerve.points:
             low = draw(millilitres(1, 2000))
             high = draw(millilitres(1, 2000).map(lambda v, low=low: v + low))
-            default = draw(millilitres(0, 2000).map(lambda v, low=low, high=high:
-                                                    low + (high - low) * min(v, 1)))
+            default = draw(
+                millilitres(0, 2000).map(
+                    lambda v, low=low, high=high: low + (high - low) * min(v, 1)
+                )
+            )
             typical = draw(st.integers(0, 10))
             volume = attrs.evolve(point.volume, default_ml=default, min_ml=low, max_ml=high)
-            count = attrs.evolve(point.count, typical=typical,
-                                 max=typical + draw(st.integers(0, 5)) or 1)
-            points.append(attrs.evolve(point, volume=volume, count=count,
-                                       landmark=draw(TEXTS)))
+            count = attrs.evolve(
+                point.count, typical=typical, max=typical + draw(st.integers(0, 5)) or 1
+            )
+            points.append(attrs.evolve(point, volume=volume, count=count, landmark=draw(TEXTS)))
         nerves.append(attrs.evolve(nerve, points=tuple(points), name=draw(TEXTS)))
-    varied = attrs.evolve(base, nerves=tuple(nerves), title=draw(TEXTS), notes=draw(TEXTS),
-                          precautions=tuple(draw(st.lists(TEXTS, max_size=3))))
-    limits = attrs.evolve(varied.limits, max_points=max(1, varied.typical_points),
-                          max_volume_ml=max(Fraction(1), varied.typical_volume_ml))
+    varied = attrs.evolve(
+        base,
+        nerves=tuple(nerves),
+        title=draw(TEXTS),
+        notes=draw(TEXTS),
+        precautions=tuple(draw(st.lists(TEXTS, max_size=3))),
+    )
+    limits = attrs.evolve(
+        varied.limits,
+        max_points=max(1, varied.typical_points),
+        max_volume_ml=max(Fraction(1), varied.typical_volume_ml),
+    )
     return attrs.evolve(varied, limits=limits)
 
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from npt_protocol.cli import cli
-from npt_protocol.protocol_dump import dump_protocol
-from npt_protocol.protocol_loader import check_bytes, check_file
+from npt_protocol.protocol.dump import dump_protocol
+from npt_protocol.protocol.loader import check_bytes, check_file
 
 SHIPPED = Path(__file__).parent.parent / "protocols"
 FILES = sorted(p for p in SHIPPED.glob("*.y*ml") if p.suffix in {".yaml", ".yml"})

@@ -1,4 +1,4 @@
-"""The code stays lint-clean and strictly typed: ruff and mypy --strict run as tests."""
+"""The code stays lint-clean, formatted and strictly typed: ruff, ruff format and mypy --strict."""
 
 from __future__ import annotations
 
@@ -10,14 +10,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+SOURCES = ("npt_protocol", "tests", "benchmarks")
 
 
-@pytest.mark.parametrize("tool", ["ruff", "mypy"])
+@pytest.mark.parametrize("tool", ["ruff", "ruff-format", "mypy"])
 def test_tool_is_clean(tool: str) -> None:
-    if shutil.which(tool) is None and not (Path(sys.executable).parent / tool).exists():
-        pytest.skip(f"{tool} is not installed (pip install -e '.[test]' installs it)")
-    command = {"ruff": [sys.executable, "-m", "ruff", "check", "npt_protocol", "tests",
-                        "benchmarks"],
-               "mypy": [sys.executable, "-m", "mypy", "npt_protocol"]}[tool]
+    program = tool.partition("-")[0]
+    if shutil.which(program) is None and not (Path(sys.executable).parent / program).exists():
+        pytest.skip(f"{program} is not installed (pip install -e '.[test]' installs it)")
+    command = {
+        "ruff": [sys.executable, "-m", "ruff", "check", *SOURCES],
+        "ruff-format": [sys.executable, "-m", "ruff", "format", "--check", *SOURCES],
+        "mypy": [sys.executable, "-m", "mypy", "npt_protocol"],
+    }[tool]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -30,8 +30,12 @@ def console_examples() -> list[tuple[str, int]]:
 def quick_start() -> list[str]:
     """Return the commands in the README's quick start section."""
     section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
-    return [line.strip() for block in re.findall(r"```sh\n(.*?)```", section, flags=re.S)
-            for line in block.splitlines() if line.strip()]
+    return [
+        line.strip()
+        for block in re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+        for line in block.splitlines()
+        if line.strip()
+    ]
 
 
 def test_readme_has_examples_for_every_command() -> None:

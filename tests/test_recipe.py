@@ -10,32 +10,53 @@ import pytest
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
+from npt_protocol.catalogue.products import shipped_catalogue
+from npt_protocol.engine.recipe import Recipe, assess, prepare
+from npt_protocol.engine.safety import parse_tolerance, tonicity, use_by
+from npt_protocol.engine.solver import Portion, mix
+from npt_protocol.engine.syringes import LOW_FILL_FRACTION, Syringe, syringe_set
 from npt_protocol.errors import InputError, MeasurementError
-from npt_protocol.measure import LOW_FILL_FRACTION, Syringe, syringe_set
-from npt_protocol.products import shipped_catalogue
-from npt_protocol.recipe import Recipe, assess, prepare
-from npt_protocol.safety import parse_tolerance, tonicity, use_by
-from npt_protocol.solutions import Portion, mix
 from tests.strategies import SYRINGE_SETS, Request, requests
 
 CATALOGUE = shipped_catalogue()
 DEFAULT = syringe_set()
 
 
-def make(target: str, volume: Fraction | int, stocks: Sequence[str], diluent: str = "SWFI", *,
-         syringes: Sequence[str] | None = None, method: str | None = None,
-         tolerance: Fraction = Fraction(5, 100), weight_kg: Fraction | None = None) -> Recipe:
-    return prepare(target, volume_ml=Fraction(volume),
-                   stocks=[CATALOGUE.product(s) for s in stocks],
-                   diluent=CATALOGUE.product(diluent), catalogue=CATALOGUE,
-                   syringes=syringe_set(syringes), method=method,  # type: ignore[arg-type]
-                   tolerance=tolerance, weight_kg=weight_kg)
+def make(
+    target: str,
+    volume: Fraction | int,
+    stocks: Sequence[str],
+    diluent: str = "SWFI",
+    *,
+    syringes: Sequence[str] | None = None,
+    method: str | None = None,
+    tolerance: Fraction = Fraction(5, 100),
+    weight_kg: Fraction | None = None,
+) -> Recipe:
+    return prepare(
+        target,
+        volume_ml=Fraction(volume),
+        stocks=[CATALOGUE.product(s) for s in stocks],
+        diluent=CATALOGUE.product(diluent),
+        catalogue=CATALOGUE,
+        syringes=syringe_set(syringes),
+        method=method,  # type: ignore[arg-type]
+        tolerance=tolerance,
+        weight_kg=weight_kg,
+    )
 
 
 def lines(recipe: Recipe) -> list[tuple[str, Fraction, Fraction, list[Fraction]]]:
     """(product, exact mL, measured mL, syringe capacities) for each component."""
-    return [(c.product.id, c.measured.exact_ml, c.measured.volume_ml,
-             [d.syringe.capacity_ml for d in c.measured.draws]) for c in recipe.components]
+    return [
+        (
+            c.product.id,
+            c.measured.exact_ml,
+            c.measured.volume_ml,
+            [d.syringe.capacity_ml for d in c.measured.draws],
+        )
+        for c in recipe.components
+    ]
 
 
 def caution_keys(recipe: Recipe) -> set[str]:
@@ -61,14 +82,17 @@ def test_sixty_ml_of_five_percent_from_d50() -> None:
     # Osmolarity 6 × 2,530 / 60 = 253 mOsmol/L: below 280, hypotonic.
     assert assessment.mixture.osmolarity == 253
     assert assessment.tonicity == "hypotonic"
-    assert assessment.dextrose_g == 3                      # 60 mL × 50 mg/mL = 3,000 mg
+    assert assessment.dextrose_g == 3  # 60 mL × 50 mg/mL = 3,000 mg
     assert caution_keys(recipe) == {"corn", "hypertonic", "water-alone"}
     assert recipe.suggestions == ()
-    assert recipe.steps[1] == ("Measure 6 mL of D50W (dextrose 50 %) in a 10 mL syringe "
-                               "(0.2 mL marks) and add it.")
+    assert recipe.steps[1] == (
+        "Measure 6 mL of D50W (dextrose 50 %) in a 10 mL syringe (0.2 mL marks) and add it."
+    )
     # Containers: one 50 mL vial of D50; 54 mL of water from the 100 mL size.
     assert [(c.containers.size_ml, c.containers.count) for c in recipe.components] == [
-        (50, 1), (100, 1)]
+        (50, 1),
+        (100, 1),
+    ]
 
 
 def test_mannitol_five_percent_in_one_syringe() -> None:
@@ -81,13 +105,18 @@ def test_mannitol_five_percent_in_one_syringe() -> None:
     assert [c.measured.measured for c in recipe.components] == [True, False]
     assert recipe.steps[1:3] == (
         "Draw mannitol-20 (mannitol 20 %) to the 5 mL mark.",
-        "Then draw SWFI (no solute) to the 20 mL mark (the final mark).")
+        "Then draw SWFI (no solute) to the 20 mL mark (the final mark).",
+    )
     # 5 × 1,098 / 20 = 274.5 mOsmol/L: hypotonic.
     assert recipe.assessment.mixture.osmolarity == Fraction(5490, 20)
     assert recipe.assessment.tonicity == "hypotonic"
     assert recipe.assessment.dextrose_g is None
-    assert caution_keys(recipe) == {"mannitol-crystals", "mannitol-filter", "hypertonic",
-                                    "water-alone"}
+    assert caution_keys(recipe) == {
+        "mannitol-crystals",
+        "mannitol-filter",
+        "hypertonic",
+        "water-alone",
+    }
 
 
 def test_dextrose_and_lidocaine() -> None:
@@ -99,25 +128,27 @@ def test_dextrose_and_lidocaine() -> None:
     assessment = recipe.assessment
     assert assessment.mixture.composition == {"dextrose": Fraction(200), "lidocaine": Fraction(1)}
     assert assessment.within_tolerance
-    assert assessment.mixture.osmolarity is None       # lidocaine injections state none
+    assert assessment.mixture.osmolarity is None  # lidocaine injections state none
     assert any("lidocaine-1 has no stated osmolarity" in w for w in assessment.warnings)
     assert assessment.anaesthetic is not None
-    assert assessment.anaesthetic.milligrams == 10     # 10 mL × 1 mg/mL
+    assert assessment.anaesthetic.milligrams == 10  # 10 mL × 1 mg/mL
     assert assessment.anaesthetic.maximum_mg is None
     assert "local-anaesthetic" in caution_keys(recipe)
 
 
 def test_lidocaine_dose_against_the_label_maximum() -> None:
     # 70 kg × 4.5 mg/kg = 315 mg, capped at 300 mg; 10 mg is within.
-    recipe = make("dextrose 20% + lidocaine 0.1%", 10, ["D50", "lidocaine-1"],
-                  weight_kg=Fraction(70))
+    recipe = make(
+        "dextrose 20% + lidocaine 0.1%", 10, ["D50", "lidocaine-1"], weight_kg=Fraction(70)
+    )
     dose = recipe.assessment.anaesthetic
     assert dose is not None
     assert dose.maximum_mg == 300
     assert not dose.over_limit
     # 2 kg × 4.5 = 9 mg maximum, against 10 mg in the preparation: above, and said so.
-    recipe = make("dextrose 20% + lidocaine 0.1%", 10, ["D50", "lidocaine-1"],
-                  weight_kg=Fraction(2))
+    recipe = make(
+        "dextrose 20% + lidocaine 0.1%", 10, ["D50", "lidocaine-1"], weight_kg=Fraction(2)
+    )
     dose = recipe.assessment.anaesthetic
     assert dose is not None
     assert dose.maximum_mg == 9
@@ -133,8 +164,9 @@ def test_dextrose_ten_percent_from_d50_and_d5w() -> None:
     # below: within a quarter of the 5 % tolerance, strengths tie and the volume asked for wins.
     recipe = make("dextrose 10%", 100, ["D50"], diluent="D5W")
     assert recipe.method == "container"
-    assert [(c.product.id, c.measured.exact_ml, c.measured.volume_ml) for c in recipe.components] \
-        == [("D50W", Fraction(100, 9), 11), ("D5W", Fraction(800, 9), 89)]
+    assert [
+        (c.product.id, c.measured.exact_ml, c.measured.volume_ml) for c in recipe.components
+    ] == [("D50W", Fraction(100, 9), 11), ("D5W", Fraction(800, 9), 89)]
     assert [d.syringe.capacity_ml for d in recipe.components[1].measured.draws] == [60, 30]
     assessment = recipe.assessment
     assert assessment.mixture.composition == {"dextrose": Fraction(995, 10)}
@@ -149,9 +181,14 @@ def test_dextrose_ten_percent_from_d50_and_d5w() -> None:
 def test_the_same_sixty_ml_from_a_written_spec() -> None:
     # 0.06 L from 'dextrose 500 mg/mL': the same 6 mL + 54 mL. The spec has no label osmolarity,
     # so it is calculated: 500 / 198.17 × 1000 = 2,523.08 mOsmol/L, × 6 / 60 = 252.31.
-    recipe = prepare("dextrose 5%", volume_ml=Fraction(60),
-                     stocks=[CATALOGUE.product("dextrose 500 mg/mL")],
-                     diluent=CATALOGUE.product("SWFI"), catalogue=CATALOGUE, syringes=DEFAULT)
+    recipe = prepare(
+        "dextrose 5%",
+        volume_ml=Fraction(60),
+        stocks=[CATALOGUE.product("dextrose 500 mg/mL")],
+        diluent=CATALOGUE.product("SWFI"),
+        catalogue=CATALOGUE,
+        syringes=DEFAULT,
+    )
     reference = make("dextrose 5%", 60, ["D50"])
     assert [row[1:] for row in lines(recipe)] == [row[1:] for row in lines(reference)]
     assert recipe.assessment.mixture.composition == reference.assessment.mixture.composition
@@ -167,7 +204,7 @@ def test_a_large_batch_takes_several_draws() -> None:
     assert [d.volume_ml for d in water.draws] == [60] * 7 + [30]
     assert [d.syringe.capacity_ml for d in water.draws] == [60] * 7 + [30]
     assert recipe.components[1].containers.size_ml == 100
-    assert recipe.components[1].containers.count == 5          # 450 / 100, rounded up
+    assert recipe.components[1].containers.count == 5  # 450 / 100, rounded up
     assert recipe.assessment.within_tolerance
 
 
@@ -206,7 +243,8 @@ def test_a_recipe_that_makes_much_less_than_asked_says_so() -> None:
     made = recipe.assessment.mixture.volume_ml
     short = (13 - made) / 13
     assert short <= recipe.assessment.tolerance or any(
-        "13 mL" in w for w in recipe.assessment.warnings)
+        "13 mL" in w for w in recipe.assessment.warnings
+    )
 
 
 def test_method_syringe_refuses_more_than_one_syringe_holds() -> None:
@@ -234,14 +272,25 @@ def achieved(recipe: Recipe) -> tuple[Fraction, dict[str, Fraction]]:
     return total, {s: m / total for s, m in masses.items()}
 
 
-@given(requests, st.sampled_from(SYRINGE_SETS), st.sampled_from([None, "syringe", "container"]),
-       st.sampled_from([Fraction(5, 100), Fraction(1, 100), Fraction(1, 1000), Fraction(10, 100)]))
+@given(
+    requests,
+    st.sampled_from(SYRINGE_SETS),
+    st.sampled_from([None, "syringe", "container"]),
+    st.sampled_from([Fraction(5, 100), Fraction(1, 100), Fraction(1, 1000), Fraction(10, 100)]),
+)
 def test_every_recipe_is_measured_recomputed_and_judged(
-        request: Request, syringe_texts: tuple[str, ...] | None, method: str | None,
-        tolerance: Fraction) -> None:
+    request: Request, syringe_texts: tuple[str, ...] | None, method: str | None, tolerance: Fraction
+) -> None:
     try:
-        recipe = make(request.target_text, request.volume_ml, request.stocks, request.diluent,
-                      syringes=syringe_texts, method=method, tolerance=tolerance)
+        recipe = make(
+            request.target_text,
+            request.volume_ml,
+            request.stocks,
+            request.diluent,
+            syringes=syringe_texts,
+            method=method,
+            tolerance=tolerance,
+        )
     except MeasurementError:
         assume(False)
         raise
@@ -256,8 +305,9 @@ def test_every_recipe_is_measured_recomputed_and_judged(
     mixture = recipe.assessment.mixture
     assert mixture.volume_ml == total
     assert dict(mixture.composition) == composition
-    assert mixture == mix([Portion(c.product, c.measured.volume_ml) for c in recipe.components],
-                          CATALOGUE)
+    assert mixture == mix(
+        [Portion(c.product, c.measured.volume_ml) for c in recipe.components], CATALOGUE
+    )
     # Deviations and the verdict follow from that composition.
     deviations = {s: (composition.get(s, Fraction(0)) - t) / t for s, t in request.target.items()}
     assert dict(recipe.assessment.deviations) == deviations
@@ -269,10 +319,14 @@ def test_every_recipe_is_measured_recomputed_and_judged(
     # Every draw under a fifth of its syringe is warned about.
     for line in recipe.components:
         for draw in line.measured.draws:
-            if line.measured.measured and draw.volume_ml < draw.syringe.capacity_ml * \
-                    LOW_FILL_FRACTION:
-                assert any(w.startswith(f"{line.product.id}: ") and "under 20 %" in w
-                           for w in recipe.assessment.warnings)
+            if (
+                line.measured.measured
+                and draw.volume_ml < draw.syringe.capacity_ml * LOW_FILL_FRACTION
+            ):
+                assert any(
+                    w.startswith(f"{line.product.id}: ") and "under 20 %" in w
+                    for w in recipe.assessment.warnings
+                )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -281,30 +335,48 @@ def test_every_recipe_is_measured_recomputed_and_judged(
 
 def test_assess_the_pharmacists_seven_millilitres() -> None:
     # 7 mL D50 + 53 mL water: 3,500 mg / 60 mL = 58.33 mg/mL, 16.67 % above 50: outside ±5 %.
-    result = assess({"dextrose": Fraction(50)},
-                    [Portion(CATALOGUE.product("D50"), Fraction(7)),
-                     Portion(CATALOGUE.product("SWFI"), Fraction(53))], catalogue=CATALOGUE)
+    result = assess(
+        {"dextrose": Fraction(50)},
+        [
+            Portion(CATALOGUE.product("D50"), Fraction(7)),
+            Portion(CATALOGUE.product("SWFI"), Fraction(53)),
+        ],
+        catalogue=CATALOGUE,
+    )
     assert result.deviations == {"dextrose": Fraction(1, 6)}
     assert not result.within_tolerance
 
 
-@pytest.mark.parametrize(("d50", "water", "within"), [
-    ("6.3", "53.7", True),    # 6.3 × 500 / 60 = 52.5: exactly 5 % above, inside (inclusive)
-    ("6.31", "53.69", False),  # 6.31 × 500 / 60 = 52.583: 5.17 % above
-    ("5.7", "54.3", True),    # 47.5: exactly 5 % below
-    ("5.69", "54.31", False),
-])
+@pytest.mark.parametrize(
+    ("d50", "water", "within"),
+    [
+        ("6.3", "53.7", True),  # 6.3 × 500 / 60 = 52.5: exactly 5 % above, inside (inclusive)
+        ("6.31", "53.69", False),  # 6.31 × 500 / 60 = 52.583: 5.17 % above
+        ("5.7", "54.3", True),  # 47.5: exactly 5 % below
+        ("5.69", "54.31", False),
+    ],
+)
 def test_the_tolerance_edge_is_exact(d50: str, water: str, within: bool) -> None:
-    result = assess({"dextrose": Fraction(50)},
-                    [Portion(CATALOGUE.product("D50"), Fraction(d50)),
-                     Portion(CATALOGUE.product("SWFI"), Fraction(water))], catalogue=CATALOGUE)
+    result = assess(
+        {"dextrose": Fraction(50)},
+        [
+            Portion(CATALOGUE.product("D50"), Fraction(d50)),
+            Portion(CATALOGUE.product("SWFI"), Fraction(water)),
+        ],
+        catalogue=CATALOGUE,
+    )
     assert result.within_tolerance is within
 
 
 def test_assess_warns_about_an_unnamed_solute() -> None:
-    result = assess({"dextrose": Fraction(50)},
-                    [Portion(CATALOGUE.product("D50"), Fraction(6)),
-                     Portion(CATALOGUE.product("NS"), Fraction(54))], catalogue=CATALOGUE)
+    result = assess(
+        {"dextrose": Fraction(50)},
+        [
+            Portion(CATALOGUE.product("D50"), Fraction(6)),
+            Portion(CATALOGUE.product("NS"), Fraction(54)),
+        ],
+        catalogue=CATALOGUE,
+    )
     assert any("also contains sodium chloride" in w for w in result.warnings)
     # (6 × 2,530 + 54 × 308) / 60 = 530.2 mOsmol/L
     assert result.mixture.osmolarity == Fraction(6 * 2530 + 54 * 308, 60)
@@ -314,34 +386,53 @@ def test_assess_warns_about_an_unnamed_solute() -> None:
 # Safety helpers used by the recipe
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("5%", Fraction(1, 20)), ("5", Fraction(1, 20)), ("10 %", Fraction(1, 10)),
-    ("0.5%", Fraction(1, 200)), ("50%", Fraction(1, 2)),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("5%", Fraction(1, 20)),
+        ("5", Fraction(1, 20)),
+        ("10 %", Fraction(1, 10)),
+        ("0.5%", Fraction(1, 200)),
+        ("50%", Fraction(1, 2)),
+    ],
+)
 def test_parse_tolerance(text: str, value: Fraction) -> None:
     assert parse_tolerance(text) == value
 
 
-@pytest.mark.parametrize(("text", "fragment"), [
-    ("0%", "outside 0 % to 50 %"), ("60%", "outside 0 % to 50 %"), ("nan", "not a finite"),
-    ("5,5%", "decimal comma"), ("-5%", "negative"),
-])
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("0%", "outside 0 % to 50 %"),
+        ("60%", "outside 0 % to 50 %"),
+        ("nan", "not a finite"),
+        ("5,5%", "decimal comma"),
+        ("-5%", "negative"),
+    ],
+)
 def test_parse_tolerance_refusals(text: str, fragment: str) -> None:
     with pytest.raises(InputError, match=fragment):
         parse_tolerance(text)
 
 
-@pytest.mark.parametrize(("osmolarity", "expected"), [
-    (Fraction(253), "hypotonic"), (Fraction(280), "isotonic"), (Fraction(308), "isotonic"),
-    (Fraction(310), "isotonic"), (Fraction(311), "hypertonic"), (Fraction(2530), "hypertonic"),
-])
+@pytest.mark.parametrize(
+    ("osmolarity", "expected"),
+    [
+        (Fraction(253), "hypotonic"),
+        (Fraction(280), "isotonic"),
+        (Fraction(308), "isotonic"),
+        (Fraction(310), "isotonic"),
+        (Fraction(311), "hypertonic"),
+        (Fraction(2530), "hypertonic"),
+    ],
+)
 def test_tonicity_against_plasma(osmolarity: Fraction, expected: str) -> None:
     assert tonicity(osmolarity) == expected
 
 
 def test_use_by_rules() -> None:
     start = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
-    assert use_by(start) == start + dt.timedelta(hours=4)              # USP <797> immediate use
+    assert use_by(start) == start + dt.timedelta(hours=4)  # USP <797> immediate use
     assert use_by(start, "category-1-room") == start + dt.timedelta(hours=12)
     assert use_by(start, "category-1-fridge") == start + dt.timedelta(hours=24)
     with pytest.raises(InputError, match="unknown"):

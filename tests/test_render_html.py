@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from npt_protocol.checklist import build_checklist
-from npt_protocol.protocol_library import load_library
+from npt_protocol.planning.checklist import build_checklist
+from npt_protocol.protocol.library import load_library
 from npt_protocol.render.documents import checklist_data, document_meta
 from npt_protocol.render.html import css_string, render_checklist_html, render_session_html
 from npt_protocol.render.pdf import render_checklist_pdf
@@ -109,8 +109,10 @@ def html_facts(html: str) -> tuple[list[Row], list[str]]:
     """Read the point rows and the total lines of an HTML sheet."""
     page = parse_html(html)
     rows = [r for r in page.rows if r]  # the header row has th cells only
-    return ([(r[0], r[1], r[2], r[3], r[4].removesuffix(" *")) for r in rows],
-            totals_in(" ".join(page.totals)))
+    return (
+        [(r[0], r[1], r[2], r[3], r[4].removesuffix(" *")) for r in rows],
+        totals_in(" ".join(page.totals)),
+    )
 
 
 def md_facts(md: str) -> tuple[list[Row], list[str]]:
@@ -126,8 +128,10 @@ def md_facts(md: str) -> tuple[list[Row], list[str]]:
 def json_facts(doc: dict[str, Any]) -> tuple[list[Row], list[str]]:
     """Read the point rows and the total line from the JSON form of a document."""
     data = json.loads(json.dumps(doc))
-    rows = [(str(r["number"]), r["side"], r["nerve"], r["point"], r["volume_text"])
-            for r in data["rows"]]
+    rows = [
+        (str(r["number"]), r["side"], r["nerve"], r["point"], r["volume_text"])
+        for r in data["rows"]
+    ]
     return rows, [f"Total: {data['total_points']} points, {data['total_volume_text']}."]
 
 
@@ -171,7 +175,7 @@ def test_page_margin_strings_cannot_escape_the_style_sheet() -> None:
     doc = copy.deepcopy(checklist("knee", "left"))
     doc["protocol"]["id"] = 'x"; } </style><script>alert(1)</script>'
     html = render_checklist_html(doc, meta())
-    style = html[html.index("<style>"):html.index("</style>")]
+    style = html[html.index("<style>") : html.index("</style>")]
     assert "<" not in style.removeprefix("<style>") and '"; }' not in style
     assert "<script>" not in html
     assert str(css_string('a "b" 1')) == '"a\\000020\\000022b\\000022\\0000201"'
@@ -180,11 +184,19 @@ def test_page_margin_strings_cannot_escape_the_style_sheet() -> None:
 def test_the_header_names_clinic_protocol_side_version_status_and_hash() -> None:
     doc = checklist("knee", "left")
     html = render_checklist_html(doc, meta())
-    header = html[html.index('<header class="head">'):html.index("</header>")]
+    header = html[html.index('<header class="head">') : html.index("</header>")]
     protocol = doc["protocol"]
-    for fact in ("Riverside Clinic", protocol["title"].replace("—", "—"), "left", "knee",
-                 protocol["version"], protocol["status"], protocol["content_hash"],
-                 doc["solution"], TEMPLATE_LINE):
+    for fact in (
+        "Riverside Clinic",
+        protocol["title"].replace("—", "—"),
+        "left",
+        "knee",
+        protocol["version"],
+        protocol["status"],
+        protocol["content_hash"],
+        doc["solution"],
+        TEMPLATE_LINE,
+    ):
         assert fact in header, fact
     assert "Made by npt 0.1.0 on 2026-11-25 09:00 +00:00 for Riverside Clinic." in html
     # The printed page footer and header come from CSS page-margin boxes.
@@ -195,8 +207,11 @@ def test_the_header_names_clinic_protocol_side_version_status_and_hash() -> None
 @pytest.mark.parametrize("status", ["reviewed", "draft", "template"])
 def test_template_line_unless_reviewed(status: str) -> None:
     doc = copy.deepcopy(checklist("knee", "left"))
-    line = {"reviewed": "Reviewed protocol (reviewed by A. Reviewer on 2026-10-01)",
-            "draft": "DRAFT — not for clinical use", "template": TEMPLATE_LINE}[status]
+    line = {
+        "reviewed": "Reviewed protocol (reviewed by A. Reviewer on 2026-10-01)",
+        "draft": "DRAFT — not for clinical use",
+        "template": TEMPLATE_LINE,
+    }[status]
     doc["protocol"].update(status=status, status_line=line)
     html = render_checklist_html(doc, meta())
     assert line in html
@@ -215,13 +230,20 @@ def test_tick_boxes_are_bordered_boxes_not_glyphs() -> None:
 
 def test_write_in_fields() -> None:
     text = "".join(parse_html(render_checklist_html(checklist("knee", "left"), meta())).text)
-    for label in ("Patient identifier", "Date", "Clinician", "Pain before (0 to 10)",
-                  "Pain after (0 to 10)", "Adverse events"):
+    for label in (
+        "Patient identifier",
+        "Date",
+        "Clinician",
+        "Pain before (0 to 10)",
+        "Pain after (0 to 10)",
+        "Adverse events",
+    ):
         assert label in text
 
 
-@pytest.mark.parametrize(("paper", "size"), [("A4", "A4"), ("Letter", "letter"),
-                                             ("letter", "letter")])
+@pytest.mark.parametrize(
+    ("paper", "size"), [("A4", "A4"), ("Letter", "letter"), ("letter", "letter")]
+)
 def test_print_css_follows_the_paper(paper: str, size: str) -> None:
     html = render_checklist_html(checklist("knee", "left"), meta(paper))
     assert re.search(rf"@page \{{\s*size: {size};", html)
@@ -242,14 +264,19 @@ def test_session_packet() -> None:
         assert region["volume_text"] in text and region["protocol"] in text
     for solution in doc["solutions"]:
         volumes = solution["volumes_text"]
-        assert (f"Injected {volumes['injected']}, plus dead space {volumes['dead_space']}, plus "
-                f"margin {volumes['margin']}: {volumes['required']} needed; prepare "
-                f"{volumes['prepare']}.") in text
+        assert (
+            f"Injected {volumes['injected']}, plus dead space {volumes['dead_space']}, plus "
+            f"margin {volumes['margin']}: {volumes['required']} needed; prepare "
+            f"{volumes['prepare']}."
+        ) in text
         label = solution["label"]
-        for fact in (f"Contents{label['strength_text']}", f"Made from{label['ingredients_text']}",
-                     f"Total volume{label['total_volume_text']}",
-                     f"Prepared at{label['prepared_at']}",
-                     f"Use by{label['use_by']} ({label['rule']})"):
+        for fact in (
+            f"Contents{label['strength_text']}",
+            f"Made from{label['ingredients_text']}",
+            f"Total volume{label['total_volume_text']}",
+            f"Prepared at{label['prepared_at']}",
+            f"Use by{label['use_by']} ({label['rule']})",
+        ):
             assert fact in text, fact
     assert text.count("Prepared by") == text.count("Checked by") == len(doc["solutions"])
     assert "Osmolarity 253 mOsmol/L (hypotonic)" in text
@@ -262,8 +289,10 @@ def test_session_packet() -> None:
         for row in sheet["rows"]:
             assert row["point"] in text
     assert ".sheet { page-break-before: always; break-before: page; }" in html
-    assert "<title>Session packet: knee (left), shoulder (right), ankle-achilles (bilateral)" \
+    assert (
+        "<title>Session packet: knee (left), shoulder (right), ankle-achilles (bilateral)"
         "</title>" in html
+    )
 
 
 def test_rendering_does_not_change_the_document() -> None:

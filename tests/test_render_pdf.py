@@ -17,8 +17,8 @@ import typst
 from pypdf import PageObject, PdfReader
 from pypdf.generic import ContentStream
 
-from npt_protocol.checklist import build_checklist
-from npt_protocol.protocol_library import load_library
+from npt_protocol.planning.checklist import build_checklist
+from npt_protocol.protocol.library import load_library
 from npt_protocol.render.documents import checklist_data, document_meta
 from npt_protocol.render.pdf import TEMPLATES, render_checklist_pdf, render_session_pdf
 from npt_protocol.render.printview import checklist_view, session_view
@@ -68,8 +68,14 @@ def _multiply(m: list[float], n: list[float]) -> list[float]:
     """Multiply two PDF matrices [a b c d e f] (row-vector convention: m then n)."""
     a, b, c, d, e, f = m
     p, q, r, s, t, u = n
-    return [a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s,
-            e * p + f * r + t, e * q + f * s + u]
+    return [
+        a * p + b * r,
+        a * q + b * s,
+        c * p + d * r,
+        c * q + d * s,
+        e * p + f * r + t,
+        e * q + f * s + u,
+    ]
 
 
 def _widths(font: Any) -> tuple[dict[int, float], float, int]:
@@ -91,8 +97,11 @@ def _widths(font: Any) -> tuple[dict[int, float], float, int]:
                 i += 3
         return widths, float(cid.get("/DW", 1000)), 2
     first = int(font.get("/FirstChar", 0))
-    return ({first + k: float(x) for k, x in enumerate(font.get("/Widths", []))},
-            float(font.get("/MissingWidth", 0)), 1)
+    return (
+        {first + k: float(x) for k, x in enumerate(font.get("/Widths", []))},
+        float(font.get("/MissingWidth", 0)),
+        1,
+    )
 
 
 def text_boxes(reader: PdfReader, page: PageObject) -> list[tuple[float, float, float, float]]:
@@ -138,15 +147,21 @@ def text_boxes(reader: PdfReader, page: PageObject) -> list[tuple[float, float, 
                 if isinstance(item, (int, float)):  # pypdf's number objects subclass these
                     advance -= float(item) / 1000 * size * scale
                     continue
-                raw = item.get_original_bytes() if hasattr(item, "get_original_bytes") \
+                raw = (
+                    item.get_original_bytes()
+                    if hasattr(item, "get_original_bytes")
                     else bytes(item)
+                )
                 raw = raw.removeprefix(b"\xfe\xff")  # pypdf re-encodes UTF-16-like codes
                 for i in range(0, len(raw), code_bytes):
-                    code = int.from_bytes(raw[i:i + code_bytes], "big")
+                    code = int.from_bytes(raw[i : i + code_bytes], "big")
                     advance += (widths.get(code, default) / 1000 * size + spacing) * scale
             trm = _multiply(tm, ctm)
-            corners = [_multiply([1, 0, 0, 1, x, y], trm)[4:]
-                       for x in (0, advance) for y in (-0.2 * size, 0.7 * size)]
+            corners = [
+                _multiply([1, 0, 0, 1, x, y], trm)[4:]
+                for x in (0, advance)
+                for y in (-0.2 * size, 0.7 * size)
+            ]
             xs, ys = [c[0] for c in corners], [c[1] for c in corners]
             boxes.append((min(xs), min(ys), max(xs), max(ys)))
             tm = _multiply([1, 0, 0, 1, advance, 0], tm)
@@ -167,15 +182,18 @@ def assert_nothing_cut_off(pdf: bytes) -> None:
         boxes = text_boxes(reader, page)
         assert boxes, f"page {number} has no text"
         for x0, y0, x1, y1 in boxes:
-            assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height, \
-                f"page {number}: text at x {x0:.0f} to {x1:.0f}, y {y0:.0f} to {y1:.0f} pt " \
+            assert x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height, (
+                f"page {number}: text at x {x0:.0f} to {x1:.0f}, y {y0:.0f} to {y1:.0f} pt "
                 f"leaves the page of {width:.0f} by {height:.0f} pt"
+            )
         shrunk = [(x0 + 0.5, y0 + 0.5, x1 - 0.5, y1 - 0.5) for x0, y0, x1, y1 in boxes]
         for i, a in enumerate(shrunk):
-            for b in shrunk[i + 1:]:
+            for b in shrunk[i + 1 :]:
                 overlap = a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-                assert not overlap, f"page {number}: text at x {a[0]:.0f}, y {a[1]:.0f} " \
+                assert not overlap, (
+                    f"page {number}: text at x {a[0]:.0f}, y {a[1]:.0f} "
                     f"overprints text at x {b[0]:.0f}, y {b[1]:.0f}"
+                )
 
 
 def test_checklist_shows_every_point_the_totals_and_the_identity(library: Any) -> None:
@@ -185,10 +203,22 @@ def test_checklist_shows_every_point_the_totals_and_the_identity(library: Any) -
     for row in doc["rows"]:
         assert f"{row['point']} {row['volume_text']}" in text
     assert f"Total: {doc['total_points']} points, {doc['total_volume_text']}." in text
-    for fact in ("knee", "1.0.0", doc["protocol"]["content_hash"], TEMPLATE_LINE,
-                 "Riverside Clinic", "npt 0.1.0", "2026-11-25 09:00 +00:00", "Patient identifier",
-                 "Clinician", "Pain before (0 to 10)", "Pain after (0 to 10)", "Adverse events",
-                 doc["solution"], doc["next_session"]):
+    for fact in (
+        "knee",
+        "1.0.0",
+        doc["protocol"]["content_hash"],
+        TEMPLATE_LINE,
+        "Riverside Clinic",
+        "npt 0.1.0",
+        "2026-11-25 09:00 +00:00",
+        "Patient identifier",
+        "Clinician",
+        "Pain before (0 to 10)",
+        "Pain after (0 to 10)",
+        "Adverse events",
+        doc["solution"],
+        doc["next_session"],
+    ):
         assert fact in text, fact
 
 
@@ -206,18 +236,25 @@ def test_every_page_has_its_header_footer_and_page_x_of_y(library: Any) -> None:
 def test_a_long_table_repeats_its_column_headings(library: Any) -> None:
     doc = knee(library, side="bilateral")
     pages = pages_text(render_checklist_pdf(doc, meta(), timestamp=MADE))
-    with_rows = [t for t in pages if f"{doc['rows'][-1]['point']} 0.5 mL" in t
-                 or f"{doc['rows'][0]['point']} 0.5 mL" in t]
+    with_rows = [
+        t
+        for t in pages
+        if f"{doc['rows'][-1]['point']} 0.5 mL" in t or f"{doc['rows'][0]['point']} 0.5 mL" in t
+    ]
     assert len(with_rows) >= 2
     assert all("Side Nerve Point Volume Done Pain response" in t for t in with_rows)
 
 
 @pytest.mark.parametrize("status", ["reviewed", "draft", "template"])
 def test_the_status_line_is_shown_and_the_template_line_only_unless_reviewed(
-        library: Any, status: str) -> None:
+    library: Any, status: str
+) -> None:
     doc = copy.deepcopy(knee(library))
-    line = {"reviewed": "Reviewed protocol (reviewed by A. Reviewer on 2026-10-01)",
-            "draft": "DRAFT — not for clinical use", "template": TEMPLATE_LINE}[status]
+    line = {
+        "reviewed": "Reviewed protocol (reviewed by A. Reviewer on 2026-10-01)",
+        "draft": "DRAFT — not for clinical use",
+        "template": TEMPLATE_LINE,
+    }[status]
     doc["protocol"].update(status=status, status_line=line)
     pages = pages_text(render_checklist_pdf(doc, meta(), timestamp=MADE))
     assert line in pages[0]
@@ -247,8 +284,11 @@ def test_long_unbroken_words_wrap_inside_the_page(library: Any) -> None:
 
 
 def test_the_layout_check_catches_text_off_the_page() -> None:
-    source = '#set page(width: 50mm, height: 30mm, margin: 5mm)\n#box(width: 200mm)[' \
-        + "word " * 60 + "]"
+    source = (
+        "#set page(width: 50mm, height: 30mm, margin: 5mm)\n#box(width: 200mm)["
+        + "word " * 60
+        + "]"
+    )
     pdf = typst.compile(source.encode(), ignore_system_fonts=True)
     with pytest.raises(AssertionError, match="leaves the page"):
         assert_nothing_cut_off(pdf)
@@ -263,11 +303,11 @@ def test_the_layout_check_catches_overprinted_text() -> None:
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_paper_size_follows_meta(library: Any, paper: str) -> None:
-    reader = PdfReader(io.BytesIO(render_checklist_pdf(knee(library), meta(paper),
-                                                       timestamp=MADE)))
+    reader = PdfReader(io.BytesIO(render_checklist_pdf(knee(library), meta(paper), timestamp=MADE)))
     for page in reader.pages:
-        assert (float(page.mediabox.width), float(page.mediabox.height)) == \
-            pytest.approx(PAPER_PT[paper], abs=0.5)
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+            PAPER_PT[paper], abs=0.5
+        )
 
 
 def test_unknown_paper_is_refused(library: Any) -> None:
@@ -278,13 +318,16 @@ def test_unknown_paper_is_refused(library: Any) -> None:
 def test_title_metadata_and_embedded_fonts(library: Any) -> None:
     reader = PdfReader(io.BytesIO(render_checklist_pdf(knee(library), meta(), timestamp=MADE)))
     assert reader.metadata is not None
-    assert reader.metadata.title == ("Checklist: Knee — infrapatellar branch of the saphenous "
-                                     "nerve and other cutaneous nerves — left")
+    assert reader.metadata.title == (
+        "Checklist: Knee — infrapatellar branch of the saphenous "
+        "nerve and other cutaneous nerves — left"
+    )
     for page in reader.pages:
         for reference in page["/Resources"]["/Font"].values():
             font = reference.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() \
-                if font["/Subtype"] == "/Type0" else font
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if font["/Subtype"] == "/Type0" else font
+            )
             descriptor = descendant["/FontDescriptor"].get_object()
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
 
@@ -306,8 +349,10 @@ def test_session_packet(library: Any) -> None:
     text = " ".join(pages)
     summary = pages[0]
     for region in doc["regions"]:
-        assert f"{region['protocol']} {region['side']} {region['points']} {region['volume_text']}" \
+        assert (
+            f"{region['protocol']} {region['side']} {region['points']} {region['volume_text']}"
             in summary
+        )
     for solution in doc["solutions"]:
         assert f"prepare {solution['volumes_text']['prepare']}." in text
         assert solution["label"]["strength_text"] in text
@@ -336,8 +381,10 @@ def test_session_packet(library: Any) -> None:
 def test_session_title_metadata(library: Any) -> None:
     reader = PdfReader(io.BytesIO(render_session_pdf(session(library), meta(), timestamp=MADE)))
     assert reader.metadata is not None
-    assert reader.metadata.title == \
-        "Session packet: knee (left), shoulder (right), ankle-achilles (bilateral)"
+    assert (
+        reader.metadata.title
+        == "Session packet: knee (left), shoulder (right), ankle-achilles (bilateral)"
+    )
 
 
 def _shipped(library: Any) -> list[str]:
@@ -348,15 +395,21 @@ def _shipped(library: Any) -> list[str]:
 @pytest.mark.parametrize("protocol_id", _shipped(load_library()))
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_every_shipped_protocol_prints_whole_and_without_typst_warnings(
-        library: Any, protocol_id: str, paper: str) -> None:
+    library: Any, protocol_id: str, paper: str
+) -> None:
     protocol = library.get(protocol_id)
     side = "bilateral" if "bilateral" in protocol.sides else protocol.sides[0]
     doc = checklist_data(build_checklist(protocol, side=side))
-    data = json.dumps({"doc": checklist_view(doc, meta(paper)), "meta": meta(paper),
-                       "paper": {"A4": "a4", "Letter": "us-letter"}[paper]})
-    pdf, warnings = typst.compile_with_warnings(str(TEMPLATES / "checklist.typ"),
-                                                sys_inputs={"data": data},
-                                                ignore_system_fonts=True)
+    data = json.dumps(
+        {
+            "doc": checklist_view(doc, meta(paper)),
+            "meta": meta(paper),
+            "paper": {"A4": "a4", "Letter": "us-letter"}[paper],
+        }
+    )
+    pdf, warnings = typst.compile_with_warnings(
+        str(TEMPLATES / "checklist.typ"), sys_inputs={"data": data}, ignore_system_fonts=True
+    )
     # A warning would be a glyph missing from typst's fonts or a template mistake.
     assert warnings == []
     assert_nothing_cut_off(pdf)
@@ -366,11 +419,12 @@ def test_every_shipped_protocol_prints_whole_and_without_typst_warnings(
 
 
 def test_session_template_compiles_without_warnings(library: Any) -> None:
-    data = json.dumps({"doc": session_view(session(library), meta()), "meta": meta(),
-                       "paper": "a4"})
-    _, warnings = typst.compile_with_warnings(str(TEMPLATES / "session.typ"),
-                                              sys_inputs={"data": data},
-                                              ignore_system_fonts=True)
+    data = json.dumps(
+        {"doc": session_view(session(library), meta()), "meta": meta(), "paper": "a4"}
+    )
+    _, warnings = typst.compile_with_warnings(
+        str(TEMPLATES / "session.typ"), sys_inputs={"data": data}, ignore_system_fonts=True
+    )
     assert warnings == []
 
 

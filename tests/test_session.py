@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from npt_protocol.checklist import build_checklist, distribute
 from npt_protocol.errors import InputError
-from npt_protocol.session import NEEDLE_DEAD_SPACE_ML, syringe_dead_space
+from npt_protocol.planning.checklist import build_checklist, distribute
+from npt_protocol.planning.session import NEEDLE_DEAD_SPACE_ML, syringe_dead_space
 from tests.sessions import PREPARED_AT, session, shipped
 
 
@@ -63,8 +63,7 @@ def test_use_by_rule_is_named_and_applied() -> None:
 def region_choices(draw: st.DrawFn) -> list[tuple[str, str, int | None]]:
     """Draw one to three regions with allowed sides and point counts within or above limits."""
     protocols = shipped()
-    ids = draw(st.lists(st.sampled_from(sorted(protocols)), min_size=1, max_size=3,
-                        unique=True))
+    ids = draw(st.lists(st.sampled_from(sorted(protocols)), min_size=1, max_size=3, unique=True))
     regions: list[tuple[str, str, int | None]] = []
     for pid in ids:
         protocol = protocols[pid]
@@ -78,7 +77,8 @@ def region_choices(draw: st.DrawFn) -> list[tuple[str, str, int | None]]:
 @settings(max_examples=40, deadline=None)
 @given(regions=region_choices(), margin=st.fractions(min_value=0, max_value=Fraction(1, 2)))
 def test_session_total_is_parts_plus_dead_space_plus_margin(
-        regions: list[tuple[str, str, int | None]], margin: Fraction) -> None:
+    regions: list[tuple[str, str, int | None]], margin: Fraction
+) -> None:
     try:
         plan = session(regions, margin=margin)
     except InputError as error:
@@ -97,10 +97,16 @@ def test_session_total_is_parts_plus_dead_space_plus_margin(
         assert over
         return
     for solution in plan.solutions:
-        injected = sum((row.volume_ml for r in solution.regions for row in r.checklist.rows),
-                       Fraction(0))
-        dead = sum((r.syringes * (syringe_dead_space(plan.treatment_syringe_ml)
-                                  + NEEDLE_DEAD_SPACE_ML) for r in solution.regions), Fraction(0))
+        injected = sum(
+            (row.volume_ml for r in solution.regions for row in r.checklist.rows), Fraction(0)
+        )
+        dead = sum(
+            (
+                r.syringes * (syringe_dead_space(plan.treatment_syringe_ml) + NEEDLE_DEAD_SPACE_ML)
+                for r in solution.regions
+            ),
+            Fraction(0),
+        )
         assert solution.injected_ml == injected
         assert solution.dead_space_ml == dead
         assert solution.required_ml == (injected + dead) * (1 + margin)

@@ -25,22 +25,29 @@ print(json.dumps(sorted(loaded)), file=sys.stderr)
 """
 
 
-@pytest.mark.parametrize("argv", [
-    ["prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50"],
-    ["check", "dextrose 5%", "D50=6mL", "SWFI=54mL"],
-    ["--help"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50"],
+        ["check", "dextrose 5%", "D50=6mL", "SWFI=54mL"],
+        ["--help"],
+    ],
+)
 def test_hot_commands_import_no_heavy_library(argv: list[str]) -> None:
     code = PROBE.format(argv=argv, heavy=HEAVY)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     loaded = json.loads(result.stderr.strip().splitlines()[-1])
     assert loaded == [], f"{argv} imported {loaded}"
 
 
 def test_help_does_not_import_pint() -> None:
-    code = "import sys\nfrom npt_protocol.cli import main\ntry:\n    main(['--help'])\n" \
-           "except SystemExit:\n    pass\nprint('pint' in sys.modules, file=sys.stderr)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False)
+    code = (
+        "import sys\nfrom npt_protocol.cli import main\ntry:\n    main(['--help'])\n"
+        "except SystemExit:\n    pass\nprint('pint' in sys.modules, file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.stderr.strip().splitlines()[-1] == "False"

@@ -1,21 +1,20 @@
-"""The `npt` command line: a group whose commands are imported only when they run."""
+"""The `npt` command line: parse text, call the core, render, choose the exit code.
+
+Commands are registered by name and imported only when they run. May import anything in the
+package; nothing in the package imports it.
+"""
 
 from __future__ import annotations
 
 import gc
+import importlib
+import sys
+from typing import Any
 
-# A command runs for a fraction of a second and frees everything at exit: the cyclic collector
-# only costs start-up time here (about 5 ms while Pint loads), so it stays off.
-gc.disable()
+import click
 
-import importlib  # noqa: E402
-import sys  # noqa: E402
-from typing import Any  # noqa: E402
-
-import click  # noqa: E402
-
-from npt_protocol import __version__  # noqa: E402
-from npt_protocol.errors import NptError  # noqa: E402
+from npt_protocol import __version__
+from npt_protocol.errors import NptError
 
 # name -> "module:attribute"; each command module is imported only when that command runs,
 # so `npt --help` and `npt prepare` do not pay for YAML, Jinja2 or typst.
@@ -75,6 +74,11 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the command line; known problems print one sentence and exit 2, never a traceback."""
+    # A command runs for a fraction of a second and frees everything at exit: the cyclic
+    # collector only costs start-up time (about 5 ms while Pint loads), so it is off while the
+    # command runs, and back on afterwards for anyone who calls main() inside a longer process.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return cli.main(args=argv, prog_name="npt", standalone_mode=True)
     except NptError as error:  # raised outside a command's own handler (e.g. while importing)
@@ -82,3 +86,6 @@ def main(argv: list[str] | None = None) -> Any:
 
         click.echo(f"Error: {one_line(error)}", err=True)
         sys.exit(error.exit_code)
+    finally:
+        if collecting:
+            gc.enable()

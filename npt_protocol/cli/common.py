@@ -31,15 +31,15 @@ class UsablePath(click.Path):
     """A click.Path that refuses, as a usage error, a name no file system can use: an empty
     name, a NUL character, or one the system cannot look up (too long, a folder not searchable)."""
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> Any:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """Check the name can be looked up, then convert it as click.Path does."""
         text = os.fsdecode(value)
         if not text.strip():
             self.fail(f"{text!r} is empty; expected a file or folder name.", param, ctx)
         if "\0" in text:
-            self.fail(f"{text!r} contains a NUL character; expected a file or folder name.",
-                      param, ctx)
+            self.fail(
+                f"{text!r} contains a NUL character; expected a file or folder name.", param, ctx
+            )
         try:
             os.stat(text)
         except (FileNotFoundError, NotADirectoryError):
@@ -86,7 +86,7 @@ def emit(content: str | bytes, *, output: Path | None, force: bool) -> None:
         else:
             click.echo(content, nl=not content.endswith("\n"))
         return
-    from npt_protocol.output import write_atomically  # noqa: PLC0415 - only -o needs it
+    from npt_protocol.cli.output import write_atomically  # noqa: PLC0415 - only -o needs it
 
     write_atomically(output, content, force=force)
     click.echo(f"Wrote {one_line(output)}", err=True)

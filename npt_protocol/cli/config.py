@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from npt_protocol.cli.common import echo_json, reports_errors
+from npt_protocol.render.columns import align
 from npt_protocol.settings import KNOWN_KEYS, default_path, load_settings
 
 
@@ -30,15 +31,22 @@ def show(as_json: bool) -> None:
     """
     path = default_path()
     settings = load_settings(path)
-    rows = {key: {"value": settings.get(key),
-                  "source": str(settings.path) if settings.get(key) is not None else "default",
-                  "meaning": meaning}
-            for key, meaning in KNOWN_KEYS.items()}
+    rows = {
+        key: {
+            "value": settings.get(key),
+            "source": str(settings.path) if settings.get(key) is not None else "default",
+            "meaning": meaning,
+        }
+        for key, meaning in KNOWN_KEYS.items()
+    }
     if as_json:
         echo_json({"file": str(path), "exists": settings.path is not None, "settings": rows})
         return
     state = "found" if settings.path is not None else "not found: every value is the default"
     click.echo(f"Settings file: {path} ({state})")
-    for key, row in rows.items():
-        value = "(default)" if row["value"] is None else repr(row["value"])
-        click.echo(f"  {key:14} {value:28} {row['meaning']}")
+    table = [
+        [key, "(default)" if row["value"] is None else repr(row["value"]), row["meaning"]]
+        for key, row in rows.items()
+    ]
+    for line in align(table):
+        click.echo(line)

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from npt_protocol.cli.common import UsablePath, echo_json, reports_errors
-from npt_protocol.prep_log_show import entries, entry_text, parse_since
-from npt_protocol.prep_log_verify import Verification
-from npt_protocol.prep_log_verify import verify as verify_log
+from npt_protocol.log.show import entries, entry_text, parse_since
+from npt_protocol.log.verify import Verification
+from npt_protocol.log.verify import verify as verify_log
 
 SHOWN_FINDINGS = 20
 
@@ -57,17 +57,25 @@ def summary(file: Path, report: Verification) -> str:
     broken = [f.line for f in report.findings if f.kind == "broken"]
     chain = f"chain BROKEN at line {broken[0]}" if broken else "chain intact"
     others = len(report.findings) - len(broken)
-    results = "every result agrees" if not others else \
-        f"{others} finding{'s' if others > 1 else ''} on the results"
+    results = (
+        "every result agrees"
+        if not others
+        else f"{others} finding{'s' if others > 1 else ''} on the results"
+    )
     distinct = report.distinct_requests
-    return (f"{file}: {report.records:,} records; {chain}; {results} "
-            f"({distinct:,} distinct request{'s' if distinct != 1 else ''} recomputed).")
+    return (
+        f"{file}: {report.records:,} records; {chain}; {results} "
+        f"({distinct:,} distinct request{'s' if distinct != 1 else ''} recomputed)."
+    )
 
 
 @log.command()
 @click.argument("file", type=UsablePath(path_type=Path))
-@click.option("--since", help="Only records made at or after this date or time (UTC), e.g. "
-                              "2026-05-01 or 2026-05-01T09:00Z.")
+@click.option(
+    "--since",
+    help="Only records made at or after this date or time (UTC), e.g. "
+    "2026-05-01 or 2026-05-01T09:00Z.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (schema npt.log-show/1).")
 @reports_errors
 def show(file: Path, since: str | None, as_json: bool) -> None:

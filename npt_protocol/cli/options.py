@@ -9,14 +9,14 @@ from typing import Any, TypeVar
 
 import click
 
-from npt_protocol.catalogue_file import load_catalogue
+from npt_protocol.catalogue.clinic import load_catalogue
+from npt_protocol.catalogue.products import Catalogue
 from npt_protocol.cli.common import ARGV_KEY, UsablePath, one_line
+from npt_protocol.engine.requests import DEFAULT_TOLERANCE_TEXT, CheckRequest, PrepareRequest
+from npt_protocol.engine.requests import parse_weight as _parse_weight
+from npt_protocol.engine.safety import parse_tolerance
+from npt_protocol.engine.syringes import DEFAULT_SYRINGES_TEXT, Syringe, syringe_set
 from npt_protocol.errors import InputError
-from npt_protocol.measure import DEFAULT_SYRINGES_TEXT, Syringe, syringe_set
-from npt_protocol.preparation import DEFAULT_TOLERANCE_TEXT, CheckRequest, PrepareRequest
-from npt_protocol.preparation import parse_weight as _parse_weight
-from npt_protocol.products import Catalogue
-from npt_protocol.safety import parse_tolerance
 from npt_protocol.settings import Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,8 +24,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def catalogue_option(function: F) -> F:
     """Add --catalogue FILE (a clinic's products, searched first)."""
-    return click.option("--catalogue", type=UsablePath(path_type=Path, dir_okay=False),
-                        help="A YAML file of the clinic's own products, searched first.")(function)
+    return click.option(
+        "--catalogue",
+        type=UsablePath(path_type=Path, dir_okay=False),
+        help="A YAML file of the clinic's own products, searched first.",
+    )(function)
 
 
 def catalogue_path(option: Path | None, settings: Settings) -> Path | None:
@@ -77,13 +80,22 @@ def settings() -> Settings:
 
 def log_options(function: F) -> F:
     """Add --log FILE, --by NAME and --checked-by NAME (the preparation log)."""
-    function = click.option("--checked-by", "checked_by", metavar="NAME",
-                            help="Who checked the preparation, recorded in the log.")(function)
-    function = click.option("--by", "prepared_by", metavar="NAME",
-                            help="Who prepared it, recorded in the log.")(function)
-    return click.option("--log", "log_file", type=UsablePath(path_type=Path, dir_okay=False),
-                        help="Append a record of this preparation to FILE, a hash-chained "
-                             "JSON Lines log (see `npt log`).")(function)
+    function = click.option(
+        "--checked-by",
+        "checked_by",
+        metavar="NAME",
+        help="Who checked the preparation, recorded in the log.",
+    )(function)
+    function = click.option(
+        "--by", "prepared_by", metavar="NAME", help="Who prepared it, recorded in the log."
+    )(function)
+    return click.option(
+        "--log",
+        "log_file",
+        type=UsablePath(path_type=Path, dir_okay=False),
+        help="Append a record of this preparation to FILE, a hash-chained "
+        "JSON Lines log (see `npt log`).",
+    )(function)
 
 
 def require_log(log_file: Path | None, prepared_by: str | None, checked_by: str | None) -> None:
@@ -93,24 +105,38 @@ def require_log(log_file: Path | None, prepared_by: str | None, checked_by: str 
         raise InputError(f"{option} is recorded only in a preparation log; add --log FILE.")
 
 
-def write_log(log_file: Path, *, request: PrepareRequest | CheckRequest,
-              result: Mapping[str, Any], prepared_by: str | None,
-              checked_by: str | None) -> None:
+def write_log(
+    log_file: Path,
+    *,
+    request: PrepareRequest | CheckRequest,
+    result: Mapping[str, Any],
+    prepared_by: str | None,
+    checked_by: str | None,
+) -> None:
     """Append this command's record to the log, stamped with the current UTC time."""
     import datetime as dt  # noqa: PLC0415 - only --log needs the clock
 
-    from npt_protocol.prep_log import append, new_record  # noqa: PLC0415 - only --log needs it
+    from npt_protocol.log.record import new_record  # noqa: PLC0415 - only --log needs it
+    from npt_protocol.log.store import append  # noqa: PLC0415
 
     ctx = click.get_current_context()
-    record = new_record(command="check" if isinstance(request, CheckRequest) else "prepare",
-                        time=dt.datetime.now(dt.UTC), argv=ctx.meta.get(ARGV_KEY, ()),
-                        request=request, result=result, prepared_by=prepared_by,
-                        checked_by=checked_by)
+    record = new_record(
+        command="check" if isinstance(request, CheckRequest) else "prepare",
+        time=dt.datetime.now(dt.UTC),
+        argv=ctx.meta.get(ARGV_KEY, ()),
+        request=request,
+        result=result,
+        prepared_by=prepared_by,
+        checked_by=checked_by,
+    )
     appended = append(log_file, record)
     if appended.torn_bytes:
-        click.echo(f"Warning: {one_line(log_file)} ended with an incomplete line "
-                   f"({appended.torn_bytes} bytes) left by an interrupted write; it was removed "
-                   "before this record was added.", err=True)
+        click.echo(
+            f"Warning: {one_line(log_file)} ended with an incomplete line "
+            f"({appended.torn_bytes} bytes) left by an interrupted write; it was removed "
+            "before this record was added.",
+            err=True,
+        )
     click.echo(f"Recorded in {one_line(log_file)}.", err=True)
 
 

@@ -9,15 +9,19 @@ from typing import Any
 import click
 
 from npt_protocol.cli.common import UsablePath, echo_json, one_line, reports_errors
-from npt_protocol.protocol_library import Library, check_paths, load_library
+from npt_protocol.protocol.library import Library, check_paths, load_library
+from npt_protocol.render.columns import align
 from npt_protocol.render.protocol import protocol_json, protocol_text
 from npt_protocol.settings import load_settings
 
 _FOLDER_OPTION = click.option(
-    "--protocols", "protocols_dir", metavar="DIR",
+    "--protocols",
+    "protocols_dir",
+    metavar="DIR",
     type=UsablePath(path_type=Path, file_okay=False),
     help="Clinic folder of protocols, searched before the shipped library "
-         "(default: protocols_dir in the settings file).")
+    "(default: protocols_dir in the settings file).",
+)
 _JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
@@ -32,9 +36,12 @@ def _warn_broken(library: Library) -> None:
     """Say on stderr which files were left out, so a clinic file never vanishes silently."""
     for bad in library.broken:
         count = len(bad.loaded.findings)
-        click.echo(f"Warning: {one_line(bad.loaded.path)} has {count} "
-                   f"problem{'s' * (count != 1)} and is left out, first "
-                   f"{one_line(bad.loaded.findings[0])}", err=True)
+        click.echo(
+            f"Warning: {one_line(bad.loaded.path)} has {count} "
+            f"problem{'s' * (count != 1)} and is left out, first "
+            f"{one_line(bad.loaded.findings[0])}",
+            err=True,
+        )
 
 
 @click.group()
@@ -59,11 +66,19 @@ def list_protocols(as_json: bool, protocols_dir: Path | None) -> None:
     rows: list[dict[str, Any]] = []
     for entry in library.entries.values():
         p = entry.protocol
-        rows.append({"id": p.id, "title": p.title, "region": p.region, "status": p.status,
-                     "version": p.version, "source": p.origin,
-                     "path": str(p.path) if p.path else None,
-                     "overrides": [hidden.origin for hidden in entry.hides],
-                     "content_hash": p.content_hash})
+        rows.append(
+            {
+                "id": p.id,
+                "title": p.title,
+                "region": p.region,
+                "status": p.status,
+                "version": p.version,
+                "source": p.origin,
+                "path": str(p.path) if p.path else None,
+                "overrides": [hidden.origin for hidden in entry.hides],
+                "content_hash": p.content_hash,
+            }
+        )
     if as_json:
         echo_json(rows)
         return
@@ -73,12 +88,18 @@ def list_protocols(as_json: bool, protocols_dir: Path | None) -> None:
     table = [["ID", "TITLE", "REGION", "STATUS", "VERSION", "SOURCE"]]
     for row in rows:
         overrides = f" (overrides {', '.join(row['overrides'])})" if row["overrides"] else ""
-        table.append([row["id"], _clip(row["title"], 44), row["region"], row["status"],
-                      row["version"], row["source"] + overrides])
-    widths = [max(len(cells[i]) for cells in table) for i in range(len(table[0]) - 1)]
-    for cells in table:
-        padded = [cell.ljust(width) for cell, width in zip(cells, widths, strict=False)]
-        click.echo("  ".join([*padded, cells[-1]]).rstrip())
+        table.append(
+            [
+                row["id"],
+                _clip(row["title"], 44),
+                row["region"],
+                row["status"],
+                row["version"],
+                row["source"] + overrides,
+            ]
+        )
+    for line in align(table, indent=""):
+        click.echo(line)
 
 
 def _clip(text: str, width: int) -> str:
@@ -105,8 +126,9 @@ def show(protocol_id: str, as_json: bool, protocols_dir: Path | None) -> None:
 
 
 @protocols.command("validate")
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...",
-                type=UsablePath(path_type=Path))
+@click.argument(
+    "paths", nargs=-1, required=True, metavar="PATH...", type=UsablePath(path_type=Path)
+)
 @reports_errors
 def validate(paths: tuple[Path, ...]) -> None:
     """Check protocol files and folders; print every problem as file:line:column.
@@ -128,7 +150,9 @@ def validate(paths: tuple[Path, ...]) -> None:
         shown = one_line(", ".join(map(str, paths)))
         click.echo(f"Warning: no protocol files (*.yaml, *.yml) in {shown}", err=True)
     if problems:
-        click.echo(f"{problems} problem{'s' * (problems != 1)} in {bad_files} of {files} "
-                   f"file{'s' * (files != 1)}.")
+        click.echo(
+            f"{problems} problem{'s' * (problems != 1)} in {bad_files} of {files} "
+            f"file{'s' * (files != 1)}."
+        )
         sys.exit(1)
     click.echo(f"{files} file{'s' * (files != 1)} checked: no problems found.")

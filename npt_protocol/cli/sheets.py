@@ -18,35 +18,60 @@ from npt_protocol.cli.options import (
     settings,
 )
 from npt_protocol.errors import InputError, OutputError
+from npt_protocol.numbers import parse_percent
+from npt_protocol.render.registry import FORMATS, Format, render_document
 from npt_protocol.settings import Settings
-from npt_protocol.units import parse_number, parse_volume
+from npt_protocol.times import parse_local_time
+from npt_protocol.units import parse_volume
 
-FORMATS = ("text", "md", "html", "pdf", "json")
-SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf",
-            ".json": "json", ".txt": "text"}
+SUFFIXES: dict[str, Format] = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".json": "json",
+    ".txt": "text",
+}
 
 
 def output_options(function: Any) -> Any:
     """Add the options every printable command shares."""
-    for option in reversed([
-        click.option("--format", "fmt", type=click.Choice(FORMATS),
-                     help="Output format (default: from the -o file's suffix, else text)."),
-        click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
-        click.option("-o", "--output", type=UsablePath(path_type=Path, dir_okay=False),
-                     help="Write to this file (atomically; refuses to replace one without "
-                          "--force)."),
-        click.option("--force", is_flag=True, help="Replace an existing output file."),
-        click.option("--protocols", "protocols_dir", type=UsablePath(path_type=Path),
-                     help="A clinic folder of protocols, searched before the shipped library."),
-        click.option("--paper", type=click.Choice(["A4", "Letter"], case_sensitive=False),
-                     help="Paper size for HTML and PDF (default A4)."),
-        click.option("--clinic", help="Clinic name printed in the header."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(FORMATS),
+                help="Output format (default: from the -o file's suffix, else text).",
+            ),
+            click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
+            click.option(
+                "-o",
+                "--output",
+                type=UsablePath(path_type=Path, dir_okay=False),
+                help="Write to this file (atomically; refuses to replace one without --force).",
+            ),
+            click.option("--force", is_flag=True, help="Replace an existing output file."),
+            click.option(
+                "--protocols",
+                "protocols_dir",
+                type=UsablePath(path_type=Path),
+                help="A clinic folder of protocols, searched before the shipped library.",
+            ),
+            click.option(
+                "--paper",
+                type=click.Choice(["A4", "Letter"], case_sensitive=False),
+                help="Paper size for HTML and PDF (default A4).",
+            ),
+            click.option("--clinic", help="Clinic name printed in the header."),
+        ]
+    ):
         function = option(function)
     return function
 
 
-def choose_format(fmt: str | None, as_json: bool, output: Path | None, force: bool) -> str:
+def choose_format(fmt: str | None, as_json: bool, output: Path | None, force: bool) -> Format:
     """Decide the format from --format, --json or the output file's suffix; refuse early an
     output file that exists, before any work is done."""
     if output is not None and output.exists() and not force:
@@ -58,54 +83,31 @@ def choose_format(fmt: str | None, as_json: bool, output: Path | None, force: bo
     chosen = fmt or (SUFFIXES.get(output.suffix.lower(), "text") if output else "text")
     if chosen == "pdf" and output is None:
         raise InputError("A PDF needs an output file; add -o FILE.pdf.")
-    return chosen
+    return next(f for f in FORMATS if f == chosen)
 
 
 def library(protocols_dir: Path | None, config: Settings, ids: list[str]) -> Any:
     """Load the protocols asked for, with the clinic folder searched first."""
-    from npt_protocol.protocol_library import load_library  # noqa: PLC0415 - needs YAML
+    from npt_protocol.protocol.library import load_library  # noqa: PLC0415 - needs YAML
 
     folder = protocols_dir or config.protocols_dir
     return load_library([folder] if folder else [], only=ids)
 
 
-def meta(config: Settings, paper: str | None, clinic: str | None,
-         now: dt.datetime) -> dict[str, Any]:
+def meta(
+    config: Settings, paper: str | None, clinic: str | None, now: dt.datetime
+) -> dict[str, Any]:
     """Describe the document: tool version, time, clinic, paper."""
     from npt_protocol.render.documents import document_meta  # noqa: PLC0415
 
     chosen = paper or str(config.get("paper") or "A4")
     if chosen.lower() not in {"a4", "letter"}:
         raise InputError(f"paper {chosen!r} is not known; expected A4 or Letter.")
-    return document_meta(generated_at=now, clinic=clinic or config.get("clinic_name"),
-                         paper="Letter" if chosen.lower() == "letter" else "A4")
-
-
-def render(kind: str, doc: dict[str, Any], info: dict[str, Any], fmt: str,
-           now: dt.datetime) -> str | bytes:
-    """Render a checklist or session document in a format."""
-    if fmt == "json":
-        import json  # noqa: PLC0415
-
-        return json.dumps({**doc, "document": info}, indent=2, ensure_ascii=False) + "\n"
-    if fmt in {"text", "md"}:
-        from npt_protocol.render import sheets  # noqa: PLC0415
-
-        style: sheets.Style = "md" if fmt == "md" else "text"
-        if kind == "checklist":
-            return sheets.checklist_sheet(doc, info, style)
-        return sheets.session_sheet(doc, info, style)
-    if fmt == "html":
-        from npt_protocol.render import html  # noqa: PLC0415
-
-        if kind == "checklist":
-            return html.render_checklist_html(doc, info)
-        return html.render_session_html(doc, info)
-    from npt_protocol.render import pdf  # noqa: PLC0415
-
-    if kind == "checklist":
-        return pdf.render_checklist_pdf(doc, info, timestamp=now)
-    return pdf.render_session_pdf(doc, info, timestamp=now)
+    return document_meta(
+        generated_at=now,
+        clinic=clinic or config.get("clinic_name"),
+        paper="Letter" if chosen.lower() == "letter" else "A4",
+    )
 
 
 def deliver(content: str | bytes, *, output: Path | None, force: bool) -> None:
@@ -117,16 +119,7 @@ def parse_time(text: str | None) -> dt.datetime:
     """Parse --prepared-at (ISO 8601; local time when no offset is given), default now."""
     if text is None:
         return dt.datetime.now().astimezone().replace(second=0, microsecond=0)
-    try:
-        moment = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"--prepared-at {text!r} is not a date and time; expected ISO 8601 "
-                         "such as 2026-11-25T09:30.") from None
-    try:
-        return moment if moment.tzinfo else moment.astimezone()
-    except (ValueError, OverflowError):  # local time of year 1 falls before the calendar
-        raise InputError(f"--prepared-at {text!r} is out of range; expected a date and time "
-                         "such as 2026-11-25T09:30.") from None
+    return parse_local_time(text, what="--prepared-at")
 
 
 def chosen(option: str | None, config: Settings, key: str, default: str) -> str:
@@ -146,20 +139,24 @@ def parse_count(text: str, *, what: str) -> int:
     return int(stripped)
 
 
-def parse_percent(text: str, *, what: str) -> Any:
-    """Parse a percentage such as '10%' into a fraction."""
-    return parse_number(text.strip().removesuffix("%").strip(), what=what) / 100
-
-
 @click.command()
 @click.argument("protocol_id")
 @click.option("--side", help="left, right, bilateral or midline (default: the protocol's first).")
 @click.option("--points", "points", help="Number of points (default: the typical).")
 @output_options
 @reports_errors
-def checklist(protocol_id: str, side: str | None, points: str | None, fmt: str | None,
-              as_json: bool, output: Path | None, force: bool, protocols_dir: Path | None,
-              paper: str | None, clinic: str | None) -> None:
+def checklist(
+    protocol_id: str,
+    side: str | None,
+    points: str | None,
+    fmt: str | None,
+    as_json: bool,
+    output: Path | None,
+    force: bool,
+    protocols_dir: Path | None,
+    paper: str | None,
+    clinic: str | None,
+) -> None:
     """Print the injection checklist of one protocol.
 
     \b
@@ -168,35 +165,58 @@ def checklist(protocol_id: str, side: str | None, points: str | None, fmt: str |
       npt checklist shoulder --format pdf -o shoulder.pdf
       npt checklist knee --format md
     """
-    from npt_protocol.checklist import build_checklist  # noqa: PLC0415
+    from npt_protocol.planning.checklist import build_checklist  # noqa: PLC0415
     from npt_protocol.render.documents import checklist_data  # noqa: PLC0415
 
     config = settings()
     fmt = choose_format(fmt, as_json, output, force)
     protocol = library(protocols_dir, config, [protocol_id]).get(protocol_id)
-    sheet = build_checklist(protocol, side=protocol.sides[0] if side is None else side,
-                            points=None if points is None else parse_count(points, what="--points"))
+    sheet = build_checklist(
+        protocol,
+        side=protocol.sides[0] if side is None else side,
+        points=None if points is None else parse_count(points, what="--points"),
+    )
     now = parse_time(None)
-    content = render("checklist", checklist_data(sheet), meta(config, paper, clinic, now), fmt,
-                     now)
+    content = render_document(
+        "checklist", checklist_data(sheet), meta(config, paper, clinic, now), fmt, timestamp=now
+    )
     deliver(content, output=output, force=force)
 
 
 @click.command()
-@click.option("--region", "regions", multiple=True, required=True,
-              help="A protocol and side, e.g. knee:left; repeat for each region.")
-@click.option("--points", "point_counts", multiple=True,
-              help="Points for a protocol, e.g. knee=14 (default: the protocol's typical).")
-@click.option("--from", "stock_specs", multiple=True,
-              help="Stocks to prepare from (default: D50 for dextrose, mannitol-20, "
-                   "lidocaine-1).")
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    required=True,
+    help="A protocol and side, e.g. knee:left; repeat for each region.",
+)
+@click.option(
+    "--points",
+    "point_counts",
+    multiple=True,
+    help="Points for a protocol, e.g. knee=14 (default: the protocol's typical).",
+)
+@click.option(
+    "--from",
+    "stock_specs",
+    multiple=True,
+    help="Stocks to prepare from (default: D50 for dextrose, mannitol-20, lidocaine-1).",
+)
 @click.option("--diluent", default="SWFI", show_default=True)
 @click.option("--solution", help="Use this solution for every region instead of the protocols'.")
 @click.option("--margin", help="Extra volume to prepare (default 10%).")
-@click.option("--treatment-syringe", default="10mL", show_default=True,
-              help="Syringe the points are given from (sets the dead space).")
-@click.option("--use-by", "use_by_rule", help="immediate-use (4 h, default), category-1-room "
-              "(12 h) or category-1-fridge (24 h).")
+@click.option(
+    "--treatment-syringe",
+    default="10mL",
+    show_default=True,
+    help="Syringe the points are given from (sets the dead space).",
+)
+@click.option(
+    "--use-by",
+    "use_by_rule",
+    help="immediate-use (4 h, default), category-1-room (12 h) or category-1-fridge (24 h).",
+)
 @click.option("--prepared-at", help="Start of preparation, ISO 8601 (default: now).")
 @click.option("--weight", help="Patient weight, e.g. 70kg, for the local anaesthetic dose.")
 @click.option("--tolerance", help="Allowed deviation of each strength (default 5%).")
@@ -204,12 +224,28 @@ def checklist(protocol_id: str, side: str | None, points: str | None, fmt: str |
 @catalogue_option
 @output_options
 @reports_errors
-def session(regions: tuple[str, ...], point_counts: tuple[str, ...], stock_specs: tuple[str, ...],
-            diluent: str, solution: str | None, margin: str | None, treatment_syringe: str,
-            use_by_rule: str | None, prepared_at: str | None, weight: str | None,
-            tolerance: str | None, syringes: tuple[str, ...], catalogue: Path | None,
-            fmt: str | None, as_json: bool, output: Path | None, force: bool,
-            protocols_dir: Path | None, paper: str | None, clinic: str | None) -> None:
+def session(
+    regions: tuple[str, ...],
+    point_counts: tuple[str, ...],
+    stock_specs: tuple[str, ...],
+    diluent: str,
+    solution: str | None,
+    margin: str | None,
+    treatment_syringe: str,
+    use_by_rule: str | None,
+    prepared_at: str | None,
+    weight: str | None,
+    tolerance: str | None,
+    syringes: tuple[str, ...],
+    catalogue: Path | None,
+    fmt: str | None,
+    as_json: bool,
+    output: Path | None,
+    force: bool,
+    protocols_dir: Path | None,
+    paper: str | None,
+    clinic: str | None,
+) -> None:
     """Plan a whole session: volumes, recipe, label and one checklist per region.
 
     Exit code 1 when a recipe cannot be measured within the tolerance (nothing is written).
@@ -219,40 +255,54 @@ def session(regions: tuple[str, ...], point_counts: tuple[str, ...], stock_specs
       npt session --region knee:left --region shoulder:right --from D50 -o session.pdf
       npt session --region knee:left --points knee=14 --weight 70kg --format json
     """
+    from npt_protocol.planning.session import RegionRequest, plan_session  # noqa: PLC0415
     from npt_protocol.render.documents import session_data  # noqa: PLC0415
-    from npt_protocol.session import RegionRequest, plan_session  # noqa: PLC0415
 
     config = settings()
     fmt = choose_format(fmt, as_json, output, force)
     cat = resolve_catalogue(catalogue, config)
-    lib = library(protocols_dir, config,
-                  [item.partition(":")[0].strip() for item in regions])
+    lib = library(protocols_dir, config, [item.partition(":")[0].strip() for item in regions])
     counts = _point_counts(point_counts)
     requests = []
     for item in regions:
         protocol_id, separator, side = item.partition(":")
         protocol = lib.get(protocol_id.strip())
-        requests.append(RegionRequest(protocol, side.strip() if separator else protocol.sides[0],
-                                      counts.pop(protocol.id, None)))
+        requests.append(
+            RegionRequest(
+                protocol,
+                side.strip() if separator else protocol.sides[0],
+                counts.pop(protocol.id, None),
+            )
+        )
     if counts:
         raise InputError(f"--points names {', '.join(counts)}, which no --region uses.")
     now = parse_time(None)
     plan = plan_session(
-        requests, catalogue=cat, stocks=[cat.product(s, what="--from") for s in stock_specs],
+        requests,
+        catalogue=cat,
+        stocks=[cat.product(s, what="--from") for s in stock_specs],
         diluent=cat.product(diluent, what="--diluent"),
-        syringes=resolve_syringes(syringes, config), prepared_at=parse_time(prepared_at),
+        syringes=resolve_syringes(syringes, config),
+        prepared_at=parse_time(prepared_at),
         solution_override=solution,
         margin=parse_percent(chosen(margin, config, "margin", "10%"), what="--margin"),
         treatment_syringe_ml=parse_volume(treatment_syringe, what="--treatment-syringe"),
         use_by_rule=chosen(use_by_rule, config, "use_by_rule", "immediate-use"),
-        tolerance=resolve_tolerance(tolerance, config), weight_kg=resolve_weight(weight))
+        tolerance=resolve_tolerance(tolerance, config),
+        weight_kg=resolve_weight(weight),
+    )
     failing = [p for p in plan.solutions if not p.recipe.assessment.within_tolerance]
     if failing:
         fixes = " ".join(failing[0].recipe.suggestions)
-        click.echo(f"Error: the recipe for {failing[0].composition_text} cannot be measured "
-                   f"within the tolerance; nothing was written. {fixes}", err=True)
+        click.echo(
+            f"Error: the recipe for {failing[0].composition_text} cannot be measured "
+            f"within the tolerance; nothing was written. {fixes}",
+            err=True,
+        )
         raise SystemExit(1)
-    content = render("session", session_data(plan), meta(config, paper, clinic, now), fmt, now)
+    content = render_document(
+        "session", session_data(plan), meta(config, paper, clinic, now), fmt, timestamp=now
+    )
     deliver(content, output=output, force=force)
 
 
@@ -261,8 +311,12 @@ def _point_counts(items: tuple[str, ...]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for item in items:
         name, separator, number = item.partition("=")
-        if not separator or not name.strip() or not number.strip().isascii() \
-                or not number.strip().isdigit():
+        if (
+            not separator
+            or not name.strip()
+            or not number.strip().isascii()
+            or not number.strip().isdigit()
+        ):
             raise InputError(f"--points {item!r} is not ID=N; expected such as knee=14.")
         counts[name.strip()] = int(number)
     return counts

@@ -12,12 +12,12 @@ from fractions import Fraction
 from typing import Any
 
 from npt_protocol import __version__
-from npt_protocol.checklist import Checklist
-from npt_protocol.protocol import PRACTICE_DEFAULT, PRACTICE_DEFAULT_TEXT, Protocol
-from npt_protocol.render.numbers import json_number
-from npt_protocol.render.recipe import recipe_data
-from npt_protocol.session import Session, SolutionPlan
-from npt_protocol.units import format_mass, format_number, format_volume
+from npt_protocol.engine.results import recipe_data
+from npt_protocol.ismp import format_composition, format_mass, format_number, format_volume
+from npt_protocol.numbers import json_number
+from npt_protocol.planning.checklist import Checklist
+from npt_protocol.planning.session import Session, SolutionPlan
+from npt_protocol.protocol.model import PRACTICE_DEFAULT, PRACTICE_DEFAULT_TEXT, Protocol
 
 CHECKLIST_SCHEMA = "npt.checklist/1"
 SESSION_SCHEMA = "npt.session/1"
@@ -30,30 +30,51 @@ def _time(moment: dt.datetime) -> str:
 
 def document_meta(*, generated_at: dt.datetime, clinic: str | None, paper: str) -> dict[str, Any]:
     """Describe the document itself: tool version, time made, clinic and paper."""
-    return {"tool_version": __version__, "generated_at": _time(generated_at),
-            "clinic": clinic or "", "paper": paper}
+    return {
+        "tool_version": __version__,
+        "generated_at": _time(generated_at),
+        "clinic": clinic or "",
+        "paper": paper,
+    }
 
 
 def protocol_meta(protocol: Protocol, status_line: str) -> dict[str, Any]:
     """Describe the protocol a sheet comes from: id, version, status and content hash."""
-    return {"id": protocol.id, "title": protocol.title, "region": protocol.region,
-            "version": protocol.version, "status": protocol.status,
-            "status_line": status_line, "is_template": protocol.is_template,
-            "content_hash": protocol.content_hash, "origin": protocol.origin,
-            "references": [{"id": r.id, "citation": r.citation, "doi": r.doi, "pmid": r.pmid,
-                            "url": r.url} for r in protocol.references],
-            "notes": protocol.notes}
+    return {
+        "id": protocol.id,
+        "title": protocol.title,
+        "region": protocol.region,
+        "version": protocol.version,
+        "status": protocol.status,
+        "status_line": status_line,
+        "is_template": protocol.is_template,
+        "content_hash": protocol.content_hash,
+        "origin": protocol.origin,
+        "references": [
+            {"id": r.id, "citation": r.citation, "doi": r.doi, "pmid": r.pmid, "url": r.url}
+            for r in protocol.references
+        ],
+        "notes": protocol.notes,
+    }
 
 
 def checklist_data(checklist: Checklist) -> dict[str, Any]:
     """Turn a checklist into the shared document dictionary."""
     protocol = checklist.protocol
-    rows = [{"number": row.number, "side": row.side, "nerve": row.nerve, "point": row.point,
-             "landmark": row.landmark, "volume_mL": json_number(row.volume_ml),
-             "volume_text": format_volume(row.volume_ml),
-             "range_text": f"{format_volume(row.min_ml)} to {format_volume(row.max_ml)}",
-             "practice_default": row.practice_default}
-            for row in checklist.rows]
+    rows = [
+        {
+            "number": row.number,
+            "side": row.side,
+            "nerve": row.nerve,
+            "point": row.point,
+            "landmark": row.landmark,
+            "volume_mL": json_number(row.volume_ml),
+            "volume_text": format_volume(row.volume_ml),
+            "range_text": f"{format_volume(row.min_ml)} to {format_volume(row.max_ml)}",
+            "practice_default": row.practice_default,
+        }
+        for row in checklist.rows
+    ]
     return {
         "schema": CHECKLIST_SCHEMA,
         "protocol": protocol_meta(protocol, checklist.status_line),
@@ -63,10 +84,11 @@ def checklist_data(checklist: Checklist) -> dict[str, Any]:
         "total_points": checklist.total_points,
         "total_volume_mL": json_number(checklist.total_volume_ml),
         "total_volume_text": format_volume(checklist.total_volume_ml),
-        "limits_text": (f"at most {protocol.limits.max_points} points and "
-                        f"{format_volume(protocol.limits.max_volume_ml)} per session, each side"
-                        + (f" ({PRACTICE_DEFAULT_TEXT})"
-                           if protocol.limits.source == PRACTICE_DEFAULT else "")),
+        "limits_text": (
+            f"at most {protocol.limits.max_points} points and "
+            f"{format_volume(protocol.limits.max_volume_ml)} per session, each side"
+            + (f" ({PRACTICE_DEFAULT_TEXT})" if protocol.limits.source == PRACTICE_DEFAULT else "")
+        ),
         "pre_checks": list(checklist.pre_checks),
         "equipment": list(checklist.equipment),
         "aftercare": list(protocol.aftercare),
@@ -81,8 +103,7 @@ def _solution_data(plan: SolutionPlan) -> dict[str, Any]:
     anaesthetic = plan.injected_anaesthetic
     return {
         "composition": plan.composition_text,
-        "title": " and ".join(f"{solute} {format_number(c / 10, places=3)} % w/v"
-                              for solute, c in plan.recipe.assessment.target.items()),
+        "title": format_composition(plan.recipe.assessment.target, style="w/v", places=3),
         "regions": [f"{r.checklist.protocol.id} ({r.checklist.side})" for r in plan.regions],
         "injected_mL": json_number(plan.injected_ml),
         "dead_space_mL": json_number(plan.dead_space_ml),
@@ -103,15 +124,17 @@ def _solution_data(plan: SolutionPlan) -> dict[str, Any]:
             "strength_text": _strengths(plan),
             "ingredients_text": ", ".join(
                 f"{line.product.id} {format_volume(line.measured.volume_ml)}"
-                for line in plan.recipe.components),
+                for line in plan.recipe.components
+            ),
             "total_volume_text": format_volume(label.total_volume_ml),
             "prepared_at": _time(label.prepared_at),
             "use_by": _time(label.use_by),
             "rule": label.rule.name,
         },
         "dextrose_injected_text": _dextrose_injected(plan),
-        "injected_anaesthetic_text": None if anaesthetic is None else
-        f"injected: {anaesthetic.describe().replace(' in the whole preparation', '')}",
+        "injected_anaesthetic_text": None
+        if anaesthetic is None
+        else f"injected: {anaesthetic.describe().replace(' in the whole preparation', '')}",
     }
 
 
@@ -126,9 +149,7 @@ def _dextrose_injected(plan: SolutionPlan) -> str | None:
 def _strengths(plan: SolutionPlan) -> str:
     """Print the achieved strengths of a prepared solution for its label."""
     mixture = plan.recipe.assessment.mixture
-    return ", ".join(f"{solute} {format_number(c / 10, places=3)} % w/v "
-                     f"({format_number(c, places=3)} mg/mL)"
-                     for solute, c in mixture.composition.items())
+    return format_composition(mixture.composition, style="w/v and mg/mL", places=3, joiner=", ")
 
 
 def session_data(session: Session) -> dict[str, Any]:
@@ -138,12 +159,18 @@ def session_data(session: Session) -> dict[str, Any]:
         "schema": SESSION_SCHEMA,
         "treatment_syringe_mL": json_number(session.treatment_syringe_ml),
         "weight_kg": None if session.weight_kg is None else json_number(session.weight_kg),
-        "regions": [{"protocol": r.checklist.protocol.id, "side": r.checklist.side,
-                     "points": r.checklist.total_points,
-                     "volume_mL": json_number(r.injected_ml),
-                     "volume_text": format_volume(r.injected_ml),
-                     "syringes": r.syringes, "dead_space_mL": json_number(r.dead_space_ml)}
-                    for r in session.regions],
+        "regions": [
+            {
+                "protocol": r.checklist.protocol.id,
+                "side": r.checklist.side,
+                "points": r.checklist.total_points,
+                "volume_mL": json_number(r.injected_ml),
+                "volume_text": format_volume(r.injected_ml),
+                "syringes": r.syringes,
+                "dead_space_mL": json_number(r.dead_space_ml),
+            }
+            for r in session.regions
+        ],
         "solutions": [_solution_data(plan) for plan in session.solutions],
         "dextrose_load_text": format_mass(dextrose * 1000) if dextrose else None,
         "checklists": [checklist_data(r.checklist) for r in session.regions],

@@ -34,9 +34,14 @@ def _environment() -> jinja2.Environment:
     """Build the Jinja2 environment once per process."""
     import jinja2  # noqa: PLC0415 - Jinja2 costs start-up time for commands that print no HTML
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["css_string"] = css_string
     return env
 
@@ -44,26 +49,45 @@ def _environment() -> jinja2.Environment:
 def _page(view: dict[str, Any], meta: dict[str, Any], index: int) -> dict[str, Any]:
     """Describe the printed header and footer of one checklist's pages."""
     protocol = view["protocol"]
-    return {"page": f"sheet-{index}",
-            "top": protocol["status_line"] if view["print"]["warn_status"] else "",
-            "footer": f"{view['print']['identity']} · npt {meta['tool_version']} · made "
-                      f"{meta['generated_at']}"}
+    return {
+        "page": f"sheet-{index}",
+        "top": protocol["status_line"] if view["print"]["warn_status"] else "",
+        "footer": f"{view['print']['identity']} · npt {meta['tool_version']} · made "
+        f"{meta['generated_at']}",
+    }
 
 
 def render_checklist_html(doc: dict[str, Any], meta: dict[str, Any]) -> str:
     """Render one checklist document (npt.checklist/1) as a printable HTML page."""
     view = checklist_view(doc, meta)
     sheets = [_page(view, meta, 1)]
-    return _environment().get_template("checklist.html.j2").render(
-        doc=view, meta=meta, sheets=sheets, title=view["print"]["document_title"],
-        paper_css=paper(meta)[0], footer=sheets[0]["footer"])
+    return (
+        _environment()
+        .get_template("checklist.html.j2")
+        .render(
+            doc=view,
+            meta=meta,
+            sheets=sheets,
+            title=view["print"]["document_title"],
+            paper_css=paper(meta)[0],
+            footer=sheets[0]["footer"],
+        )
+    )
 
 
 def render_session_html(doc: dict[str, Any], meta: dict[str, Any]) -> str:
     """Render a session packet (npt.session/1): summary, labels, then one checklist per region."""
     view = session_view(doc, meta)
     sheets = [_page(c, meta, i) for i, c in enumerate(view["checklists"], 1)]
-    return _environment().get_template("session.html.j2").render(
-        doc=view, meta=meta, sheets=sheets, title=view["print"]["document_title"],
-        paper_css=paper(meta)[0],
-        footer=f"Session packet · npt {meta['tool_version']} · made {meta['generated_at']}")
+    return (
+        _environment()
+        .get_template("session.html.j2")
+        .render(
+            doc=view,
+            meta=meta,
+            sheets=sheets,
+            title=view["print"]["document_title"],
+            paper_css=paper(meta)[0],
+            footer=f"Session packet · npt {meta['tool_version']} · made {meta['generated_at']}",
+        )
+    )

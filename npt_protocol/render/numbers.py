@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from npt_protocol.units import round_to
+from npt_protocol.numbers import round_to
 
 
 def json_number(value: Fraction | int, *, places: int = 4) -> int | float:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from npt_protocol.units import format_number, format_volume
+from npt_protocol.ismp import format_number
+from npt_protocol.render.fragments import draws_text, ml_text, reference_text
 
 # Paper names accepted in meta["paper"] → (CSS @page size, typst paper name).
 PAPERS = {"a4": ("A4", "a4"), "letter": ("letter", "us-letter")}
@@ -24,40 +25,35 @@ def paper(meta: dict[str, Any]) -> tuple[str, str]:
     return found
 
 
-def _ml(value: float | int | None) -> str:
-    """Print a JSON number of mL the ISMP way (the recipe carries numbers, not text)."""
-    return "" if value is None else format_volume(Fraction(str(value)))
-
-
-def reference_text(ref: dict[str, Any]) -> str:
-    """Print a reference with its identifiers."""
-    ids = [f"doi:{ref['doi']}" if ref["doi"] else "", f"PMID {ref['pmid']}" if ref["pmid"] else "",
-           ref["url"] or ""]
-    extra = "; ".join(i for i in ids if i)
-    return str(ref["citation"]) + (f" ({extra})" if extra else "")
-
-
 def checklist_view(doc: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     """Return the checklist document with a "print" section of layout facts added."""
     protocol = doc["protocol"]
     landmarks: dict[str, dict[str, str]] = {}
     for row in doc["rows"]:
-        landmarks.setdefault(row["point"], {"point": row["point"], "range_text": row["range_text"],
-                                            "landmark": row["landmark"]})
+        landmarks.setdefault(
+            row["point"],
+            {"point": row["point"], "range_text": row["range_text"], "landmark": row["landmark"]},
+        )
     heading = f"{protocol['title']} — {doc['side']}"
-    made = f"Made by npt {meta['tool_version']} on {meta['generated_at']}" + \
-        (f" for {meta['clinic']}" if meta["clinic"] else "") + "."
-    return {**doc, "print": {
-        "heading": heading,
-        "document_title": f"Checklist: {heading}",
-        "warn_status": protocol["status"] != "reviewed",
-        "identity": f"{protocol['id']} version {protocol['version']}, content "
-                    f"{protocol['content_hash']}",
-        "landmarks": list(landmarks.values()),
-        "references": [reference_text(r) for r in protocol["references"]],
-        "has_practice_default": any(r["practice_default"] for r in doc["rows"]),
-        "made": made,
-    }}
+    made = (
+        f"Made by npt {meta['tool_version']} on {meta['generated_at']}"
+        + (f" for {meta['clinic']}" if meta["clinic"] else "")
+        + "."
+    )
+    return {
+        **doc,
+        "print": {
+            "heading": heading,
+            "document_title": f"Checklist: {heading}",
+            "warn_status": protocol["status"] != "reviewed",
+            "identity": f"{protocol['id']} version {protocol['version']}, content "
+            f"{protocol['content_hash']}",
+            "landmarks": list(landmarks.values()),
+            "references": [reference_text(r) for r in protocol["references"]],
+            "has_practice_default": any(r["practice_default"] for r in doc["rows"]),
+            "made": made,
+        },
+    }
 
 
 def _measure(component: dict[str, Any]) -> str:
@@ -66,39 +62,51 @@ def _measure(component: dict[str, Any]) -> str:
         return "to the final mark"
     draws = component["draws"]
     if len(draws) > 1:
-        return " and ".join(f"{_ml(d['volume_mL'])} in a {_ml(d['syringe_mL'])} syringe"
-                          for d in draws)
-    return f"{_ml(component['syringe_mL'])} syringe"
+        return draws_text(draws)
+    return f"{ml_text(component['syringe_mL'])} syringe"
 
 
 def _solution_view(solution: dict[str, Any]) -> dict[str, Any]:
     """Return one session solution with its recipe rows and achieved figures printed."""
     recipe = solution["recipe"]
     achieved = recipe["achieved"]
-    components = [{
-        "product": c["product"], "name": c["name"], "role": c["role"],
-        "volume_text": _ml(c["volume_mL"]), "measure_text": _measure(c),
-    } for c in recipe["components"]]
+    components = [
+        {
+            "product": c["product"],
+            "name": c["name"],
+            "role": c["role"],
+            "volume_text": ml_text(c["volume_mL"]),
+            "measure_text": _measure(c),
+        }
+        for c in recipe["components"]
+    ]
     osmolarity = achieved["osmolarity_mOsmol_per_L"]
     tolerance = format_number(Fraction(str(recipe["tolerance_percent"])))
-    return {**solution, "print": {
-        "components": components,
-        "steps": list(recipe["steps"]),
-        "method_text": recipe["method_text"],
-        "verdict": f"{'within' if recipe['within_tolerance'] else 'OUTSIDE'} the tolerance of "
-                   f"{tolerance} %",
-        "within_tolerance": recipe["within_tolerance"],
-        "osmolarity_text": None if osmolarity is None else
-        f"{format_number(Fraction(str(osmolarity)), places=0)} mOsmol/L ({achieved['tonicity']})",
-        "cautions": [f"{c['text']} ({c['source']})" for c in recipe["cautions"]],
-        "warnings": list(recipe["warnings"]) + list(recipe["suggestions"]),
-    }}
+    return {
+        **solution,
+        "print": {
+            "components": components,
+            "steps": list(recipe["steps"]),
+            "method_text": recipe["method_text"],
+            "verdict": f"{'within' if recipe['within_tolerance'] else 'OUTSIDE'} the tolerance of "
+            f"{tolerance} %",
+            "within_tolerance": recipe["within_tolerance"],
+            "osmolarity_text": None
+            if osmolarity is None
+            else f"{format_number(Fraction(str(osmolarity)), places=0)} mOsmol/L "
+            f"({achieved['tonicity']})",
+            "cautions": [f"{c['text']} ({c['source']})" for c in recipe["cautions"]],
+            "warnings": list(recipe["warnings"]) + list(recipe["suggestions"]),
+        },
+    }
 
 
 def session_view(doc: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     """Return the session document with layout facts added to it and to each part."""
     regions = ", ".join(f"{r['protocol']} ({r['side']})" for r in doc["regions"])
-    return {**doc,
-            "solutions": [_solution_view(s) for s in doc["solutions"]],
-            "checklists": [checklist_view(c, meta) for c in doc["checklists"]],
-            "print": {"document_title": f"Session packet: {regions}", "regions_text": regions}}
+    return {
+        **doc,
+        "solutions": [_solution_view(s) for s in doc["solutions"]],
+        "checklists": [checklist_view(c, meta) for c in doc["checklists"]],
+        "print": {"document_title": f"Session packet: {regions}", "regions_text": regions},
+    }

@@ -6,40 +6,53 @@ import re
 import textwrap
 from typing import Any
 
-from npt_protocol.protocol import PRACTICE_DEFAULT, PRACTICE_DEFAULT_TEXT, Point, Protocol
-from npt_protocol.protocol_dump import nerve_data, protocol_to_data
-from npt_protocol.render.numbers import json_number
-from npt_protocol.units import format_volume, percent_meaning
+from npt_protocol.ismp import format_composition, format_volume
+from npt_protocol.numbers import json_number
+from npt_protocol.protocol.dump import nerve_data, protocol_to_data
+from npt_protocol.protocol.model import (
+    PRACTICE_DEFAULT,
+    PRACTICE_DEFAULT_TEXT,
+    Point,
+    Protocol,
+)
 
 _WIDTH = 100
 _GLUE = "\u00a0"
-_NUMBER_UNIT = re.compile(r"\d[\d.,]* (?:mL|L|mg|mcg|g|kg|cm|mm|%|mOsmol/L|hours|days|weeks|"
-                          r"points|sessions|levels)(?!\w)")
+_NUMBER_UNIT = re.compile(
+    r"\d[\d.,]* (?:mL|L|mg|mcg|g|kg|cm|mm|%|mOsmol/L|hours|days|weeks|"
+    r"points|sessions|levels)(?!\w)"
+)
 
 
 def protocol_text(protocol: Protocol) -> str:
     """Return the summary `npt protocols show` prints."""
     p = protocol
-    lines = [f"{p.id} — {p.title}",
-             f"version {p.version} · status {p.status} · region {p.region} · sides "
-             f"{', '.join(p.sides)} · content {p.content_hash}",
-             f"from {p.origin}" + (f" ({p.path})" if p.path else "")]
+    lines = [
+        f"{p.id} — {p.title}",
+        f"version {p.version} · status {p.status} · region {p.region} · sides "
+        f"{', '.join(p.sides)} · content {p.content_hash}",
+        f"from {p.origin}" + (f" ({p.path})" if p.path else ""),
+    ]
     if p.status == "reviewed":
         lines.append(f"reviewed by {p.reviewed_by} on {p.reviewed_on}")
     else:
         lines.append(f"This protocol is a {p.status}: confirm every value locally before use.")
     solution = p.solution
-    spelled = " and ".join(f"{solute} {percent_meaning(value)}"
-                         for solute, value in solution.composition.items())
+    spelled = format_composition(solution.composition, style="spelled")
     lines += ["", "Solution", f"  {spelled} {_src(solution.source)}"]
     if solution.buffer:
         buffer = solution.buffer
-        lines.append(f"  buffered with {buffer.product}: {_count(buffer.parts, 'part')} per "
-                     f"{_count(buffer.per_parts, 'part')}")
+        lines.append(
+            f"  buffered with {buffer.product}: {_count(buffer.parts, 'part')} per "
+            f"{_count(buffer.per_parts, 'part')}"
+        )
     needle = p.technique.needle
-    lines += ["", "Technique",
-              f"  depth {p.technique.depth}, guidance {p.technique.guidance}",
-              f"  needle (a setting): {needle.gauge}, {needle.length} {_src(needle.source)}"]
+    lines += [
+        "",
+        "Technique",
+        f"  depth {p.technique.depth}, guidance {p.technique.guidance}",
+        f"  needle (a setting): {needle.gauge}, {needle.length} {_src(needle.source)}",
+    ]
     lines += ["", "Nerves and points"]
     for nerve in p.nerves:
         lines.append(f"  {nerve.id}: {nerve.name} {_src(nerve.source)}")
@@ -47,31 +60,43 @@ def protocol_text(protocol: Protocol) -> str:
             lines += _wrap(nerve.course, "      ")
         for point in nerve.points:
             lines.append(f"    - {point.id}: {point.name}")
-            lines.append(f"        {_volume(point)}; {point.count.typical} typical, at most "
-                         f"{point.count.max} {_src(point.source)}")
+            lines.append(
+                f"        {_volume(point)}; {point.count.typical} typical, at most "
+                f"{point.count.max} {_src(point.source)}"
+            )
             lines += _wrap(f"landmark: {point.landmark}", "        ")
     limits = p.limits
-    lines += ["", "Session",
-              f"  typical: {_count(p.typical_points, 'point')}, "
-              f"{format_volume(p.typical_volume_ml)}",
-              f"  limits: at most {_count(limits.max_points, 'point')} and "
-              f"{format_volume(limits.max_volume_ml)} {_src(limits.source)}"]
+    lines += [
+        "",
+        "Session",
+        f"  typical: {_count(p.typical_points, 'point')}, {format_volume(p.typical_volume_ml)}",
+        f"  limits: at most {_count(limits.max_points, 'point')} and "
+        f"{format_volume(limits.max_volume_ml)} {_src(limits.source)}",
+    ]
     course = p.course
-    lines += ["", "Course",
-              f"  every {_count(course.interval_days, 'day')}, typically "
-              f"{_span(course.typical_sessions_min, course.typical_sessions_max, 'session')} "
-              f"{_src(course.source)}"]
+    lines += [
+        "",
+        "Course",
+        f"  every {_count(course.interval_days, 'day')}, typically "
+        f"{_span(course.typical_sessions_min, course.typical_sessions_max, 'session')} "
+        f"{_src(course.source)}",
+    ]
     lines += _wrap(f"reconsider: {course.reconsider}", "  ")
-    for heading, items in (("Precautions", p.precautions),
-                           ("Contraindications", p.contraindications),
-                           ("Aftercare", p.aftercare)):
+    for heading, items in (
+        ("Precautions", p.precautions),
+        ("Contraindications", p.contraindications),
+        ("Aftercare", p.aftercare),
+    ):
         lines += ["", heading] + [line for item in items for line in _wrap(item, "  - ")]
         if not items:
             lines.append("  (none listed)")
     lines += ["", "References"]
     for ref in p.references:
-        links = [f"doi:{ref.doi}" if ref.doi else "", f"PMID {ref.pmid}" if ref.pmid else "",
-                 ref.url or ""]
+        links = [
+            f"doi:{ref.doi}" if ref.doi else "",
+            f"PMID {ref.pmid}" if ref.pmid else "",
+            ref.url or "",
+        ]
         lines += _wrap(f"[{ref.id}] {ref.citation} {' '.join(x for x in links if x)}", "  ")
     lines += ["", "Notes", *_wrap(p.notes, "  ")]
     return "\n".join(lines) + "\n"
@@ -82,8 +107,10 @@ def _volume(point: Point) -> str:
     volume = point.volume
     if volume.min_ml == volume.max_ml:
         return f"{format_volume(volume.default_ml)} per point (fixed)"
-    return (f"{format_volume(volume.default_ml)} per point (range {format_volume(volume.min_ml)} "
-            f"to {format_volume(volume.max_ml)})")
+    return (
+        f"{format_volume(volume.default_ml)} per point (range {format_volume(volume.min_ml)} "
+        f"to {format_volume(volume.max_ml)})"
+    )
 
 
 def _count(number: int, noun: str) -> str:
@@ -120,7 +147,8 @@ def protocol_json(protocol: Protocol) -> dict[str, Any]:
         for key in ("doi", "pmid", "url"):
             reference.setdefault(key, None)
     data["solution"]["composition_mg_per_ml"] = {
-        solute: json_number(value) for solute, value in protocol.solution.composition.items()}
+        solute: json_number(value) for solute, value in protocol.solution.composition.items()
+    }
     data["nerves"] = [nerve_data(nerve, json_number) for nerve in protocol.nerves]
     for nerve in data["nerves"]:
         nerve.setdefault("course", "")

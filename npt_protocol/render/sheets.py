@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import Any, Literal
 
-from npt_protocol.units import format_number, format_volume
+from npt_protocol.render.columns import align
+from npt_protocol.render.fragments import ml_text, reference_text, whole_text
 
 Style = Literal["text", "md"]
 
@@ -25,8 +25,10 @@ class _Writer:
         if self.style == "md":
             self.lines += [f"{'#' * level} {text}", ""]
         else:
-            self.lines += [text.upper() if level == 1 else text,
-                           ("=" if level == 1 else "-") * len(text)]
+            self.lines += [
+                text.upper() if level == 1 else text,
+                ("=" if level == 1 else "-") * len(text),
+            ]
 
     def line(self, text: str = "") -> None:
         """Add a line of text (a paragraph in Markdown)."""
@@ -34,24 +36,26 @@ class _Writer:
 
     def items(self, items: Sequence[str], *, boxes: bool = False) -> None:
         """Add a list, with tick boxes when asked."""
-        mark = ("- [ ] " if self.style == "md" else "  [ ] ") if boxes else \
-            ("- " if self.style == "md" else "  - ")
+        mark = (
+            ("- [ ] " if self.style == "md" else "  [ ] ")
+            if boxes
+            else ("- " if self.style == "md" else "  - ")
+        )
         self.lines += [f"{mark}{item}" for item in items]
         self.lines.append("")
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         """Add a table: a pipe table in Markdown, aligned columns in text."""
         if self.style == "md":
+
             def cell(text: str) -> str:
                 return text.replace("|", "\\|").replace("\n", " ")
+
             self.lines.append("| " + " | ".join(cell(h) for h in header) + " |")
             self.lines.append("|" + "|".join("---" for _ in header) + "|")
             self.lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
         else:
-            widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-            for row in [header, *rows]:
-                self.lines.append("  " + "  ".join(str(c).ljust(w) for c, w in
-                                                   zip(row, widths, strict=True)).rstrip())
+            self.lines += align([header, *rows])
         self.lines.append("")
 
     def text(self) -> str:
@@ -69,26 +73,40 @@ def _checklist(w: _Writer, doc: dict[str, Any], meta: dict[str, Any], *, level: 
     protocol = doc["protocol"]
     blank = _blank(w.style)
     w.heading(f"{protocol['title']} — {doc['side']}", level)
-    w.line(f"Protocol {protocol['id']} version {protocol['version']} ({protocol['status']}), "
-           f"content {protocol['content_hash']}. {protocol['status_line']}.")
+    w.line(
+        f"Protocol {protocol['id']} version {protocol['version']} ({protocol['status']}), "
+        f"content {protocol['content_hash']}. {protocol['status_line']}."
+    )
     w.line(f"Solution: {doc['solution']}")
     w.line("")
-    w.line(f"Patient: {blank}  Date: {blank}  Clinician: {blank}  "
-           f"Pain before (0 to 10): {blank}")
+    w.line(f"Patient: {blank}  Date: {blank}  Clinician: {blank}  Pain before (0 to 10): {blank}")
     w.heading("Before the first injection", level + 1)
     w.items(doc["pre_checks"], boxes=True)
     w.heading("Equipment", level + 1)
     w.items(doc["equipment"])
     w.heading("Points", level + 1)
-    rows = [[str(r["number"]), r["side"], r["nerve"], r["point"],
-             r["volume_text"] + (" *" if r["practice_default"] else ""), "[ ]", blank]
-            for r in doc["rows"]]
+    rows = [
+        [
+            str(r["number"]),
+            r["side"],
+            r["nerve"],
+            r["point"],
+            r["volume_text"] + (" *" if r["practice_default"] else ""),
+            "[ ]",
+            blank,
+        ]
+        for r in doc["rows"]
+    ]
     w.table(["#", "Side", "Nerve", "Point", "Volume", "Done", "Pain response"], rows)
-    w.line(f"Total: {doc['total_points']} points, {doc['total_volume_text']}. Limits: "
-           f"{doc['limits_text']}.")
+    w.line(
+        f"Total: {doc['total_points']} points, {doc['total_volume_text']}. Limits: "
+        f"{doc['limits_text']}."
+    )
     if any(r["practice_default"] for r in doc["rows"]):
-        w.line(f"* Volume is a {doc['practice_default_text']}; each point's range is on the "
-               "landmark list.")
+        w.line(
+            f"* Volume is a {doc['practice_default_text']}; each point's range is on the "
+            "landmark list."
+        )
     w.heading("Landmarks", level + 1)
     seen: dict[str, str] = {}
     for r in doc["rows"]:
@@ -100,20 +118,15 @@ def _checklist(w: _Writer, doc: dict[str, Any], meta: dict[str, Any], *, level: 
     w.items(doc["aftercare"])
     w.line(f"Next session: {doc['next_session']}")
     w.heading("References", level + 1)
-    w.items([_reference(r) for r in protocol["references"]])
+    w.items([reference_text(r) for r in protocol["references"]])
     w.heading("Notes on the evidence", level + 1)
     w.line(" ".join(protocol["notes"].split()))
     w.line("")
-    w.line(f"Made by npt {meta['tool_version']} on {meta['generated_at']}"
-           + (f" for {meta['clinic']}" if meta["clinic"] else "") + ".")
-
-
-def _reference(ref: dict[str, Any]) -> str:
-    """Print a reference with its identifiers."""
-    ids = [f"doi:{ref['doi']}" if ref["doi"] else "", f"PMID {ref['pmid']}" if ref["pmid"] else "",
-           ref["url"] or ""]
-    extra = "; ".join(i for i in ids if i)
-    return str(ref["citation"]) + (f" ({extra})" if extra else "")
+    w.line(
+        f"Made by npt {meta['tool_version']} on {meta['generated_at']}"
+        + (f" for {meta['clinic']}" if meta["clinic"] else "")
+        + "."
+    )
 
 
 def checklist_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> str:
@@ -125,52 +138,67 @@ def checklist_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> 
 
 def _recipe(w: _Writer, recipe: dict[str, Any]) -> None:
     """Write a recipe from its JSON-ready form."""
-    rows = [[c["product"], c["role"], _ml(c["volume_mL"]),
-             " and ".join(f"{_ml(d['volume_mL'])} in a {_ml(d['syringe_mL'])} syringe"
-                        for d in c["draws"]) if c["measured"] else "to the final mark"]
-            for c in recipe["components"]]
+    rows = [
+        [
+            c["product"],
+            c["role"],
+            ml_text(c["volume_mL"]),
+            " and ".join(
+                f"{ml_text(d['volume_mL'])} in a {ml_text(d['syringe_mL'])} syringe"
+                for d in c["draws"]
+            )
+            if c["measured"]
+            else "to the final mark",
+        ]
+        for c in recipe["components"]
+    ]
     w.table(["Product", "Role", "Volume", "Measure with"], rows)
-    w.lines += [f"{'' if w.style == 'md' else '  '}{i}. {s}"
-                for i, s in enumerate(recipe["steps"], 1)]
+    w.lines += [
+        f"{'' if w.style == 'md' else '  '}{i}. {s}" for i, s in enumerate(recipe["steps"], 1)
+    ]
     w.line("")
-
-
-def _ml(value: float | int | None) -> str:
-    """Print a JSON number of mL the ISMP way."""
-    return "" if value is None else format_volume(Fraction(str(value)))
-
-
-def _whole(value: float | int) -> str:
-    """Print a JSON number as a whole number with thousands commas (ISMP)."""
-    return format_number(Fraction(str(value)), places=0)
 
 
 def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> str:
     """Render a whole session packet: summary, recipes, labels, then every checklist."""
     w = _Writer(style)
     w.heading("Session plan", 1)
-    w.table(["Region", "Side", "Points", "Volume", "Treatment syringes"],
-            [[r["protocol"], r["side"], str(r["points"]), r["volume_text"], str(r["syringes"])]
-             for r in doc["regions"]])
+    w.table(
+        ["Region", "Side", "Points", "Volume", "Treatment syringes"],
+        [
+            [r["protocol"], r["side"], str(r["points"]), r["volume_text"], str(r["syringes"])]
+            for r in doc["regions"]
+        ],
+    )
     for solution in doc["solutions"]:
         volumes = solution["volumes_text"]
         recipe = solution["recipe"]
         w.heading(f"Solution: {solution['title']}", 2)
         w.line(f"Regions: {', '.join(solution['regions'])}")
-        w.line(f"Injected {volumes['injected']}, plus dead space {volumes['dead_space']}, plus "
-               f"margin {volumes['margin']}: {volumes['required']} needed; prepare "
-               f"{volumes['prepare']}.")
+        w.line(
+            f"Injected {volumes['injected']}, plus dead space {volumes['dead_space']}, plus "
+            f"margin {volumes['margin']}: {volumes['required']} needed; prepare "
+            f"{volumes['prepare']}."
+        )
         w.line("")
         _recipe(w, recipe)
         achieved = recipe["achieved"]
         verdict = "within" if recipe["within_tolerance"] else "OUTSIDE"
-        w.line(f"Achieved: {solution['label']['strength_text']}; "
-               f"{verdict} the tolerance of {recipe['tolerance_percent']} %."
-               + (f" Osmolarity {_whole(achieved['osmolarity_mOsmol_per_L'])} mOsmol/L "
-                  f"({achieved['tonicity']})." if achieved["osmolarity_mOsmol_per_L"] else ""))
+        w.line(
+            f"Achieved: {solution['label']['strength_text']}; "
+            f"{verdict} the tolerance of {recipe['tolerance_percent']} %."
+            + (
+                f" Osmolarity {whole_text(achieved['osmolarity_mOsmol_per_L'])} mOsmol/L "
+                f"({achieved['tonicity']})."
+                if achieved["osmolarity_mOsmol_per_L"]
+                else ""
+            )
+        )
         if solution["dextrose_injected_text"]:
-            w.line(f"Dextrose injected: {solution['dextrose_injected_text']} "
-                   "(dextrose monohydrate; count it for a patient with diabetes).")
+            w.line(
+                f"Dextrose injected: {solution['dextrose_injected_text']} "
+                "(dextrose monohydrate; count it for a patient with diabetes)."
+            )
         if solution["injected_anaesthetic_text"]:
             w.line(f"Local anaesthetic {solution['injected_anaesthetic_text']}.")
         if recipe["cautions"] or recipe["warnings"]:
@@ -179,12 +207,17 @@ def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> st
         w.heading("Label", 3)
         label = solution["label"]
         blank = _blank(style)
-        w.items([f"Contents: {label['strength_text']}",
-                 f"Made from: {label['ingredients_text']}",
-                 f"Total volume: {label['total_volume_text']}",
-                 f"Prepared at: {label['prepared_at']}",
-                 f"Use by: {label['use_by']} ({label['rule']})",
-                 f"Prepared by: {blank}", f"Checked by: {blank}"])
+        w.items(
+            [
+                f"Contents: {label['strength_text']}",
+                f"Made from: {label['ingredients_text']}",
+                f"Total volume: {label['total_volume_text']}",
+                f"Prepared at: {label['prepared_at']}",
+                f"Use by: {label['use_by']} ({label['rule']})",
+                f"Prepared by: {blank}",
+                f"Checked by: {blank}",
+            ]
+        )
     if doc["dextrose_load_text"]:
         w.line(f"Dextrose prepared in all: {doc['dextrose_load_text']} (dextrose monohydrate).")
     if doc["warnings"]:

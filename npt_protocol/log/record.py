@@ -1,0 +1,152 @@
+"""The preparation log: one JSON line per prepare or check, chained by SHA-256, appended durably.
+
+Each line is the record as compact JSON with sorted keys, UTF-8, ending in "\\n". `prev` is the
+SHA-256 (hex) of the previous line's bytes without its newline, 64 zeros for the first line.
+`body_sha256`, always the first key, is the SHA-256 of the line with that member removed, so an
+edit is found at the line edited, the last line included. The format is in docs/log-format.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, fields
+from typing import Any, Literal
+
+from npt_protocol import __version__
+from npt_protocol.engine.requests import CheckRequest, PrepareRequest
+from npt_protocol.errors import InputError
+
+SCHEMA = "npt.log/1"
+GENESIS = "0" * 64
+Command = Literal["prepare", "check"]
+
+BODY_KEY = b'{"body_sha256":"'
+_BODY_START = len(BODY_KEY) + 64 + 2  # after the digest and its closing '",'
+_DECODER = json.JSONDecoder()
+_LIST_INPUTS = {"stocks", "syringes", "drawn"}
+_OPTIONAL_INPUTS = {"method", "weight", "catalogue"}
+
+
+def utc_text(time: dt.datetime) -> str:
+    """Write an aware time as ISO 8601 UTC with milliseconds: '2026-05-04T09:31:12.345Z'."""
+    if time.tzinfo is None:
+        raise ValueError("the time of a log record must be timezone-aware")
+    utc = time.astimezone(dt.UTC)
+    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def normalised(request: PrepareRequest | CheckRequest) -> dict[str, Any]:
+    """Return the request as the JSON object a record keeps to recompute it."""
+    return {
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in asdict(request).items()
+    }
+
+
+def request_from(command: str, data: Any) -> PrepareRequest | CheckRequest:
+    """Rebuild the request a record's normalised inputs describe; InputError if they do not."""
+    kind: type[PrepareRequest] | type[CheckRequest]
+    if command == "prepare":
+        kind = PrepareRequest
+    elif command == "check":
+        kind = CheckRequest
+    else:
+        raise InputError(f"command {command!r} is not prepare or check")
+    names = [f.name for f in fields(kind)]
+    if not isinstance(data, dict) or sorted(data) != sorted(names):
+        raise InputError(f"its inputs are not the {command} fields {', '.join(names)}")
+    values: dict[str, Any] = {}
+    for name in names:
+        value = data[name]
+        if name in _LIST_INPUTS:
+            if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+                raise InputError(f"its input {name!r} is not a list of text")
+            value = tuple(value)
+        elif not (isinstance(value, str) or (value is None and name in _OPTIONAL_INPUTS)):
+            raise InputError(f"its input {name!r} is not text")
+        values[name] = value
+    if values.get("method") not in (None, "syringe", "container"):
+        raise InputError(f"its method {values['method']!r} is not syringe or container")
+    request: PrepareRequest | CheckRequest = kind(**values)
+    return request
+
+
+def new_record(
+    *,
+    command: Command,
+    time: dt.datetime,
+    argv: Sequence[str],
+    request: PrepareRequest | CheckRequest,
+    result: Mapping[str, Any],
+    prepared_by: str | None = None,
+    checked_by: str | None = None,
+    protocol: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Build a record (without `prev`, which `append` fills in) from a command's result data."""
+    return {
+        "schema": SCHEMA,
+        "time": utc_text(time),
+        "command": command,
+        "inputs": {"argv": list(argv), "normalised": normalised(request)},
+        "catalogue_version": result["catalogue_version"],
+        "protocol": None if protocol is None else dict(protocol),
+        "result": dict(result),
+        "pass": bool(result["within_tolerance"]),
+        "tool_version": __version__,
+        "prepared_by": _name(prepared_by, "--by"),
+        "checked_by": _name(checked_by, "--checked-by"),
+    }
+
+
+def _name(text: str | None, what: str) -> str | None:
+    """Accept a person's name as given, refusing an empty one or one with control characters."""
+    if text is None:
+        return None
+    if not text.strip():
+        raise InputError(f"{what} is empty; give the name to record, such as 'A. Lee'.")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise InputError(f"{what} {text!r} has a control character; give the name on one line.")
+    return text
+
+
+def canonical(value: Any) -> bytes:
+    """Serialise JSON data as a log writes it: sorted keys, no spaces, UTF-8."""
+    text = json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    # An argument that was not valid UTF-8 reaches Python as lone surrogates, which only occur
+    # inside JSON strings; written as \udcXX escapes they stay valid JSON and read back the same.
+    return text.encode("utf-8", "backslashreplace")
+
+
+def encode(record: Mapping[str, Any]) -> bytes:
+    """Serialise a record (with `prev`) as one log line without its newline."""
+    body = canonical({k: v for k, v in record.items() if k != "body_sha256"})
+    digest = hashlib.sha256(body).hexdigest().encode()
+    return BODY_KEY + digest + b'",' + body[1:]
+
+
+def line_hash(line: bytes) -> str:
+    """Return the SHA-256 hex of a line without its newline: the next record's `prev`."""
+    return hashlib.sha256(line).hexdigest()
+
+
+def body_intact(line: bytes) -> bool:
+    """Say whether a line's `body_sha256` matches the rest of the line."""
+    if not line.startswith(BODY_KEY) or line[_BODY_START - 2 : _BODY_START] != b'",':
+        return False
+    digest = hashlib.sha256(b"{" + line[_BODY_START:]).hexdigest().encode()
+    return digest == line[len(BODY_KEY) : _BODY_START - 2]
+
+
+def parse_line(line: bytes) -> dict[str, Any] | None:
+    """Parse one line (without its newline) into a record, or None if it is not a JSON object."""
+    try:
+        text = line.decode()
+        record, end = _DECODER.raw_decode(text)  # the C scanner without json.loads' detours
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; nesting too deep
+        return None
+    return record if isinstance(record, dict) and end == len(text) else None

@@ -1,0 +1,274 @@
+"""Plan a whole session: regions and sides → volumes with dead space and margin → recipes → labels.
+
+Pure: the time of preparation and every choice are parameters; nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from npt_protocol.catalogue.products import Catalogue, Product
+from npt_protocol.engine.recipe import MAX_BATCH_ML, Recipe, prepare
+from npt_protocol.engine.safety import (
+    DEFAULT_TOLERANCE,
+    USE_BY_RULES,
+    AnaestheticDose,
+    UseByRule,
+    lidocaine_dose,
+    use_by,
+)
+from npt_protocol.engine.syringes import Syringe, check_syringe_size
+from npt_protocol.errors import InputError
+from npt_protocol.ismp import format_volume
+from npt_protocol.planning.checklist import Checklist, build_checklist
+from npt_protocol.protocol.model import Protocol
+
+DEFAULT_MARGIN = Fraction(10, 100)
+# Stocks used for a solute when --from names none for it (override with --from).
+DEFAULT_STOCKS = {
+    "dextrose": "D50W",
+    "mannitol": "mannitol-20",
+    "lidocaine": "lidocaine-1",
+    "sodium bicarbonate": "bicarb-8.4",
+    "sodium chloride": "NS",
+}
+
+# Dead space that stays in a syringe and its needle (clinical-facts §4: a study against
+# ISO 7886-1:2018). Finer PIT needles (27G to 30G) were not measured: the 21G to 23G figure is
+# used, which overstates what they hold, so the session never runs short.
+SYRINGE_DEAD_SPACE_ML = (
+    (Fraction(5, 2), Fraction(7, 100)),
+    (Fraction(5), Fraction(3, 40)),
+    (Fraction(10), Fraction(1, 10)),
+    (Fraction(60), Fraction(1, 5)),
+)
+NEEDLE_DEAD_SPACE_ML = Fraction(1, 20)
+DEFAULT_TREATMENT_SYRINGE_ML = Fraction(10)
+
+
+def syringe_dead_space(capacity_ml: Fraction) -> Fraction:
+    """Return the dead space of a syringe of this capacity (the next larger size's figure)."""
+    for upto, dead in SYRINGE_DEAD_SPACE_ML:
+        if capacity_ml <= upto:
+            return dead
+    return SYRINGE_DEAD_SPACE_ML[-1][1]
+
+
+@dataclass(frozen=True)
+class RegionRequest:
+    """One region of the session as the clinician asked for it."""
+
+    protocol: Protocol
+    side: str
+    points: int | None = None
+
+
+@dataclass(frozen=True)
+class RegionPlan:
+    """One region's share of the session: its checklist, syringes and dead space."""
+
+    checklist: Checklist
+    syringes: int
+    dead_space_ml: Fraction
+
+    @property
+    def injected_ml(self) -> Fraction:
+        """Return the volume injected in this region."""
+        return self.checklist.total_volume_ml
+
+
+@dataclass(frozen=True)
+class Label:
+    """What goes on the syringe or container label."""
+
+    contents: str
+    total_volume_ml: Fraction
+    prepared_at: dt.datetime
+    use_by: dt.datetime
+    rule: UseByRule
+
+
+@dataclass(frozen=True)
+class SolutionPlan:
+    """One solution of the session: the regions that use it, the volumes, recipe and label."""
+
+    composition_text: str
+    regions: tuple[RegionPlan, ...]
+    margin: Fraction
+    prepare_ml: Fraction
+    recipe: Recipe
+    label: Label
+    injected_anaesthetic: AnaestheticDose | None
+
+    @property
+    def injected_ml(self) -> Fraction:
+        """Return the volume all its regions inject."""
+        return sum((r.injected_ml for r in self.regions), Fraction(0))
+
+    @property
+    def dead_space_ml(self) -> Fraction:
+        """Return the dead space of all its treatment syringes and needles."""
+        return sum((r.dead_space_ml for r in self.regions), Fraction(0))
+
+    @property
+    def margin_ml(self) -> Fraction:
+        """Return the extra volume added as a margin."""
+        return (self.injected_ml + self.dead_space_ml) * self.margin
+
+    @property
+    def required_ml(self) -> Fraction:
+        """Return the exact volume needed: injections, dead space and margin."""
+        return self.injected_ml + self.dead_space_ml + self.margin_ml
+
+
+@dataclass(frozen=True)
+class Session:
+    """A planned session: every region, one recipe and label per solution."""
+
+    regions: tuple[RegionPlan, ...]
+    solutions: tuple[SolutionPlan, ...]
+    treatment_syringe_ml: Fraction
+    weight_kg: Fraction | None
+    warnings: tuple[str, ...]
+
+
+def plan_region(request: RegionRequest, treatment_syringe_ml: Fraction) -> RegionPlan:
+    """Build a region's checklist and count the treatment syringes its volume fills."""
+    checklist = build_checklist(request.protocol, side=request.side, points=request.points)
+    syringes = max(1, math.ceil(checklist.total_volume_ml / treatment_syringe_ml))
+    dead = syringes * (syringe_dead_space(treatment_syringe_ml) + NEEDLE_DEAD_SPACE_ML)
+    return RegionPlan(checklist=checklist, syringes=syringes, dead_space_ml=dead)
+
+
+def stocks_for(
+    composition: Mapping[str, Fraction], chosen: Sequence[Product], catalogue: Catalogue
+) -> list[Product]:
+    """Pick the stocks that serve a composition: the chosen ones first, defaults for the rest."""
+    stocks = [p for p in chosen if any(s in composition for s in p.composition)]
+    for solute in composition:
+        if not any(solute in p.composition for p in stocks):
+            default = DEFAULT_STOCKS.get(solute)
+            if default is None:
+                raise InputError(f"No stock is given for {solute}; add one with --from.")
+            stocks.append(catalogue.product(default))
+    return stocks
+
+
+def plan_session(
+    requests: Sequence[RegionRequest],
+    *,
+    catalogue: Catalogue,
+    stocks: Sequence[Product],
+    diluent: Product,
+    syringes: Sequence[Syringe],
+    prepared_at: dt.datetime,
+    solution_override: str | None = None,
+    margin: Fraction = DEFAULT_MARGIN,
+    treatment_syringe_ml: Fraction = DEFAULT_TREATMENT_SYRINGE_ML,
+    use_by_rule: str = "immediate-use",
+    tolerance: Fraction = DEFAULT_TOLERANCE,
+    weight_kg: Fraction | None = None,
+) -> Session:
+    """Plan the session: one recipe and one label for each distinct solution."""
+    if not requests:
+        raise InputError("No region is given; add one with --region, e.g. --region knee:left.")
+    if not 0 <= margin <= 1:
+        raise InputError("The margin must lie between 0 % and 100 %, e.g. 10%.")
+    check_syringe_size(treatment_syringe_ml, what="The treatment syringe")
+    regions = tuple(plan_region(r, treatment_syringe_ml) for r in requests)
+    groups: dict[str, list[RegionPlan]] = {}
+    for region in regions:
+        text = (
+            region.checklist.protocol.solution.composition_text
+            if solution_override is None
+            else solution_override
+        )
+        key = " + ".join(f"{s}={v}" for s, v in sorted(catalogue.composition(text).items()))
+        groups.setdefault(key, []).append(region)
+    solutions = []
+    warnings: list[str] = []
+    for group in groups.values():
+        text = (
+            group[0].checklist.protocol.solution.composition_text
+            if solution_override is None
+            else solution_override
+        )
+        composition = catalogue.composition(text, what="solution")
+        injected = sum((r.injected_ml for r in group), Fraction(0))
+        dead = sum((r.dead_space_ml for r in group), Fraction(0))
+        required = (injected + dead) * (1 + margin)
+        prepare_ml = Fraction(math.ceil(required))  # never round a session's volume down
+        if prepare_ml > MAX_BATCH_ML:
+            raise InputError(
+                f"The session needs {format_volume(required)} of {text}, more than "
+                "10 L; check the points and the treatment syringe."
+            )
+        chosen = stocks_for(composition, stocks, catalogue)
+        recipe = prepare(
+            text,
+            volume_ml=prepare_ml,
+            stocks=chosen,
+            diluent=diluent,
+            catalogue=catalogue,
+            syringes=syringes,
+            tolerance=tolerance,
+            weight_kg=weight_kg,
+        )
+        # Marks can leave a measured batch a little short; a session must not run out.
+        while recipe.assessment.mixture.volume_ml < required:
+            prepare_ml += 1
+            recipe = prepare(
+                text,
+                volume_ml=prepare_ml,
+                stocks=chosen,
+                diluent=diluent,
+                catalogue=catalogue,
+                syringes=syringes,
+                tolerance=tolerance,
+                weight_kg=weight_kg,
+            )
+        rule = USE_BY_RULES.get(use_by_rule)
+        label = Label(
+            contents=text,
+            total_volume_ml=recipe.assessment.mixture.volume_ml,
+            prepared_at=prepared_at,
+            use_by=use_by(prepared_at, use_by_rule),
+            rule=rule if rule is not None else USE_BY_RULES["immediate-use"],
+        )
+        achieved = recipe.assessment.mixture
+        injected_dose = None
+        if "lidocaine" in achieved.composition:
+            injected_dose = lidocaine_dose(achieved.composition["lidocaine"] * injected, weight_kg)
+            if injected_dose.over_limit:
+                warnings.append(f"The injections of {text} give {injected_dose.describe()}.")
+        for region in group:
+            if region.checklist.protocol.solution.buffer is not None:
+                buffer = region.checklist.protocol.solution.buffer
+                warnings.append(
+                    f"{region.checklist.protocol.id} buffers its solution with "
+                    f"{buffer.parts} part {buffer.product} per {buffer.per_parts} "
+                    "parts; add it after preparing; strengths shown are before "
+                    "buffering."
+                )
+        solutions.append(
+            SolutionPlan(
+                composition_text=text,
+                regions=tuple(group),
+                margin=margin,
+                prepare_ml=prepare_ml,
+                recipe=recipe,
+                label=label,
+                injected_anaesthetic=injected_dose,
+            )
+        )
+    return Session(
+        regions=regions,
+        solutions=tuple(solutions),
+        treatment_syringe_ml=treatment_syringe_ml,
+        weight_kg=weight_kg,
+        warnings=tuple(warnings),
+    )
