@@ -11,6 +11,10 @@ class InputError(NptError, ValueError):
     """Text typed or written in a file that the tool cannot accept."""
 
 
+class ImpossibleStrengthError(InputError):
+    """A strength no solution can have: over 100 % w/v, or a solubility the catalogue states."""
+
+
 class UnitError(InputError):
     """A quantity whose unit is unknown or of the wrong dimension."""
 

@@ -67,11 +67,13 @@ def format_composition(
     style: CompositionStyle = "percent",
     places: int = 2,
     joiner: str = " and ",
+    names: Mapping[str, str] | None = None,
 ) -> str:
     """Print solutes and strengths: 'dextrose 20 % and lidocaine 0.1 %', or 'no solute'.
 
     Styles: 'percent' (dextrose 5 %), 'w/v' (dextrose 5 % w/v), 'spelled' (dextrose 5 % w/v
-    (5 g per 100 mL)), 'w/v and mg/mL' (dextrose 5 % w/v (50 mg/mL)).
+    (5 g per 100 mL)), 'w/v and mg/mL' (dextrose 5 % w/v (50 mg/mL)). `names` prints a solute
+    under another name, such as its basis: 'dextrose monohydrate 5 %'.
     """
     if style not in get_args(CompositionStyle):
         raise ValueError(f"composition style {style!r} is not one of {get_args(CompositionStyle)}")
@@ -79,10 +81,11 @@ def format_composition(
         return "no solute"
     parts = []
     for solute, strength in composition.items():
+        name = (names or {}).get(solute, solute)
         if style == "spelled":
-            parts.append(f"{solute} {percent_meaning(strength)}")
+            parts.append(f"{name} {percent_meaning(strength)}")
             continue
-        text = f"{solute} {format_percent(strength, places=places)}"
+        text = f"{name} {format_percent(strength, places=places)}"
         if style == "w/v":
             text += " w/v"
         elif style == "w/v and mg/mL":

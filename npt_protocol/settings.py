@@ -21,6 +21,7 @@ KNOWN_KEYS = {
     "paper": "A4 or Letter",
     "use_by_rule": "immediate-use, category-1-room or category-1-fridge",
     "margin": 'extra volume added to a session\'s total, e.g. "10%"',
+    "bases": 'what a bare solute name means, e.g. {dextrose = "anhydrous"}',
 }
 
 
@@ -98,6 +99,15 @@ def load_settings(path: Path | None = None) -> Settings:
 def _check_value(path: Path, key: str, value: Any) -> None:
     """Refuse a value of the wrong kind: text, a number for tolerance and margin, a list of text
     for syringes; never empty text."""
+    if key == "bases":
+        if not isinstance(value, dict) or not all(
+            isinstance(v, str) and v.strip() for v in value.values()
+        ):
+            raise InputError(
+                f"Settings file {path}: bases = {value!r}; expected a table of text such as "
+                '{dextrose = "anhydrous"}.'
+            )
+        return
     texts = value if key == "syringes" and isinstance(value, list) else [value]
     numeric = (
         key in {"tolerance", "margin"}

@@ -131,13 +131,18 @@ def _factor(unit_text: str, dimension_name: str, base: str) -> Fraction | Litera
     if unit_text not in unit_names():
         return None
     ureg = registry()
+    from pint.util import UnitsContainer  # noqa: PLC0415 - loaded with Pint itself
+
+    # By name, not through Pint's expression parser: a single unit needs no tokenizer, and
+    # building one costs milliseconds at every start.
     try:
-        unit = ureg.Unit(unit_text)
+        unit = UnitsContainer({ureg.get_name(unit_text): 1})
+        wanted = UnitsContainer({ureg.get_name(base): 1})
     except Exception:  # Pint raises AttributeError subclasses and parser errors alike
         return None
-    if unit.dimensionality != ureg.get_dimensionality(dimension_name):
+    if ureg.get_dimensionality(unit) != UnitsContainer({dimension_name: 1}):
         return False
-    return Fraction(ureg.Quantity(Fraction(1), unit).to(base).magnitude)
+    return Fraction(ureg.Quantity(Fraction(1), unit).to(wanted).magnitude)
 
 
 def parse_amount(text: str, *, dimension: Dimension, what: str) -> Fraction:

@@ -20,7 +20,7 @@ def test_the_documented_example_runs(capsys: pytest.CaptureFixture[str]) -> None
     assert len(blocks) == 1
     exec(compile(blocks[0], "docs/api.md", "exec"), {})
     printed = capsys.readouterr().out
-    assert "Target: dextrose 5 % w/v" in printed
+    assert "Target: dextrose monohydrate 5 % w/v" in printed
     assert "stronger than every stock" in printed
 
 

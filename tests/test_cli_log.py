@@ -68,13 +68,13 @@ def test_prepare_and_check_each_log_one_line(tmp_path: Path) -> None:
 
 def test_settings_are_recorded_as_applied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = tmp_path / "config.toml"
-    settings.write_text('tolerance = "2%"\nsyringes = ["10 mL by 0.5 mL", "60 mL by 2 mL"]\n')
+    settings.write_text('tolerance = "4%"\nsyringes = ["10 mL by 0.2 mL", "60 mL by 1 mL"]\n')
     monkeypatch.setenv("NPT_CONFIG", str(settings))
     log = tmp_path / "clinic.log"
     run(*PREPARE, "--log", str(log))
     normalised = records(log)[0]["inputs"]["normalised"]
-    assert normalised["tolerance"] == "2%"
-    assert normalised["syringes"] == ["10 mL by 0.5 mL", "60 mL by 2 mL"]
+    assert normalised["tolerance"] == "4%"
+    assert normalised["syringes"] == ["10 mL by 0.2 mL", "60 mL by 1 mL"]
     monkeypatch.setenv("NPT_CONFIG", str(tmp_path / "absent.toml"))
     run("log", "verify", str(log))  # recomputed from the record, not from today's settings
 

@@ -86,6 +86,7 @@ def test_record_fields() -> None:
         "tolerance": "5%",
         "weight": None,
         "catalogue": None,
+        "bases": [],
     }
     assert record["pass"] is False and record["result"]["pass"] is False
     assert record["catalogue_version"] == record["result"]["catalogue_version"]
@@ -111,7 +112,7 @@ def test_names_must_be_one_line_of_text(name: str) -> None:
             time=dt.datetime.now(dt.UTC),
             argv=[],
             request=PrepareRequest("dextrose 5%", "60mL", ("D50",)),
-            result={"catalogue_version": "x", "within_tolerance": True},
+            result={"catalogue_version": "x", "within_tolerance": True, "pass": True},
             prepared_by=name,
         )
 

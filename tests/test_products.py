@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.catalogue.products import Catalogue, Product, shipped_catalogue
 from npt_protocol.cli import cli
-from npt_protocol.engine.safety import product_cautions
 from npt_protocol.errors import InputError, ProductError
 from tests.strategies import ISMP_NUMBER, decimal_text, decimals, strength_spellings
 
@@ -106,8 +105,24 @@ def test_label_and_molar_mass_agree_for_mannitol(catalogue: Catalogue) -> None:
     assert abs(ideal - 274) < 1
 
 
-def test_lidocaine_osmolarity_is_not_invented(catalogue: Catalogue) -> None:
-    assert catalogue.osmolarity(catalogue.product("lidocaine-1")) is None
+def test_lidocaine_osmolarity_comes_from_its_label_contents(catalogue: Catalogue) -> None:
+    """Label: lidocaine hydrochloride (anhydrous, 270.8 g/mol) 10 mg/mL and sodium chloride
+    (58.44 g/mol) 7 mg/mL, each two ions: 10/270.8 × 2,000 + 7/58.44 × 2,000 = 73.9 + 239.6 =
+    313.4 mOsmol/L; 2 %: 20/270.8 × 2,000 + 6/58.44 × 2,000 = 147.7 + 205.3 = 353.0."""
+    one = catalogue.osmolarity(catalogue.product("lidocaine-1"))
+    two = catalogue.osmolarity(catalogue.product("lidocaine-2"))
+    assert (
+        one
+        == Fraction(10, 1) / Fraction(2708, 10) * 2000 + Fraction(7) / Fraction(5844, 100) * 2000
+    )
+    assert two is not None and round(two, 1) == Fraction(3530, 10)
+
+
+def test_a_mix_with_lidocaine_has_a_known_osmolarity(catalogue: Catalogue) -> None:
+    """20 % dextrose and 0.1 % lidocaine from D50 and lidocaine 1 %: osmolarity is counted."""
+    stated = catalogue.stated("dextrose 20% + lidocaine 0.1%")
+    assert stated.composition == {"dextrose": 200, "lidocaine": 1}
+    assert catalogue.osmolarity(catalogue.product("lidocaine-1")) is not None
 
 
 def test_bicarbonate_one_meq_per_ml_is_eight_point_four_percent(catalogue: Catalogue) -> None:
@@ -224,7 +239,10 @@ def test_a_spec_with_an_unknown_solute_says_why(catalogue: Catalogue) -> None:
     [
         ("dextrose 5%", {"dextrose": Fraction(50)}),
         ("5% dextrose", {"dextrose": Fraction(50)}),
-        ("glucose 5%", {"dextrose": Fraction(50)}),
+        # 'glucose' is anhydrous glucose (BP labels): 50 mg/mL × 198.17 / 180.16 as monohydrate.
+        ("glucose 5%", {"dextrose": Fraction(50) * Fraction(19817, 18016)}),
+        ("dextrose 5% anhydrous", {"dextrose": Fraction(50) * Fraction(19817, 18016)}),
+        ("glucose 5% monohydrate", {"dextrose": Fraction(50)}),
         ("dextrose 20% + lidocaine 0.1%", {"dextrose": Fraction(200), "lidocaine": Fraction(1)}),
         ("dextrose 20%+lidocaine 0.1%", {"dextrose": Fraction(200), "lidocaine": Fraction(1)}),
         (
@@ -293,12 +311,12 @@ def test_composition_of_two_solutes_in_any_order(dextrose: Fraction, lidocaine: 
 )
 def test_product_cautions(catalogue: Catalogue, pid: str, expected: set[str]) -> None:
     item = catalogue.product(pid)
-    keys = {c.key for c in product_cautions(item.composition, catalogue.osmolarity(item))}
+    keys = {c.key for c in catalogue.caution_rules(item.composition, catalogue.osmolarity(item))}
     assert keys == expected
 
 
 def test_mannitol_fifteen_percent_crystallises_but_needs_no_filter(catalogue: Catalogue) -> None:
-    keys = {c.key for c in product_cautions({"mannitol": Fraction(150)}, None)}
+    keys = {c.key for c in catalogue.caution_rules({"mannitol": Fraction(150)}, None)}
     assert keys == {"mannitol-crystals"}
 
 
@@ -404,7 +422,7 @@ def test_products_json_schema(runner: CliRunner, catalogue: Catalogue) -> None:
         assert by_id[pid]["osmolarity_mOsmol_per_L"] == osmolarity
     for pid, osmolarity in CALCULATED_OSMOLARITY.items():
         assert abs(by_id[pid]["osmolarity_mOsmol_per_L"] - osmolarity) <= 1
-    assert by_id["lidocaine-1"]["osmolarity_mOsmol_per_L"] is None
+    assert by_id["lidocaine-1"]["osmolarity_mOsmol_per_L"] == 313
     assert by_id["NS"]["composition"] == {"sodium chloride": 0.9}
 
 

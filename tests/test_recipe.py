@@ -14,7 +14,7 @@ from npt_protocol.catalogue.products import shipped_catalogue
 from npt_protocol.engine.recipe import Recipe, assess, prepare
 from npt_protocol.engine.safety import parse_tolerance, tonicity, use_by
 from npt_protocol.engine.solver import Portion, mix
-from npt_protocol.engine.syringes import LOW_FILL_FRACTION, Syringe, syringe_set
+from npt_protocol.engine.syringes import LOW_FILL_FRACTION, Syringe, exact_draws, syringe_set
 from npt_protocol.errors import InputError, MeasurementError
 from tests.strategies import SYRINGE_SETS, Request, requests
 
@@ -64,30 +64,33 @@ def caution_keys(recipe: Recipe) -> set[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Worked examples from the issue
+# Worked examples
 
 
 def test_sixty_ml_of_five_percent_from_d50() -> None:
-    # 6 mL D50 + 54 mL water (60 × 5 / 50). In one 60 mL syringe the 6 mL would fill 10 % of it,
-    # under the 20 % line, so each is measured in its own syringe: 6 mL on the 10 mL syringe
-    # (0.2 mL marks; the 5 mL one is too small), 54 mL on the 60 mL syringe.
+    # 6 mL D50 + 54 mL water (60 × 5 / 50). Both volumes are on marks (10 mL by 0.2, 60 mL by
+    # 1): measured into a container in two steps, exactly 5 %. One 60 mL syringe would read the
+    # D50 to half a 1 mL mark on 6 mL, 8.3 %: too coarse.
     recipe = make("dextrose 5%", 60, ["D50"])
     assert recipe.method == "container"
     assert lines(recipe) == [("D50W", 6, 6, [10]), ("SWFI", 54, 54, [60])]
+    assert recipe.acceptable
     assessment = recipe.assessment
     assert assessment.mixture.volume_ml == 60
     assert assessment.mixture.composition == {"dextrose": Fraction(50)}
     assert assessment.deviations == {"dextrose": Fraction(0)}
-    assert assessment.within_tolerance
     # Osmolarity 6 × 2,530 / 60 = 253 mOsmol/L: below 280, hypotonic.
     assert assessment.mixture.osmolarity == 253
     assert assessment.tonicity == "hypotonic"
-    assert assessment.dextrose_g == 3  # 60 mL × 50 mg/mL = 3,000 mg
+    assert assessment.loads_g == {"dextrose": 3}  # 60 mL × 50 mg/mL = 3,000 mg
     assert caution_keys(recipe) == {"corn", "hypertonic", "water-alone"}
     assert recipe.suggestions == ()
     assert recipe.steps[1] == (
-        "Measure 6 mL of D50W (dextrose 50 %) in a 10 mL syringe (0.2 mL marks) and add it."
+        "Measure 6 mL of D50W (dextrose monohydrate 50 %) in a 10 mL syringe (0.2 mL marks) "
+        "and add it."
     )
+    assert "one syringe for everything" not in recipe.method_reason
+    assert "drawing everything into one syringe reads D50W" in recipe.method_reason
     # Containers: one 50 mL vial of D50; 54 mL of water from the 100 mL size.
     assert [(c.containers.size_ml, c.containers.count) for c in recipe.components] == [
         (50, 1),
@@ -95,22 +98,28 @@ def test_sixty_ml_of_five_percent_from_d50() -> None:
     ]
 
 
-def test_mannitol_five_percent_in_one_syringe() -> None:
-    # 5 mL mannitol 20 % + 15 mL water (20 × 5 / 20). All of it fits the 20 mL syringe and 5 mL
-    # is 25 % of it, so: draw the concentrate to 5 mL, then water to the 20 mL mark.
+def test_twenty_five_ml_keeps_d50_on_its_two_and_a_half_ml_mark() -> None:
+    # 25 mL × 50 / 500 = 2.5 mL: on the 3 mL syringe's marks. The active is measured exactly and
+    # water is made up to the 25 mL mark: never 2.7 mL of D50 and a batch that drifts to 26.7 mL.
+    recipe = make("dextrose 5%", 25, ["D50"])
+    assert recipe.method == "qs"
+    assert lines(recipe) == [("D50W", 2.5, 2.5, [3]), ("SWFI", 22.5, 22.5, [])]
+    assert recipe.made_ml == 25 and recipe.acceptable
+    assert recipe.measurement.final_mark_ml == 25
+    assert "transfer the D50W into it through a sterile Luer connector" in recipe.steps[1]
+    assert "up to the 25 mL mark" in recipe.steps[2]
+
+
+def test_mannitol_five_percent_from_twenty_percent() -> None:
+    # 5 mL mannitol 20 % + 15 mL water (20 × 5 / 20). 5 mL is on the 5 mL syringe's marks; the
+    # 20 mL mark of the final syringe reads to 0.5 mL, 2.6 % at worst, within 5 % / 2.
     recipe = make("mannitol 5%", 20, ["mannitol-20"])
-    assert recipe.method == "syringe"
-    assert recipe.final_syringe == Syringe(Fraction(20), Fraction(1))
-    assert lines(recipe) == [("mannitol-20", 5, 5, [20]), ("SWFI", 15, 15, [20])]
-    assert [c.measured.measured for c in recipe.components] == [True, False]
-    assert recipe.steps[1:3] == (
-        "Draw mannitol-20 (mannitol 20 %) to the 5 mL mark.",
-        "Then draw SWFI (no solute) to the 20 mL mark (the final mark).",
-    )
+    assert recipe.acceptable
+    assert recipe.components[0].measured.volume_ml == 5
     # 5 × 1,098 / 20 = 274.5 mOsmol/L: hypotonic.
     assert recipe.assessment.mixture.osmolarity == Fraction(5490, 20)
     assert recipe.assessment.tonicity == "hypotonic"
-    assert recipe.assessment.dextrose_g is None
+    assert recipe.assessment.loads_g == {}
     assert caution_keys(recipe) == {
         "mannitol-crystals",
         "mannitol-filter",
@@ -119,20 +128,40 @@ def test_mannitol_five_percent_in_one_syringe() -> None:
     }
 
 
+def test_one_syringe_draws_the_stock_first_and_discards_the_diluent_rest() -> None:
+    # Asked for one syringe: 5 mL mannitol 20 % to the 5 mL mark of the 20 mL syringe, then water
+    # to the 20 mL mark; the water's container has met mannitol, so it is single use.
+    recipe = make("mannitol 5%", 20, ["mannitol-20"], method="syringe")
+    assert recipe.method == "syringe"
+    assert recipe.final_syringe == Syringe(Fraction(20), Fraction(1))
+    assert [c.measured.measured for c in recipe.components] == [True, False]
+    assert recipe.steps[1] == "Draw mannitol-20 (mannitol 20 %) to the 5 mL mark."
+    assert "discard what is left" in recipe.steps[2]
+    # The 20 mL syringe reads 5 mL to 0.5 mL: 10 % of the mannitol, more than its share.
+    assert not recipe.certification.certified and not recipe.acceptable
+    assert recipe.suggestions
+
+
 def test_dextrose_and_lidocaine() -> None:
-    # lidocaine 1 mL (10 × 0.1 / 1), D50 4 mL (10 × 20 / 50), water 5 mL. In one 10 mL syringe
-    # 1 mL is under 20 %, so each in its own: 4 mL and 5 mL on the 5 mL syringe, 1 mL on the 1 mL.
+    # lidocaine 1 mL (10 × 0.1 / 1), D50 4 mL (10 × 20 / 50), water 5 mL, each on a mark.
     recipe = make("dextrose 20% + lidocaine 0.1%", 10, ["D50", "lidocaine-1"])
-    assert recipe.method == "container"
-    assert lines(recipe) == [("D50W", 4, 4, [5]), ("lidocaine-1", 1, 1, [1]), ("SWFI", 5, 5, [5])]
+    assert [row[:3] for row in lines(recipe)] == [
+        ("D50W", 4, 4),
+        ("lidocaine-1", 1, 1),
+        ("SWFI", 5, 5),
+    ]
+    assert recipe.acceptable
     assessment = recipe.assessment
     assert assessment.mixture.composition == {"dextrose": Fraction(200), "lidocaine": Fraction(1)}
-    assert assessment.within_tolerance
-    assert assessment.mixture.osmolarity is None  # lidocaine injections state none
-    assert any("lidocaine-1 has no stated osmolarity" in w for w in assessment.warnings)
-    assert assessment.anaesthetic is not None
-    assert assessment.anaesthetic.milligrams == 10  # 10 mL × 1 mg/mL
-    assert assessment.anaesthetic.maximum_mg is None
+    # (4 × 2,530 + 1 × 313.42 + 5 × 0) / 10: lidocaine 1 % counted from its label contents.
+    assert (
+        assessment.mixture.osmolarity
+        == (4 * 2530 + CATALOGUE.osmolarity(CATALOGUE.product("lidocaine-1"))) / 10
+    )
+    (dose,) = assessment.doses
+    assert dose.milligrams == 10  # 10 mL × 1 mg/mL
+    assert dose.maximum_mg == 300  # no weight: the absolute cap still applies
+    assert dose.max_volume_ml == 300  # 300 mg / 1 mg/mL
     assert "local-anaesthetic" in caution_keys(recipe)
 
 
@@ -141,41 +170,79 @@ def test_lidocaine_dose_against_the_label_maximum() -> None:
     recipe = make(
         "dextrose 20% + lidocaine 0.1%", 10, ["D50", "lidocaine-1"], weight_kg=Fraction(70)
     )
-    dose = recipe.assessment.anaesthetic
-    assert dose is not None
-    assert dose.maximum_mg == 300
-    assert not dose.over_limit
-    # 2 kg × 4.5 = 9 mg maximum, against 10 mg in the preparation: above, and said so.
+    (dose,) = recipe.assessment.doses
+    assert dose.maximum_mg == 300 and not dose.over_limit
+    # 2 kg × 4.5 = 9 mg maximum, against 10 mg in the preparation: over, and said so.
     recipe = make(
         "dextrose 20% + lidocaine 0.1%", 10, ["D50", "lidocaine-1"], weight_kg=Fraction(2)
     )
-    dose = recipe.assessment.anaesthetic
-    assert dose is not None
-    assert dose.maximum_mg == 9
-    assert dose.over_limit
-    assert any("more lidocaine than the label maximum" in w for w in recipe.assessment.warnings)
+    (dose,) = recipe.assessment.doses
+    assert dose.maximum_mg == 9 and dose.over_limit
+    assert dose.max_volume_ml == 9  # 9 mg / 1 mg/mL
+
+
+def test_six_hundred_mg_of_lidocaine_is_caught_without_a_weight() -> None:
+    # 60 mL of dextrose 5 % + lidocaine 1 % from D50 and lidocaine 2 %: 30 mL of lidocaine 2 % =
+    # 600 mg, twice the 300 mg cap, with no weight given. Inject at most 300 / 10 = 30 mL.
+    recipe = make("dextrose 5% + lidocaine 1%", 60, ["D50", "lidocaine-2"])
+    (dose,) = recipe.assessment.over_dose
+    assert dose.milligrams == 600 and dose.maximum_mg == 300
+    assert dose.max_volume_ml == 30
+
+
+@pytest.mark.parametrize(
+    ("target", "volume", "parts"),
+    [
+        # 12 mL: D50W 12 × 200 / 500 = 4.8 mL, lidocaine 12 × 5 / 10 = 6 mL, water 1.2 mL.
+        ("dextrose 20% + lidocaine 0.5%", 12, {"D50W": 4.8, "lidocaine-1": 6, "SWFI": 1.2}),
+        # 15 mL: 6 mL, 7.5 mL (a full 5 mL syringe and 2.5 mL), 1.5 mL.
+        ("dextrose 20% + lidocaine 0.5%", 15, {"D50W": 6, "lidocaine-1": 7.5, "SWFI": 1.5}),
+        # 30 mL: D50W 30 × 125 / 500 = 7.5 mL, lidocaine 15 mL, water 7.5 mL.
+        ("dextrose 12.5% + lidocaine 0.5%", 30, {"D50W": 7.5, "lidocaine-1": 15, "SWFI": 7.5}),
+    ],
+)
+def test_two_stock_mixes_make_exactly_the_volume_asked(
+    target: str, volume: int, parts: dict[str, float]
+) -> None:
+    recipe = make(target, volume, ["D50", "lidocaine-1"])
+    assert recipe.made_ml == volume and recipe.acceptable
+    assert {c.product.id: c.measured.volume_ml for c in recipe.components} == {
+        k: Fraction(str(v)) for k, v in parts.items()
+    }
+    assert recipe.assessment.deviations == {"dextrose": 0, "lidocaine": 0}
+    # Aseptic order: never two stocks in one syringe.
+    assert recipe.method != "syringe"
 
 
 def test_dextrose_ten_percent_from_d50_and_d5w() -> None:
-    # Exact: D50 100/9 mL, D5W 800/9 mL (alligation 5 : 40). 100 mL is more than one syringe, so
-    # each is measured: 11.11 mL fits the 20 mL syringe (1 mL marks) → 9 to 14 mL; D5W is one
-    # full 60 mL draw plus 26 to 31 mL on the 30 mL syringe. Only 11 + 88 (99 mL) is exactly
-    # 10 %, but 11 + 89 makes the 100 mL asked for at (5,500 + 4,450) / 100 = 99.5 mg/mL, 0.5 %
-    # below: within a quarter of the 5 % tolerance, strengths tie and the volume asked for wins.
+    # Exact: D50 100/9 mL, D5W 800/9 mL (alligation 5 : 40). No syringe marks 11.11 mL, so the
+    # D50 is snapped, and the recipe says so: 11 mL with D5W 89 mL makes the 100 mL asked for at
+    # (5,500 + 4,450) / 100 = 99.5 mg/mL, 0.5 % below.
     recipe = make("dextrose 10%", 100, ["D50"], diluent="D5W")
     assert recipe.method == "container"
     assert [
         (c.product.id, c.measured.exact_ml, c.measured.volume_ml) for c in recipe.components
     ] == [("D50W", Fraction(100, 9), 11), ("D5W", Fraction(800, 9), 89)]
-    assert [d.syringe.capacity_ml for d in recipe.components[1].measured.draws] == [60, 30]
     assessment = recipe.assessment
     assert assessment.mixture.composition == {"dextrose": Fraction(995, 10)}
     assert assessment.mixture.volume_ml == 100
-    assert assessment.within_tolerance
+    assert recipe.acceptable
+    assert any(
+        "D50W is measured as 11 mL, not its exact 11.111 mL" in w for w in assessment.warnings
+    )
     # (11 × 2,530 + 89 × 252) / 100 = (27,830 + 22,428) / 100 = 502.58: hypertonic.
     assert assessment.mixture.osmolarity == Fraction(50258, 100)
-    assert assessment.tonicity == "hypertonic"
     assert caution_keys(recipe) == {"corn", "hypertonic"}  # no water in it
+
+
+def test_half_a_millilitre_from_d70_is_refused_with_fixes() -> None:
+    # 0.5 mL × 50 / 700 = 0.0357 mL of D70W. Half a 0.01 mL mark is 0.005 mL, 14 % of it: no
+    # syringe can certify that draw. The fixes: a larger batch, an intermediate dilution.
+    recipe = make("dextrose 5%", Fraction(1, 2), ["D70"])
+    assert not recipe.acceptable
+    assert not recipe.certification.certified
+    assert any("larger batch" in s for s in recipe.suggestions)
+    assert any("intermediate dilution of D70W" in s for s in recipe.suggestions)
 
 
 def test_the_same_sixty_ml_from_a_written_spec() -> None:
@@ -205,7 +272,7 @@ def test_a_large_batch_takes_several_draws() -> None:
     assert [d.syringe.capacity_ml for d in water.draws] == [60] * 7 + [30]
     assert recipe.components[1].containers.size_ml == 100
     assert recipe.components[1].containers.count == 5  # 450 / 100, rounded up
-    assert recipe.assessment.within_tolerance
+    assert recipe.acceptable
 
 
 def test_a_stock_not_needed_is_said() -> None:
@@ -214,41 +281,27 @@ def test_a_stock_not_needed_is_said() -> None:
     assert any("D50W is not needed" in w for w in recipe.assessment.warnings)
 
 
-def test_two_stocks_without_water_stay_inside_the_syringe() -> None:
-    # 5 mL of dextrose 25 % + lidocaine 0.5 % is 2.5 mL D50 + 2.5 mL lidocaine 1 %, no water.
-    # The 5 mL syringe has 0.2 mL marks: 2.6 + 2.6 would be exact in strength but 5.2 mL is past
-    # its last mark; 2.4 + 2.4 = 4.8 mL is exact in strength and can be drawn.
-    recipe = make("dextrose 25% + lidocaine 0.5%", 5, ["D50", "lidocaine-1"], method="syringe")
-    assert recipe.final_syringe is not None
-    assert recipe.assessment.mixture.volume_ml <= recipe.final_syringe.capacity_ml
-    assert [c.measured.volume_ml for c in recipe.components] == [Fraction("2.4"), Fraction("2.4")]
-    assert recipe.assessment.deviations == {"dextrose": 0, "lidocaine": 0}
-
-
 def test_outside_tolerance_is_flagged_with_fixes() -> None:
     # 3 mL of 5 % with only a 5 mL syringe marked every 0.5 mL: exact 0.3 mL D50 + 2.7 mL water.
-    # D50 can be 0.5 mL at least and water at most 4 mL (marks near 2.7: 1.5 to 4), so the best
-    # is 0.5 × 500 / 4.5 = 55.56 mg/mL (5.56 %), 1/9 = 11.1 % above: outside ±5 %.
+    # D50 can be 0.5 mL at least: 0.5 × 500 = 250 mg in at most 3.5 + 0.5 = 4 mL is 62.5 mg/mL,
+    # 25 % above at best: outside ±5 %, and the fix names a finer syringe.
     recipe = make("dextrose 5%", 3, ["D50"], syringes=["5 mL by 0.5 mL"])
-    assert recipe.assessment.deviations == {"dextrose": Fraction(1, 9)}
-    assert not recipe.assessment.within_tolerance
-    assert recipe.suggestions
+    assert not recipe.assessment.within_tolerance and not recipe.acceptable
+    assert recipe.assessment.deviations["dextrose"] >= Fraction(1, 4)
     assert any("finer syringe" in s for s in recipe.suggestions)
 
 
-def test_a_recipe_that_makes_much_less_than_asked_says_so() -> None:
-    # 13 mL of 5 % with 20 mL syringes marked every 1 mL: exact 1.3 mL D50 + 11.7 mL water. The
-    # search finds 1 + 9 mL, exactly 5 %, but only 10 mL: 23 % short of what the session needs.
+def test_a_recipe_that_makes_much_less_than_asked_cannot_be_signed() -> None:
+    # 13 mL of 5 % with only 20 mL syringes marked every 1 mL: D50 1.3 mL cannot be measured on
+    # its mark, and no mix of marks makes 13 mL at 5 % closely enough: refused, not printed
+    # quietly short.
     recipe = make("dextrose 5%", 13, ["D50"], syringes=["20 mL by 1 mL"])
-    made = recipe.assessment.mixture.volume_ml
-    short = (13 - made) / 13
-    assert short <= recipe.assessment.tolerance or any(
-        "13 mL" in w for w in recipe.assessment.warnings
-    )
+    assert not recipe.acceptable
+    assert recipe.problems
 
 
 def test_method_syringe_refuses_more_than_one_syringe_holds() -> None:
-    with pytest.raises(MeasurementError, match="more than the largest syringe"):
+    with pytest.raises(MeasurementError, match="needs one syringe that holds the whole volume"):
         make("dextrose 5%", 100, ["D50"], method="syringe")
 
 
@@ -256,6 +309,26 @@ def test_a_volume_too_small_to_measure() -> None:
     # 1 mL of 0.01 % dextrose needs 0.0002 mL of D50: below half the finest (0.01 mL) mark.
     with pytest.raises(MeasurementError, match="make a larger batch"):
         make("dextrose 0.01%", 1, ["D50"])
+
+
+def test_glucose_twenty_percent_is_anhydrous_and_says_so() -> None:
+    # Lyftogt's 'glucose 20 %' (New Zealand; BP labels state anhydrous glucose) from US D50
+    # (monohydrate): 20 % anhydrous = 20 × 198.17 / 180.16 = 22.0 % as monohydrate, so 10 mL
+    # takes 10 × 220.0 / 500 = 4.4 mL of D50W, not the 4 mL that 20 % monohydrate takes.
+    recipe = make("glucose 20%", 10, ["D50"])
+    d50 = recipe.components[0].measured
+    assert d50.exact_ml == 10 * Fraction(200) * Fraction(19817, 18016) / 500
+    assert recipe.assessment.target.basis_labels() == {"dextrose": "anhydrous glucose"}
+    monohydrate = make("dextrose 20%", 10, ["D50"])
+    assert monohydrate.components[0].measured.exact_ml == 4
+    assert monohydrate.assessment.target.basis_labels() == {"dextrose": "dextrose monohydrate"}
+
+
+def test_a_bp_glucose_stock_converts_to_us_dextrose() -> None:
+    # 10 mL of dextrose 5 % (monohydrate) from glucose 50 % BP (anhydrous, 550 mg/mL as the
+    # monohydrate): 10 × 50 / (500 × 198.17 / 180.16) = 0.909 mL.
+    recipe = make("dextrose 5%", 10, ["glucose-50-bp"])
+    assert recipe.components[0].measured.exact_ml == Fraction(500) / (500 * Fraction(19817, 18016))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,7 +348,7 @@ def achieved(recipe: Recipe) -> tuple[Fraction, dict[str, Fraction]]:
 @given(
     requests,
     st.sampled_from(SYRINGE_SETS),
-    st.sampled_from([None, "syringe", "container"]),
+    st.sampled_from([None, "qs", "syringe", "container"]),
     st.sampled_from([Fraction(5, 100), Fraction(1, 100), Fraction(1, 1000), Fraction(10, 100)]),
 )
 def test_every_recipe_is_measured_recomputed_and_judged(
@@ -296,7 +369,8 @@ def test_every_recipe_is_measured_recomputed_and_judged(
         raise
     # Measured on marks of the syringe that measures each draw.
     for line in recipe.components:
-        assert line.measured.volume_ml == sum(d.volume_ml for d in line.measured.draws)
+        if line.measured.measured:
+            assert line.measured.volume_ml == sum(d.volume_ml for d in line.measured.draws)
         for draw in line.measured.draws:
             assert 0 < draw.volume_ml <= draw.syringe.capacity_ml
             assert draw.syringe.on_mark(draw.volume_ml)
@@ -314,15 +388,19 @@ def test_every_recipe_is_measured_recomputed_and_judged(
     within = all(abs(d) <= tolerance for d in deviations.values())
     event("within tolerance" if within else "outside tolerance")
     assert recipe.assessment.within_tolerance == within
-    # Within tolerance, or flagged with what would fix it.
-    assert bool(recipe.suggestions) == (not within)
+    # Signable (within tolerance, certified, the volume asked), or flagged with the fix.
+    assert recipe.acceptable == (within and recipe.certification.certified and recipe.volume_ok)
+    assert bool(recipe.suggestions) == (not recipe.acceptable)
+    # Actives stay on their marks whenever a syringe in the set has them.
+    syringes = syringe_set(syringe_texts)
+    for line in recipe.components:
+        on_some_mark = exact_draws(line.measured.exact_ml, syringes) is not None
+        if line.role == "stock" and on_some_mark and method != "syringe":
+            assert line.measured.volume_ml == line.measured.exact_ml
     # Every draw under a fifth of its syringe is warned about.
     for line in recipe.components:
         for draw in line.measured.draws:
-            if (
-                line.measured.measured
-                and draw.volume_ml < draw.syringe.capacity_ml * LOW_FILL_FRACTION
-            ):
+            if draw.volume_ml < draw.syringe.capacity_ml * LOW_FILL_FRACTION:
                 assert any(
                     w.startswith(f"{line.product.id}: ") and "under 20 %" in w
                     for w in recipe.assessment.warnings
@@ -336,7 +414,7 @@ def test_every_recipe_is_measured_recomputed_and_judged(
 def test_assess_the_pharmacists_seven_millilitres() -> None:
     # 7 mL D50 + 53 mL water: 3,500 mg / 60 mL = 58.33 mg/mL, 16.67 % above 50: outside ±5 %.
     result = assess(
-        {"dextrose": Fraction(50)},
+        CATALOGUE.stated("dextrose 5%"),
         [
             Portion(CATALOGUE.product("D50"), Fraction(7)),
             Portion(CATALOGUE.product("SWFI"), Fraction(53)),
@@ -358,7 +436,7 @@ def test_assess_the_pharmacists_seven_millilitres() -> None:
 )
 def test_the_tolerance_edge_is_exact(d50: str, water: str, within: bool) -> None:
     result = assess(
-        {"dextrose": Fraction(50)},
+        CATALOGUE.stated("dextrose 5%"),
         [
             Portion(CATALOGUE.product("D50"), Fraction(d50)),
             Portion(CATALOGUE.product("SWFI"), Fraction(water)),
@@ -370,7 +448,7 @@ def test_the_tolerance_edge_is_exact(d50: str, water: str, within: bool) -> None
 
 def test_assess_warns_about_an_unnamed_solute() -> None:
     result = assess(
-        {"dextrose": Fraction(50)},
+        CATALOGUE.stated("dextrose 5%"),
         [
             Portion(CATALOGUE.product("D50"), Fraction(6)),
             Portion(CATALOGUE.product("NS"), Fraction(54)),
@@ -406,7 +484,7 @@ def test_parse_tolerance(text: str, value: Fraction) -> None:
         ("0%", "outside 0 % to 50 %"),
         ("60%", "outside 0 % to 50 %"),
         ("nan", "not a finite"),
-        ("5,5%", "decimal comma"),
+        ("5,5%", "has a comma"),
         ("-5%", "negative"),
     ],
 )

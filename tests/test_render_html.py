@@ -271,7 +271,7 @@ def test_session_packet() -> None:
         ) in text
         label = solution["label"]
         for fact in (
-            f"Contents{label['strength_text']}",
+            f"Contents{label['contents']}",
             f"Made from{label['ingredients_text']}",
             f"Total volume{label['total_volume_text']}",
             f"Prepared at{label['prepared_at']}",
@@ -280,8 +280,10 @@ def test_session_packet() -> None:
             assert fact in text, fact
     assert text.count("Prepared by") == text.count("Checked by") == len(doc["solutions"])
     assert "Osmolarity 253 mOsmol/L (hypotonic)" in text
-    assert f"Dextrose prepared in all: {doc['dextrose_load_text']}" in text
-    assert "Local anaesthetic injected: lidocaine 5 mg" in text
+    assert f"Prepared in all: {doc['loads_text']}" in text
+    assert "Dose: lidocaine 5 mg injected, within the maximum of 300 mg" in text
+    for solution in doc["solutions"]:
+        assert f"Achieved: {solution['achieved_text']};" in text
     # Each checklist is a section that begins a new page with its own page header and footer.
     for index, sheet in enumerate(doc["checklists"], 1):
         assert f'<section class="sheet sheet-{index}">' in html

@@ -12,21 +12,18 @@ from fractions import Fraction
 
 import pytest
 
-from npt_protocol.engine.safety import (
-    CAUTIONS,
-    AnaestheticDose,
-    lidocaine_dose,
-    parse_tolerance,
-    product_cautions,
-    use_by,
-)
+from npt_protocol.catalogue.products import shipped_catalogue
+from npt_protocol.engine.safety import DoseCheck, dose_checks, parse_tolerance, use_by
 from npt_protocol.errors import InputError
+
+CATALOGUE = shipped_catalogue()
+LIDOCAINE_LIMIT = CATALOGUE.solutes["lidocaine"].dose_limit
 
 # ---------------------------------------------------------------------------------------------
 
 
 def keys(composition: dict[str, Fraction], osmolarity: Fraction | None = None) -> list[str]:
-    return [c.key for c in product_cautions(composition, osmolarity)]
+    return [c.key for c in CATALOGUE.caution_rules(composition, osmolarity)]
 
 
 @pytest.mark.parametrize(
@@ -59,38 +56,66 @@ def test_tolerance_errors_are_named_tolerance() -> None:
     with pytest.raises(InputError) as error:
         parse_tolerance("abc%")
     assert str(error.value) == (
-        "tolerance 'abc' is not a number; expected plain digits such as 5, 0.5 or 1,000."
+        "tolerance 'abc' is not a number; expected plain digits such as 5, 0.5 or 1000."
     )
 
 
-def test_dose_without_a_weight_never_gives_a_verdict() -> None:
-    """Without a weight the line asks for one, even if a maximum is somehow known."""
-    expected = (
-        "lidocaine 100 mg in the whole preparation (give --weight to check it against "
-        "the label maximum)"
-    )
-    assert lidocaine_dose(Fraction(100), None).describe() == expected
-    assert AnaestheticDose(Fraction(100), Fraction(300), None).describe() == expected
+def lidocaine(mg_per_ml: Fraction, volume_ml: Fraction, weight_kg: Fraction | None) -> DoseCheck:
+    """Check lidocaine at a strength in a volume against the shipped limit."""
+    assert LIDOCAINE_LIMIT is not None
+    return DoseCheck("lidocaine", mg_per_ml, volume_ml, LIDOCAINE_LIMIT, weight_kg)
 
 
-def test_dose_above_the_maximum_says_above() -> None:
-    """70 kg × 4.5 mg/kg = 315 mg, capped at 300 mg: 400 mg is ABOVE, in capitals."""
-    dose = lidocaine_dose(Fraction(400), Fraction(70))
-    assert dose.over_limit
+def test_the_lidocaine_limit_is_sourced_data() -> None:
+    """The limit lives beside the solute in the catalogue: 4.5 mg/kg, at most 300 mg, with its
+    source, for plain lidocaine (US label)."""
+    assert LIDOCAINE_LIMIT is not None
+    assert (LIDOCAINE_LIMIT.mg_per_kg, LIDOCAINE_LIMIT.max_mg) == (Fraction(9, 2), 300)
+    assert "label" in LIDOCAINE_LIMIT.source
+    assert "without epinephrine" in LIDOCAINE_LIMIT.applies_to
+
+
+def test_without_a_weight_the_absolute_cap_applies() -> None:
+    """No weight: the 300 mg cap still applies. 60 mL of 1 % is 600 mg, over it; the largest
+    volume to inject is 300 mg / 10 mg/mL = 30 mL."""
+    dose = lidocaine(Fraction(10), Fraction(60), None)
+    assert dose.maximum_mg == 300 and dose.over_limit
+    assert dose.max_volume_ml == 30
+    assert dose.maximum_text().startswith("30 mL of this solution with no weight given")
+
+
+def test_dose_above_the_maximum_says_more_than() -> None:
+    """70 kg × 4.5 mg/kg = 315 mg, capped at 300 mg: 400 mg is MORE than it, in capitals."""
+    dose = lidocaine(Fraction(10), Fraction(40), Fraction(70))
+    assert dose.milligrams == 400 and dose.over_limit
     assert dose.describe() == (
-        "lidocaine 400 mg in the whole preparation, ABOVE the label maximum of 300 mg for 70 kg "
-        "(4.5 mg/kg, not more than 300 mg, without epinephrine)"
+        "lidocaine 400 mg in the whole preparation, MORE than the maximum of 300 mg for 70 kg"
     )
 
 
 def test_dose_at_the_maximum_is_within() -> None:
-    """40 kg × 4.5 mg/kg = 180 mg: exactly 180 mg is within the maximum."""
-    dose = lidocaine_dose(Fraction(180), Fraction(40))
+    """40 kg × 4.5 mg/kg = 180 mg: exactly 180 mg (18 mL of 1 %) is within the maximum."""
+    dose = lidocaine(Fraction(10), Fraction(18), Fraction(40))
     assert not dose.over_limit
-    assert dose.describe() == (
-        "lidocaine 180 mg in the whole preparation, within the label maximum of 180 mg for 40 kg "
-        "(4.5 mg/kg, not more than 300 mg, without epinephrine)"
+    assert dose.max_volume_ml == 18
+    assert dose.describe(where="injected") == (
+        "lidocaine 180 mg injected, within the maximum of 180 mg for 40 kg"
     )
+
+
+def test_dose_checks_find_only_limited_solutes() -> None:
+    """Dextrose has no dose limit; lidocaine has; a composition without lidocaine gives none."""
+    assert (
+        dose_checks({"dextrose": Fraction(50)}, Fraction(10), catalogue=CATALOGUE, weight_kg=None)
+        == ()
+    )
+    (check,) = dose_checks(
+        {"dextrose": Fraction(200), "lidocaine": Fraction(1)},
+        Fraction(10),
+        catalogue=CATALOGUE,
+        weight_kg=Fraction(70),
+    )
+    assert (check.solute, check.milligrams, check.maximum_mg) == ("lidocaine", 10, 300)
 
 
 def test_unknown_use_by_rule_lists_the_rules() -> None:
@@ -114,6 +139,8 @@ def test_use_by_past_the_end_of_the_calendar_message() -> None:
     )
 
 
-def test_caution_keys_match_their_table_entries() -> None:
-    """Every caution is stored under its own key."""
-    assert all(key == caution.key for key, caution in CAUTIONS.items())
+def test_caution_keys_are_unique_and_sourced() -> None:
+    """Every caution rule has its own key, a text and a source."""
+    keys = [rule.key for rule in CATALOGUE.cautions]
+    assert len(keys) == len(set(keys)) == 7
+    assert all(rule.text and rule.source for rule in CATALOGUE.cautions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -461,6 +462,26 @@ def test_mix_of_the_pharmacists_seven_millilitres() -> None:
 
 
 def test_mix_without_a_known_osmolarity_says_which_product() -> None:
+    """A solute the catalogue cannot count (no molar mass) leaves the mix's osmolarity unknown,
+    naming the product; every shipped solute is counted, so the catalogue here lacks one."""
+    uncounted = replace(CATALOGUE.solutes["lidocaine"], molar_mass_g_per_mol=None)
+    catalogue = replace(CATALOGUE, solutes={**CATALOGUE.solutes, "lidocaine": uncounted})
+    typed = catalogue.product("lidocaine 10 mg/mL")
+    mixture = mix(
+        [
+            Portion(CATALOGUE.product("D50"), Fraction(4)),
+            Portion(typed, Fraction(1)),
+            Portion(SWFI, Fraction(5)),
+        ],
+        catalogue,
+    )
+    assert mixture.osmolarity is None
+    assert mixture.unknown_osmolarity == ("lidocaine 10 mg/mL",)
+
+
+def test_a_mix_with_lidocaine_counts_its_sodium_chloride() -> None:
+    """4 mL D50W (2,530) + 1 mL lidocaine 1 % (313.42: 10/270.8 × 2,000 + 7/58.44 × 2,000) +
+    5 mL water: (4 × 2,530 + 313.42) / 10 = 1,043.3 mOsmol/L."""
     mixture = mix(
         [
             Portion(CATALOGUE.product("D50"), Fraction(4)),
@@ -469,8 +490,8 @@ def test_mix_without_a_known_osmolarity_says_which_product() -> None:
         ],
         CATALOGUE,
     )
-    assert mixture.osmolarity is None
-    assert mixture.unknown_osmolarity == ("lidocaine-1",)
+    assert mixture.osmolarity is not None
+    assert round(mixture.osmolarity, 1) == Fraction(10433, 10)
 
 
 def test_mix_of_nothing_is_refused() -> None:

@@ -31,7 +31,7 @@ from tests.strategies import decimal_text, decimals, strength_spellings
         ("500 \u03bcg/mL", Fraction(1, 2)),  # Greek small mu
         ("2.53 g/L", Fraction(253, 100)),  # g/L is mg/mL
         ("0.1%", Fraction(1)),
-        ("1,000 mg/mL", Fraction(1000)),
+        ("1000 mg/mL", Fraction(1000)),
         ("8.4%", Fraction(84)),
     ],
 )
@@ -64,7 +64,7 @@ def test_equivalent_strength_examples(text: str, meq_per_ml: Fraction) -> None:
         ("1:1000", "ratio strength"),
         ("5% v/v", "not % w/v"),
         ("5 % w/w", "not % w/v"),
-        ("5,5%", "decimal comma"),
+        ("5,5%", "5.5 (a decimal comma)"),
         ("5 mg", "not a strength"),
         ("5 mL/mL", "amount unit"),
         ("5 mg/g", "not a volume"),
@@ -148,7 +148,9 @@ def test_other_percent_kinds_message() -> None:
 def test_decimal_comma_in_a_percent_names_the_value() -> None:
     """A decimal comma in the number of a percent is reported under the value's name."""
     assert refusal("1,2%", what="target") == (
-        "target '1,2' uses a decimal comma; write a decimal point, e.g. 0.5."
+        "target '1,2' has a comma, which can be read as 1.2 (a decimal comma) or 12 (a "
+        "thousands comma); write the number with a decimal point and no comma, such as 0.5 or "
+        "1000."
     )
 
 
@@ -172,14 +174,18 @@ def test_zero_volume_message() -> None:
 def test_decimal_comma_in_the_amount_names_the_value() -> None:
     """A decimal comma in the amount of 'N mg/mL' is reported under the value's name."""
     assert refusal("1,2 mg/mL", what="target") == (
-        "target '1,2' uses a decimal comma; write a decimal point, e.g. 0.5."
+        "target '1,2' has a comma, which can be read as 1.2 (a decimal comma) or 12 (a "
+        "thousands comma); write the number with a decimal point and no comma, such as 0.5 or "
+        "1000."
     )
 
 
 def test_decimal_comma_in_the_volume_names_the_value() -> None:
     """A decimal comma in the volume of 'N mg/M mL' is reported under the value's name."""
     assert refusal("5 mg/1,2 mL", what="target") == (
-        "target '1,2' uses a decimal comma; write a decimal point, e.g. 0.5."
+        "target '1,2' has a comma, which can be read as 1.2 (a decimal comma) or 12 (a "
+        "thousands comma); write the number with a decimal point and no comma, such as 0.5 or "
+        "1000."
     )
 
 

@@ -1,4 +1,9 @@
-"""The stock catalogue: solutes, products, compositions, and lookup by id, alias or spec."""
+"""The stock catalogue: solutes, products, compositions, and lookup by id, alias or spec.
+
+Strengths are kept in each solute's canonical form (its first form: dextrose monohydrate, as on
+US labels) as exact mg/mL; a strength stated in another form (anhydrous glucose, as on BP labels)
+is converted by molar mass when it is read, and printed back in the form it was stated in.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,62 @@ import functools
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-from npt_protocol.errors import InputError, NptError, ProductError
+from npt_protocol.errors import ImpossibleStrengthError, InputError, NptError, ProductError
+from npt_protocol.ismp import CompositionStyle, format_composition, format_percent
 from npt_protocol.numbers import parse_number
 from npt_protocol.strengths import STRENGTH_EXAMPLES, parse_strength
 
 Role = Literal["stock", "diluent"]
 Composition = Mapping[str, Fraction]
-"""Solute name → exact concentration in mg/mL."""
+"""Solute name → exact concentration in mg/mL, in the solute's canonical form."""
 
 _SHIPPED = Path(__file__).with_name("catalogue.toml")
 _PART_SPLIT = re.compile(r"\s+\+\s+|\s+with\s+|\s+and\s+|\s*\+\s*(?=[A-Za-z])")
+# 100 % w/v is a gram of solute in every millilitre of solution: no injection comes near it.
+PHYSICAL_LIMIT_MG_PER_ML = Fraction(1000)
+
+
+@dataclass(frozen=True)
+class Form:
+    """A way a solute's strength is stated (its basis), and how it converts to the canonical one."""
+
+    basis: str
+    label: str
+    to_canonical: Fraction = Fraction(1)
+    words: tuple[str, ...] = ()
+    default_for: tuple[str, ...] = ()
+    source: str = ""
+
+    def shown(self, canonical_mg_per_ml: Fraction) -> Fraction:
+        """Return a canonical strength as this form states it."""
+        return canonical_mg_per_ml / self.to_canonical
+
+
+@dataclass(frozen=True)
+class DoseLimit:
+    """A solute's maximum dose: per kilogram of body weight, and an absolute cap, with source."""
+
+    max_mg: Fraction
+    source: str
+    mg_per_kg: Fraction | None = None
+    applies_to: str = ""
+    note: str = ""
+
+    def maximum_mg(self, weight_kg: Fraction | None) -> Fraction:
+        """Return the most that may be given: the weight-based limit within the absolute cap."""
+        if weight_kg is None or self.mg_per_kg is None:
+            return self.max_mg
+        return min(self.mg_per_kg * weight_kg, self.max_mg)
 
 
 @dataclass(frozen=True)
 class Solute:
-    """A dissolved substance, with what is needed to count its osmoles and equivalents."""
+    """A dissolved substance, with what is needed to count, convert, limit and caution it."""
 
     name: str
     aliases: tuple[str, ...] = ()
@@ -34,12 +75,90 @@ class Solute:
     milligrams_per_milliequivalent: Fraction | None = None
     note: str = ""
     source: str = ""
+    forms: tuple[Form, ...] = ()
+    dose_limit: DoseLimit | None = None
+    load_note: str = ""
+    max_strength: Fraction | None = None
+    max_strength_source: str = ""
+
+    @property
+    def canonical(self) -> Form:
+        """Return the form strengths are kept in."""
+        return self.forms[0] if self.forms else Form(basis="", label=self.name)
 
     def milliosmoles_per_litre(self, mg_per_ml: Fraction) -> Fraction | None:
         """Return the ideal osmolarity this solute gives at a strength, if it can be counted."""
         if self.molar_mass_g_per_mol is None or self.osmoles_per_mole is None:
             return None
         return mg_per_ml / self.molar_mass_g_per_mol * self.osmoles_per_mole * 1000
+
+
+@dataclass(frozen=True)
+class CautionRule:
+    """A warning that applies to a composition, with the source that backs it."""
+
+    key: str
+    text: str
+    source: str
+    solute: str | None = None
+    at_least: Fraction | None = None
+    above: Fraction | None = None
+    no_solute: bool = False
+    osmolarity_at_least: Fraction | None = None
+
+    def applies(self, composition: Composition, osmolarity: Fraction | None) -> bool:
+        """Say whether this caution applies to a composition of this osmolarity."""
+        if self.no_solute:
+            return not composition
+        if self.osmolarity_at_least is not None:
+            return osmolarity is not None and osmolarity >= self.osmolarity_at_least
+        if self.solute is None or self.solute not in composition:
+            return False
+        strength = composition[self.solute]
+        if self.at_least is not None and strength < self.at_least:
+            return False
+        return self.above is None or strength > self.above
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A composition as written: canonical strengths, and the form each solute was stated in."""
+
+    composition: Mapping[str, Fraction]
+    forms: Mapping[str, Form] = field(default_factory=dict)
+    text: str = ""
+
+    def shown(self, solute: str, canonical_mg_per_ml: Fraction) -> Fraction:
+        """Return a canonical strength of a solute in the form this composition states it."""
+        form = self.forms.get(solute)
+        return canonical_mg_per_ml if form is None else form.shown(canonical_mg_per_ml)
+
+    def displayed(self, composition: Composition) -> dict[str, Fraction]:
+        """Return strengths (canonical) converted to the forms this composition states them in."""
+        return {s: self.shown(s, c) for s, c in composition.items()}
+
+    def basis_labels(self) -> dict[str, str]:
+        """Name the form of each solute that has more than one: 'dextrose monohydrate'."""
+        return {s: f.label for s, f in self.forms.items() if f.basis}
+
+    def describe(
+        self,
+        composition: Composition | None = None,
+        *,
+        style: CompositionStyle = "percent",
+        places: int = 2,
+        joiner: str = " and ",
+    ) -> str:
+        """Print strengths (the stated ones by default) in the forms stated, naming each basis."""
+        values = self.displayed(self.composition if composition is None else composition)
+        return format_composition(
+            values, style=style, places=places, joiner=joiner, names=self.basis_labels()
+        )
+
+    def label(self, solute: str) -> str:
+        """Name a solute with its basis where it has one: 'dextrose monohydrate', 'lidocaine'."""
+        form = self.forms.get(solute)
+        return form.label if form is not None and form.basis else solute
 
 
 @dataclass(frozen=True)
@@ -58,15 +177,25 @@ class Product:
     source: str = ""
     confidence: str = ""
     origin: str = "shipped"
+    forms: Mapping[str, Form] = field(default_factory=dict)
+    excipients: Mapping[str, Fraction] = field(default_factory=dict)
+    replaces_shipped: bool = False
+
+    @property
+    def stated(self) -> Stated:
+        """Return the composition as the label states it."""
+        return Stated(self.composition, self.forms, self.name)
 
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Solutes and products, looked up by id, alias or a written spec."""
+    """Solutes, products and caution rules, looked up by id, alias or a written spec."""
 
     solutes: Mapping[str, Solute]
     products: tuple[Product, ...]
     version: str
+    cautions: tuple[CautionRule, ...] = ()
+    bases: Mapping[str, str] = field(default_factory=dict)
 
     def solute(self, text: str, *, what: str) -> Solute:
         """Find a solute by name or alias, or say which names exist."""
@@ -96,10 +225,12 @@ class Catalogue:
                 return product
         if any(ch.isdigit() for ch in spec):
             try:
-                composition = self.composition(spec, what=what)
+                stated = self.stated(spec, what=what)
+            except ImpossibleStrengthError:
+                raise
             except NptError as error:
                 raise ProductError(self._unknown(spec, what, str(error))) from None
-            return self.adhoc(spec, composition)
+            return self.adhoc(spec, stated)
         raise ProductError(self._unknown(spec, what, ""))
 
     def _unknown(self, spec: str, what: str, detail: str) -> str:
@@ -120,29 +251,37 @@ class Catalogue:
             "'dextrose 500 mg/mL'."
         )
 
-    def adhoc(self, spec: str, composition: Mapping[str, Fraction]) -> Product:
+    def adhoc(self, spec: str, stated: Stated) -> Product:
         """Make a product from a written spec such as 'dextrose 500 mg/mL'."""
-        role: Role = "diluent" if not composition else "stock"
+        role: Role = "diluent" if not stated.composition else "stock"
         return Product(
             id=spec.strip(),
             name=spec.strip(),
-            composition=composition,
+            composition=stated.composition,
             role=role,
             source="typed by the user",
             origin="spec",
+            forms=stated.forms,
         )
 
     def composition(self, text: str, *, what: str = "composition") -> dict[str, Fraction]:
-        """Parse 'dextrose 20% + lidocaine 0.1%' into solute → mg/mL."""
+        """Parse 'dextrose 20% + lidocaine 0.1%' into solute → canonical mg/mL."""
+        return dict(self.stated(text, what=what).composition)
+
+    def stated(self, text: str, *, what: str = "composition") -> Stated:
+        """Parse a composition, keeping the form each solute was stated in."""
         stripped = text.strip()
         if not stripped:
             raise InputError(
                 f"{what} is empty; expected a solute and strength such as 'dextrose 5%'."
             )
         result: dict[str, Fraction] = {}
+        forms: dict[str, Form] = {}
         for part in _PART_SPLIT.split(stripped):
             name, strength_text = _split_part(part, text=text, what=what)
+            strength_text, trailing = _trailing_basis(strength_text)
             solute = self.solute(name, what=what)
+            form = self._form(solute, name, trailing, text=text, what=what)
             strength = parse_strength(strength_text, what=f"{what} {solute.name}")
             value = strength.value
             if strength.basis == "equivalent":
@@ -155,27 +294,91 @@ class Catalogue:
                 raise InputError(
                     f"{what} {text!r} names {solute.name} twice; name each solute once."
                 )
-            result[solute.name] = value
-        return result
+            _require_possible(solute, value, form, what=what, text=text)
+            result[solute.name] = value * form.to_canonical
+            forms[solute.name] = form
+        return Stated(result, forms, stripped)
+
+    def _form(self, solute: Solute, name: str, trailing: str, *, text: str, what: str) -> Form:
+        """Choose the form a strength is stated in: named, then the clinic's, then the word's."""
+        if not solute.forms:
+            if trailing:
+                raise InputError(
+                    f"{what} {text!r}: {solute.name} has no {trailing} form; leave "
+                    f"{trailing!r} out."
+                )
+            return solute.canonical
+        named = [f for f in solute.forms if _key(name) in {_key(w) for w in f.words}]
+        after = [
+            f for f in solute.forms if trailing and _key(trailing) in {_key(w) for w in f.words}
+        ]
+        if trailing and not after:
+            bases = " or ".join(f.basis for f in solute.forms)
+            raise InputError(
+                f"{what} {text!r}: {trailing!r} is not a basis of {solute.name}; expected {bases}."
+            )
+        if named and after and named[0] != after[0]:
+            raise InputError(
+                f"{what} {text!r} states {named[0].basis} and {after[0].basis} at once; "
+                "state one basis."
+            )
+        if named or after:
+            return (named or after)[0]
+        chosen = self.bases.get(solute.name)
+        if chosen is not None:
+            return next(f for f in solute.forms if f.basis == chosen)
+        word = _key(name)
+        return next(
+            (f for f in solute.forms if word in {_key(w) for w in f.default_for}), solute.canonical
+        )
+
+    def with_bases(self, bases: Mapping[str, str], *, what: str = "basis") -> Catalogue:
+        """Return a catalogue where a bare solute name means the basis given (solute → basis)."""
+        checked: dict[str, str] = {}
+        for name, basis in bases.items():
+            solute = self.solute(name, what=what)
+            known = [f.basis for f in solute.forms]
+            if basis not in known:
+                expected = " or ".join(known) if known else "none: it has one form"
+                raise InputError(
+                    f"{what} {name}={basis}: {solute.name} has no {basis!r} basis; expected "
+                    f"{expected}."
+                )
+            checked[solute.name] = basis
+        return replace(self, bases=checked)
 
     def osmolarity(self, product: Product) -> Fraction | None:
-        """Return a product's osmolarity: the label's value, or the solutes' ideal sum."""
+        """Return a product's osmolarity: the label's value, or its solutes' ideal sum."""
         if product.label_osmolarity is not None:
             return product.label_osmolarity
+        return self.ideal_osmolarity({**product.excipients, **product.composition})
+
+    def ideal_osmolarity(self, composition: Composition) -> Fraction | None:
+        """Return the ideal osmolarity of dissolved solutes, or None if one cannot be counted."""
         total = Fraction(0)
-        for name, strength in product.composition.items():
+        for name, strength in composition.items():
             part = self.solutes[name].milliosmoles_per_litre(strength)
             if part is None:
                 return None
             total += part
         return total
 
+    def caution_rules(
+        self, composition: Composition, osmolarity: Fraction | None
+    ) -> list[CautionRule]:
+        """Return the caution rules that apply to a composition of this osmolarity."""
+        return [rule for rule in self.cautions if rule.applies(composition, osmolarity)]
+
     def with_products(self, extra: Iterable[Product]) -> Catalogue:
         """Return a catalogue where the extra products come first and may replace shipped ids."""
         shipped = {_key(p.id): p for p in self.products}
         # A clinic product that replaces a shipped id keeps the names people already use for it.
         merged = tuple(
-            replace(p, aliases=tuple(dict.fromkeys(p.aliases + shipped[_key(p.id)].aliases)))
+            replace(
+                p,
+                aliases=tuple(dict.fromkeys(p.aliases + shipped[_key(p.id)].aliases)),
+                replaces_shipped=True,
+            )
             if _key(p.id) in shipped
             else p
             for p in extra
@@ -188,6 +391,24 @@ class Catalogue:
 def _key(text: str) -> str:
     """Normalise a name for lookup: case, spaces and the % sign do not matter."""
     return re.sub(r"[\s_]+", "", text.strip().lower())
+
+
+def _require_possible(solute: Solute, value: Fraction, form: Form, *, what: str, text: str) -> None:
+    """Refuse a strength no solution can have: over 100 % w/v, or over a stated solubility."""
+    if value > PHYSICAL_LIMIT_MG_PER_ML:
+        raise ImpossibleStrengthError(
+            f"{what} {text!r}: {solute.name} at {format_percent(value)} w/v is more than any "
+            "solution can hold (no solution is stronger than 100 % w/v, a gram in every "
+            "millilitre); check the strength."
+        )
+    canonical = value * form.to_canonical
+    if solute.max_strength is not None and canonical > solute.max_strength:
+        raise ImpossibleStrengthError(
+            f"{what} {text!r}: {solute.name} at {format_percent(canonical)} is stronger than "
+            f"{solute.name} stays dissolved, so no solution holds it "
+            f"({solute.max_strength_source}); the strongest accepted is "
+            f"{format_percent(solute.max_strength)}."
+        )
 
 
 def _split_part(part: str, *, text: str, what: str) -> tuple[str, str]:
@@ -210,6 +431,19 @@ def _split_part(part: str, *, text: str, what: str) -> tuple[str, str]:
     return match.group("name"), match.group("strength")
 
 
+def _trailing_basis(strength_text: str) -> tuple[str, str]:
+    """Split a basis word written after the strength: '20% anhydrous' → ('20%', 'anhydrous')."""
+    match = re.match(
+        r"^(?P<strength>.*?[0-9%a-zA-Zµ])\s*,?\s*\(?\s*(?:as\s+)?(?P<basis>anhydrous|monohydrate|"
+        r"hydrous)\s*\)?\s*$",
+        strength_text.strip(),
+        re.IGNORECASE,
+    )
+    if match is None:
+        return strength_text, ""
+    return match.group("strength"), match.group("basis").lower()
+
+
 def _fraction(value: Any, *, what: str) -> Fraction:
     """Read a catalogue number, written as a string to stay exact."""
     return parse_number(str(value), what=what)
@@ -223,20 +457,90 @@ def _size(value: Any, *, what: str) -> Fraction:
     return size
 
 
+def _percent(value: Any, *, what: str) -> Fraction:
+    """Read a threshold written as a percent w/v ('15%') into mg/mL."""
+    text = str(value).strip()
+    if not text.endswith("%"):
+        raise InputError(f"{what} {value!r} is not a percent; expected such as '15%'.")
+    return _fraction(text[:-1], what=what) * 10
+
+
+def _forms_from(row: Mapping[str, Any]) -> tuple[Form, ...]:
+    """Build a solute's forms; the first is canonical and converts the others by molar mass."""
+    rows = row.get("form", [])
+    if not rows:
+        return ()
+    masses = [_fraction(f["molar_mass_g_per_mol"], what=f"{row['name']} form") for f in rows]
+    return tuple(
+        Form(
+            basis=str(f["basis"]),
+            label=str(f["label"]),
+            to_canonical=masses[0] / mass,
+            words=tuple(str(w) for w in f.get("words", ())),
+            default_for=tuple(str(w) for w in f.get("default_for", ())),
+            source=str(f.get("source", "")),
+        )
+        for f, mass in zip(rows, masses, strict=True)
+    )
+
+
 def _solute_from(row: Mapping[str, Any]) -> Solute:
     """Build a Solute from a catalogue row."""
 
     def optional(key: str) -> Fraction | None:
         return _fraction(row[key], what=f"solute {row['name']} {key}") if key in row else None
 
+    forms = _forms_from(row)
+    molar_mass = optional("molar_mass_g_per_mol")
+    if molar_mass is None and forms:
+        molar_mass = _fraction(row["form"][0]["molar_mass_g_per_mol"], what=row["name"])
+    limit = row.get("dose_limit")
+    dose_limit = None
+    if limit is not None:
+        dose_limit = DoseLimit(
+            max_mg=_fraction(limit["max_mg"], what=f"{row['name']} max_mg"),
+            mg_per_kg=None
+            if "mg_per_kg" not in limit
+            else _fraction(limit["mg_per_kg"], what=f"{row['name']} mg_per_kg"),
+            applies_to=str(limit.get("applies_to", "")),
+            note=str(limit.get("note", "")),
+            source=str(limit["source"]),
+        )
     return Solute(
         name=str(row["name"]),
         aliases=tuple(row.get("aliases", ())),
-        molar_mass_g_per_mol=optional("molar_mass_g_per_mol"),
+        molar_mass_g_per_mol=molar_mass,
         osmoles_per_mole=optional("osmoles_per_mole"),
         milligrams_per_milliequivalent=optional("milligrams_per_milliequivalent"),
         note=str(row.get("note", "")),
         source=str(row.get("source", "")),
+        forms=forms,
+        dose_limit=dose_limit,
+        load_note=str(row.get("load_note", "")),
+        max_strength=None
+        if "max_strength" not in row
+        else _percent(row["max_strength"], what=f"{row['name']} max_strength"),
+        max_strength_source=str(row.get("max_strength_source", "")),
+    )
+
+
+def _caution_from(row: Mapping[str, Any]) -> CautionRule:
+    """Build a caution rule from a catalogue row."""
+
+    def threshold(key: str) -> Fraction | None:
+        return _percent(row[key], what=f"caution {row['key']} {key}") if key in row else None
+
+    return CautionRule(
+        key=str(row["key"]),
+        text=str(row["text"]),
+        source=str(row["source"]),
+        solute=row.get("solute"),
+        at_least=threshold("at_least"),
+        above=threshold("above"),
+        no_solute=bool(row.get("no_solute", False)),
+        osmolarity_at_least=None
+        if "osmolarity_at_least" not in row
+        else _fraction(row["osmolarity_at_least"], what=f"caution {row['key']}"),
     )
 
 
@@ -244,13 +548,19 @@ def product_from(row: Mapping[str, Any], catalogue: Catalogue, *, origin: str) -
     """Build a Product from a catalogue row, parsing its composition with the grammar."""
     pid = str(row["id"])
     text = str(row.get("composition", ""))
-    composition = catalogue.composition(text, what=f"product {pid} composition") if text else {}
+    stated = catalogue.stated(text, what=f"product {pid} composition") if text else Stated({})
+    excipients_text = str(row.get("excipients", ""))
+    excipients = (
+        catalogue.composition(excipients_text, what=f"product {pid} excipients")
+        if excipients_text
+        else {}
+    )
     osm = row.get("osmolarity_mOsmol_per_L")
     return Product(
         id=pid,
         name=str(row.get("name", pid)),
-        composition=composition,
-        role=row.get("role", "stock" if composition else "diluent"),
+        composition=stated.composition,
+        role=row.get("role", "stock" if stated.composition else "diluent"),
         aliases=tuple(str(a) for a in row.get("aliases", ())),
         label_osmolarity=None if osm is None else _fraction(osm, what=f"product {pid} osmolarity"),
         ph=str(row.get("ph", "")),
@@ -259,6 +569,8 @@ def product_from(row: Mapping[str, Any], catalogue: Catalogue, *, origin: str) -
         source=str(row.get("source", "")),
         confidence=str(row.get("confidence", "")),
         origin=origin,
+        forms=stated.forms,
+        excipients=excipients,
     )
 
 
@@ -268,6 +580,11 @@ def shipped_catalogue() -> Catalogue:
     with _SHIPPED.open("rb") as handle:
         data = tomllib.load(handle)
     solutes = {row["name"]: _solute_from(row) for row in data["solute"]}
-    empty = Catalogue(solutes=solutes, products=(), version=str(data["version"]))
+    empty = Catalogue(
+        solutes=solutes,
+        products=(),
+        version=str(data["version"]),
+        cautions=tuple(_caution_from(row) for row in data.get("caution", ())),
+    )
     products = tuple(product_from(row, empty, origin="shipped") for row in data["product"])
     return replace(empty, products=products)

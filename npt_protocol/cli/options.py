@@ -41,6 +41,27 @@ def resolve_catalogue(option: Path | None, settings: Settings) -> Catalogue:
     return load_catalogue(catalogue_path(option, settings))
 
 
+def basis_option(function: F) -> F:
+    """Add --basis SOLUTE=BASIS (the basis a bare solute name means, e.g. dextrose=anhydrous)."""
+    return click.option(
+        "--basis",
+        "bases",
+        multiple=True,
+        metavar="SOLUTE=BASIS",
+        help="What a bare solute name means, e.g. dextrose=anhydrous (BP labels) or "
+        "dextrose=monohydrate (US labels). Default: the settings, else 'dextrose' is the "
+        "monohydrate and 'glucose' anhydrous glucose.",
+    )(function)
+
+
+def basis_texts(options: Sequence[str], settings: Settings) -> tuple[str, ...]:
+    """Return the bases as SOLUTE=BASIS texts: the options, else the settings' bases table."""
+    if options:
+        return tuple(options)
+    configured = settings.get("bases") or {}
+    return tuple(f"{solute}={basis}" for solute, basis in configured.items())
+
+
 def syringe_texts(options: Sequence[str], settings: Settings) -> tuple[str, ...]:
     """Return the syringe set as written: the options, else the settings, else the default."""
     if options:

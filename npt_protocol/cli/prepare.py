@@ -12,6 +12,8 @@ from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.cli.common import ArgvCommand, echo_json, reports_errors
 from npt_protocol.cli.options import (
     absolute,
+    basis_option,
+    basis_texts,
     catalogue_option,
     catalogue_path,
     log_options,
@@ -21,8 +23,8 @@ from npt_protocol.cli.options import (
     tolerance_text,
     write_log,
 )
+from npt_protocol.engine.measured import METHOD_ORDER
 from npt_protocol.engine.requests import CheckRequest, PrepareRequest, run_check, run_prepare
-from npt_protocol.engine.results import check_data, recipe_data
 from npt_protocol.render.recipe import check_text, recipe_text
 
 
@@ -42,10 +44,10 @@ from npt_protocol.render.recipe import check_text, recipe_text
 )
 @click.option(
     "--method",
-    type=click.Choice(["syringe", "container"]),
-    help="syringe: draw each stock into one syringe to its mark, then diluent to the "
-    "final mark (default when the volume fits one syringe); container: measure "
-    "each component into a sterile empty container.",
+    type=click.Choice(METHOD_ORDER),
+    help="qs: each stock in its own syringe on its mark, into the final syringe, diluent to "
+    "the final mark; syringe: one stock and then diluent in one syringe; container: every "
+    "component measured into a sterile empty container. Default: the best of all three.",
 )
 @click.option("--tolerance", help="Allowed deviation of each strength, e.g. 5% (default 5%).")
 @click.option("--weight", help="Patient weight, e.g. 70kg, to check a local anaesthetic dose.")
@@ -55,8 +57,9 @@ from npt_protocol.render.recipe import check_text, recipe_text
     multiple=True,
     help="Use this syringe set instead of the default, e.g. --syringe '10 mL by 0.2 mL'.",
 )
+@basis_option
 @catalogue_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (schema npt.recipe/1).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (schema npt.recipe/2).")
 @log_options
 @reports_errors
 def prepare(
@@ -68,6 +71,7 @@ def prepare(
     tolerance: str | None,
     weight: str | None,
     syringes: tuple[str, ...],
+    bases: tuple[str, ...],
     catalogue: Path | None,
     as_json: bool,
     log_file: Path | None,
@@ -75,6 +79,9 @@ def prepare(
     checked_by: str | None,
 ) -> None:
     """Work out how to prepare TARGET from the stocks on the shelf.
+
+    Exit code 0 when the recipe can be signed: every strength within the tolerance, every
+    measured part read closely enough, and the volume asked; 1 when not (with the fix).
 
     \b
     Examples:
@@ -92,17 +99,18 @@ def prepare(
         volume=volume_text,
         stocks=stock_specs,
         diluent=diluent,
-        method="syringe" if method == "syringe" else "container" if method else None,
+        method=next((m for m in METHOD_ORDER if m == method), None),
         tolerance=tolerance_text(tolerance, config),
         weight=weight,
         syringes=syringe_texts(syringes, config),
         catalogue=absolute(extra),
+        bases=basis_texts(bases, config),
     )
     recipe = run_prepare(request, cat)
     _finish(
-        lambda: recipe_data(recipe),
+        lambda: _results().recipe_data(recipe),
         lambda: recipe_text(recipe),
-        passed=recipe.assessment.within_tolerance,
+        passed=recipe.acceptable,
         request=request,
         as_json=as_json,
         log_file=log_file,
@@ -116,8 +124,9 @@ def prepare(
 @click.argument("drawn", nargs=-1, required=True)
 @click.option("--tolerance", help="Allowed deviation of each strength, e.g. 5% (default 5%).")
 @click.option("--weight", help="Patient weight, e.g. 70kg, to check a local anaesthetic dose.")
+@basis_option
 @catalogue_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (schema npt.check/1).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (schema npt.check/2).")
 @log_options
 @reports_errors
 def check(
@@ -125,6 +134,7 @@ def check(
     drawn: tuple[str, ...],
     tolerance: str | None,
     weight: str | None,
+    bases: tuple[str, ...],
     catalogue: Path | None,
     as_json: bool,
     log_file: Path | None,
@@ -151,10 +161,11 @@ def check(
         tolerance=tolerance_text(tolerance, config),
         weight=weight,
         catalogue=absolute(extra),
+        bases=basis_texts(bases, config),
     )
     done = run_check(request, cat)
     _finish(
-        lambda: check_data(
+        lambda: _results().check_data(
             done.target_text, done.portions, done.assessment, done.catalogue_version
         ),
         lambda: check_text(done.target_text, done.portions, done.assessment),
@@ -165,6 +176,13 @@ def check(
         prepared_by=prepared_by,
         checked_by=checked_by,
     )
+
+
+def _results() -> Any:
+    """Import the JSON results module: only --json and --log need it."""
+    from npt_protocol.engine import results  # noqa: PLC0415
+
+    return results
 
 
 def _finish(

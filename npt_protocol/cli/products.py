@@ -10,7 +10,6 @@ import click
 from npt_protocol.catalogue.products import Catalogue, Product
 from npt_protocol.cli.common import echo_json, reports_errors
 from npt_protocol.cli.options import catalogue_option, resolve_catalogue, settings
-from npt_protocol.engine.safety import product_cautions
 from npt_protocol.ismp import format_composition, format_number, format_volume
 from npt_protocol.numbers import json_number
 
@@ -23,7 +22,11 @@ def product_data(product: Product, catalogue: Catalogue) -> dict[str, Any]:
         "name": product.name,
         "aliases": list(product.aliases),
         "role": product.role,
-        "composition": {s: json_number(c / 10) for s, c in product.composition.items()},
+        "composition": {
+            s: json_number(c / 10) for s, c in product.stated.displayed(product.composition).items()
+        },
+        "basis": {s: f.basis for s, f in product.forms.items() if f.basis},
+        "excipients": {s: json_number(c / 10) for s, c in product.excipients.items()},
         "osmolarity_mOsmol_per_L": None
         if osmolarity is None
         else json_number(osmolarity, places=0),
@@ -35,7 +38,7 @@ def product_data(product: Product, catalogue: Catalogue) -> dict[str, Any]:
         "ph": product.ph,
         "sizes_mL": [json_number(s) for s in product.sizes_ml],
         "sizes_note": product.sizes_note,
-        "cautions": [c.text for c in product_cautions(product.composition, osmolarity)],
+        "cautions": [c.text for c in catalogue.caution_rules(product.composition, osmolarity)],
         "source": product.source,
         "confidence": product.confidence,
         "origin": product.origin,
@@ -45,7 +48,9 @@ def product_data(product: Product, catalogue: Catalogue) -> dict[str, Any]:
 def product_text(product: Product, catalogue: Catalogue) -> str:
     """Describe one product in a few readable lines."""
     data = product_data(product, catalogue)
-    composition = format_composition(product.composition, style="w/v")
+    composition = product.stated.describe(style="w/v")
+    if product.excipients:
+        composition += f"; also {format_composition(product.excipients, style='w/v')}"
     osmolarity = catalogue.osmolarity(product)
     osm_text = (
         "not known"
@@ -82,7 +87,7 @@ def products(catalogue: Path | None, as_json: bool) -> None:
         echo_json([product_data(p, cat) | {"catalogue_version": cat.version} for p in cat.products])
         return
     click.echo(
-        f"Catalogue {cat.version}: strengths are % w/v (grams per 100 mL); dextrose as "
-        "dextrose monohydrate, as labelled.\n"
+        f"Catalogue {cat.version}: strengths are % w/v (grams per 100 mL), in the basis each "
+        "label states (dextrose monohydrate on US labels, anhydrous glucose on BP labels).\n"
     )
     click.echo("\n\n".join(product_text(p, cat) for p in cat.products))

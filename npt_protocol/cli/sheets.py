@@ -248,7 +248,8 @@ def session(
 ) -> None:
     """Plan a whole session: volumes, recipe, label and one checklist per region.
 
-    Exit code 1 when a recipe cannot be measured within the tolerance (nothing is written).
+    Exit code 1 when a recipe cannot be signed (nothing is written), or when the planned
+    injections give more of a dose-limited solute than its limit (the packet says so first).
 
     \b
     Examples:
@@ -291,12 +292,12 @@ def session(
         tolerance=resolve_tolerance(tolerance, config),
         weight_kg=resolve_weight(weight),
     )
-    failing = [p for p in plan.solutions if not p.recipe.assessment.within_tolerance]
-    if failing:
-        fixes = " ".join(failing[0].recipe.suggestions)
+    if plan.unsigned:
+        recipe = plan.unsigned[0].recipe
         click.echo(
-            f"Error: the recipe for {failing[0].composition_text} cannot be measured "
-            f"within the tolerance; nothing was written. {fixes}",
+            f"Error: the recipe for {plan.unsigned[0].label.contents} cannot be signed "
+            f"({'; '.join(recipe.problems)}); nothing was written. "
+            f"{' '.join(recipe.suggestions)}",
             err=True,
         )
         raise SystemExit(1)
@@ -304,6 +305,15 @@ def session(
         "session", session_data(plan), meta(config, paper, clinic, now), fmt, timestamp=now
     )
     deliver(content, output=output, force=force)
+    for dose in plan.doses_over:
+        # Printed first in the packet too; said again here, where a script sees it.
+        click.echo(
+            f"Error: the planned injections give {dose.describe(where='injected')}; "
+            "do not proceed: give fewer points or a weaker solution.",
+            err=True,
+        )
+    if plan.doses_over:
+        raise SystemExit(1)
 
 
 def _point_counts(items: tuple[str, ...]) -> dict[str, int]:

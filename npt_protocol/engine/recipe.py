@@ -1,36 +1,31 @@
-"""From a request to a recipe: solve exactly, snap to syringe marks, recompute what the mix is."""
+"""From a request to a recipe: solve exactly, measure as a pharmacist would, recompute the mix."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Literal
 
-from npt_protocol.catalogue.products import Catalogue, Product
-from npt_protocol.engine.safety import (
-    DEFAULT_TOLERANCE,
-    AnaestheticDose,
-    Caution,
-    Tonicity,
-    lidocaine_dose,
-    product_cautions,
-    tonicity,
-)
-from npt_protocol.engine.snap import MeasuredPortion, Method, Snapped, snap
+from npt_protocol.catalogue.products import Catalogue, CautionRule, Product, Stated
+from npt_protocol.engine.certify import Certification
+from npt_protocol.engine.measured import METHOD_ORDER, METHODS, MeasuredPortion, Measurement, Method
+from npt_protocol.engine.safety import DEFAULT_TOLERANCE, DoseCheck, Tonicity, dose_checks, tonicity
+from npt_protocol.engine.snap import Choice, choose
 from npt_protocol.engine.solver import Mixture, Portion, mix, solve
+from npt_protocol.engine.steps import measurement_steps
 from npt_protocol.engine.syringes import (
     LOW_FILL_FRACTION,
     ContainerPlan,
     Syringe,
     containers,
+    parse_syringe,
     require_measurable,
 )
-from npt_protocol.errors import MeasurementError, NptError
-from npt_protocol.ismp import format_composition, format_percent, format_volume
+from npt_protocol.errors import NptError
+from npt_protocol.ismp import format_composition, format_volume
 
-Role = Literal["stock", "diluent"]
 BATCH_FACTORS = (2, 3, 4, 5, 10)
+FINER_SYRINGES = ("1 mL by 0.01 mL", "3 mL by 0.1 mL")
 # A batch larger than 10 L is a typo for a PIT session, never a preparation made by hand.
 MAX_BATCH_ML = 10_000
 
@@ -39,13 +34,15 @@ MAX_BATCH_ML = 10_000
 class Assessment:
     """What a mix really is, judged against its target: the part `prepare` and `check` share."""
 
-    target: Mapping[str, Fraction]
+    target: Stated
     mixture: Mixture
     deviations: Mapping[str, Fraction]
     tolerance: Fraction
     tonicity: Tonicity | None
-    anaesthetic: AnaestheticDose | None
-    cautions: tuple[Caution, ...]
+    doses: tuple[DoseCheck, ...]
+    loads_g: Mapping[str, Fraction]
+    load_notes: Mapping[str, str]
+    cautions: tuple[CautionRule, ...]
     warnings: tuple[str, ...]
 
     @property
@@ -54,11 +51,9 @@ class Assessment:
         return all(abs(d) <= self.tolerance for d in self.deviations.values())
 
     @property
-    def dextrose_g(self) -> Fraction | None:
-        """Return the grams of dextrose (monohydrate, as labelled) in the whole mix."""
-        if "dextrose" not in self.mixture.composition:
-            return None
-        return self.mixture.solute_mg("dextrose") / 1000
+    def over_dose(self) -> tuple[DoseCheck, ...]:
+        """Return the dose-limited solutes of which the whole mix holds more than may be given."""
+        return tuple(d for d in self.doses if d.over_limit)
 
 
 @dataclass(frozen=True)
@@ -66,9 +61,13 @@ class ComponentLine:
     """One product in a recipe: its exact and measured volume and the containers to open."""
 
     product: Product
-    role: Role
     measured: MeasuredPortion
     containers: ContainerPlan
+
+    @property
+    def role(self) -> str:
+        """Return stock or diluent."""
+        return self.measured.role
 
 
 @dataclass(frozen=True)
@@ -78,16 +77,59 @@ class Recipe:
     target_text: str
     volume_ml: Fraction
     method: Method
-    final_syringe: Syringe | None
+    method_reason: str
+    measurement: Measurement
+    certification: Certification
     components: tuple[ComponentLine, ...]
     steps: tuple[str, ...]
     assessment: Assessment
     suggestions: tuple[str, ...]
     catalogue_version: str
 
+    @property
+    def final_syringe(self) -> Syringe | None:
+        """Return the syringe the preparation is made up in, if one is."""
+        return self.measurement.final_syringe
+
+    @property
+    def made_ml(self) -> Fraction:
+        """Return the volume the measured parts make."""
+        return self.assessment.mixture.volume_ml
+
+    @property
+    def volume_ok(self) -> bool:
+        """Say whether the volume made is the one asked, or within the tolerance of it."""
+        return abs(self.made_ml - self.volume_ml) <= self.volume_ml * self.assessment.tolerance
+
+    @property
+    def acceptable(self) -> bool:
+        """Say whether the recipe can be signed: strength, readings and volume all hold."""
+        return self.assessment.within_tolerance and self.certification.certified and self.volume_ok
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """List, in words, what keeps the recipe from being signed."""
+        found = []
+        if not self.assessment.within_tolerance:
+            outside = [
+                s
+                for s, d in self.assessment.deviations.items()
+                if abs(d) > self.assessment.tolerance
+            ]
+            found.append(f"{' and '.join(outside)} outside the tolerance")
+        worst = self.certification.worst
+        if not self.certification.certified and worst is not None:
+            found.append(f"{worst.part} cannot be read closely enough ({worst.where()})")
+        if not self.volume_ok:
+            found.append(
+                f"the marks make {format_volume(self.made_ml)}, not the "
+                f"{format_volume(self.volume_ml)} asked"
+            )
+        return tuple(found)
+
 
 def assess(
-    target: Mapping[str, Fraction],
+    target: Stated,
     portions: Sequence[Portion],
     *,
     catalogue: Catalogue,
@@ -98,42 +140,44 @@ def assess(
     mixture = mix(portions, catalogue)
     deviations = {
         s: (mixture.composition.get(s, Fraction(0)) - wanted) / wanted
-        for s, wanted in target.items()
+        for s, wanted in target.composition.items()
     }
     warnings: list[str] = []
     for solute, strength in mixture.composition.items():
-        if solute not in target:
+        if solute not in target.composition:
             warnings.append(
-                f"The mix also contains {solute} at {format_percent(strength)} w/v, "
+                f"The mix also contains {format_composition({solute: strength}, style='w/v')}, "
                 "which the target does not name."
             )
     if mixture.osmolarity is None:
         warnings.append(
-            "Osmolarity is not given: "
+            "Osmolarity is not known: "
             f"{', '.join(mixture.unknown_osmolarity)} has no stated osmolarity "
             "(add one in a clinic catalogue)."
         )
-    anaesthetic = None
-    if "lidocaine" in mixture.composition:
-        anaesthetic = lidocaine_dose(mixture.solute_mg("lidocaine"), weight_kg)
-        if anaesthetic.over_limit:
-            warnings.append(
-                f"The whole preparation holds more lidocaine than the label maximum: "
-                f"{anaesthetic.describe()}."
-            )
-    cautions: dict[str, Caution] = {}
+    doses = dose_checks(
+        mixture.composition, mixture.volume_ml, catalogue=catalogue, weight_kg=weight_kg
+    )
+    cautions: dict[str, CautionRule] = {}
     for portion in portions:
-        for caution in product_cautions(
+        for caution in catalogue.caution_rules(
             portion.product.composition, catalogue.osmolarity(portion.product)
         ):
             cautions.setdefault(caution.key, caution)
+    loads = {
+        name: mixture.solute_mg(name) / 1000
+        for name in mixture.composition
+        if catalogue.solutes[name].load_note
+    }
     return Assessment(
         target=target,
         mixture=mixture,
         deviations=deviations,
         tolerance=tolerance,
         tonicity=None if mixture.osmolarity is None else tonicity(mixture.osmolarity),
-        anaesthetic=anaesthetic,
+        doses=doses,
+        loads_g=loads,
+        load_notes={name: catalogue.solutes[name].load_note for name in loads},
         cautions=tuple(cautions.values()),
         warnings=tuple(warnings),
     )
@@ -150,207 +194,208 @@ def prepare(
     method: Method | None = None,
     tolerance: Fraction = DEFAULT_TOLERANCE,
     weight_kg: Fraction | None = None,
+    minimum_ml: Fraction | None = None,
 ) -> Recipe:
-    """Work out a complete, measured recipe for a target strength and volume."""
-    target = catalogue.composition(target_text, what="target")
-    exact = solve(target, volume_ml=volume_ml, stocks=stocks, diluent=diluent, catalogue=catalogue)
+    """Work out a complete, measured recipe for a target strength and volume.
+
+    Every method is tried unless one is asked for; `minimum_ml` (a session's need) excludes any
+    measurement that would make less.
+    """
+    target = catalogue.stated(target_text, what="target")
+    exact = solve(
+        target.composition, volume_ml=volume_ml, stocks=stocks, diluent=diluent, catalogue=catalogue
+    )
     for portion in exact:
         require_measurable(portion.volume_ml, syringes, what=portion.product.id)
-    chosen, snapped = _snap_with_method(exact, target, method, syringes, volume_ml, tolerance / 4)
+    choice = _choose(exact, target, volume_ml, syringes, catalogue, tolerance, method, minimum_ml)
+    best = choice.best
     by_id = {p.product.id: p.product for p in exact}
-    measured_portions = [Portion(by_id[m.product_id], m.volume_ml) for m in snapped.portions]
+    portions = [
+        Portion(by_id[m.product_id], m.volume_ml)
+        for m in best.measurement.portions
+        if m.volume_ml > 0
+    ]
     assessment = assess(
-        target, measured_portions, catalogue=catalogue, tolerance=tolerance, weight_kg=weight_kg
+        target, portions, catalogue=catalogue, tolerance=tolerance, weight_kg=weight_kg
     )
     lines = tuple(
         ComponentLine(
             product=by_id[m.product_id],
-            role="diluent" if by_id[m.product_id] is diluent else "stock",
             measured=m,
             containers=containers(m.volume_ml, by_id[m.product_id].sizes_ml),
         )
-        for m in snapped.portions
+        for m in best.measurement.portions
     )
-    warnings = list(assessment.warnings) + _measurement_warnings(snapped)
-    made = assessment.mixture.volume_ml
-    if abs(made - volume_ml) > volume_ml * tolerance:
-        side = "less" if made < volume_ml else "more"
-        warnings.append(
-            f"The syringe marks make {format_volume(made)}, {side} than the "
-            f"{format_volume(volume_ml)} asked for; finer syringes or a larger "
-            "batch come closer."
-        )
-    for portion in exact:
-        if portion.volume_ml == 0:
-            warnings.append(f"{portion.product.id} is not needed for this target.")
+    warnings = list(assessment.warnings) + _measurement_warnings(best.measurement, volume_ml)
+    warnings += [
+        f"{p.product.id} is not needed for this target." for p in exact if p.volume_ml == 0
+    ]
+    warnings += [
+        f"{p.id} is a clinic product that replaces the shipped {p.id}: check that its "
+        "label matches the catalogue."
+        for p in by_id.values()
+        if p.replaces_shipped
+    ]
     assessment = replace(assessment, warnings=tuple(warnings))
-    suggestions: tuple[str, ...] = ()
-    if not assessment.within_tolerance:
-        suggestions = _suggest_fixes(
-            target,
-            exact,
-            method=chosen,
-            syringes=syringes,
-            volume_ml=volume_ml,
-            tolerance=tolerance,
-        )
-    return Recipe(
+    recipe = Recipe(
         target_text=target_text,
         volume_ml=volume_ml,
-        method=chosen,
-        final_syringe=snapped.final_syringe,
+        method=best.measurement.method,
+        method_reason=choice.why,
+        measurement=best.measurement,
+        certification=best.certification,
         components=lines,
-        steps=tuple(_steps(snapped, lines)),
+        steps=measurement_steps(best.measurement, {p.product.id: p.product for p in exact}),
         assessment=assessment,
-        suggestions=suggestions,
+        suggestions=(),
         catalogue_version=catalogue.version,
     )
-
-
-def _snap_with_method(
-    exact: Sequence[Portion],
-    target: Mapping[str, Fraction],
-    method: Method | None,
-    syringes: Sequence[Syringe],
-    volume_ml: Fraction,
-    grain: Fraction,
-) -> tuple[Method, Snapped]:
-    """Snap with the method asked for; by default one syringe unless a stock would fill under
-    a fifth of it, in which case each component is measured in its own syringe."""
-    if method is not None:
-        return method, snap(
-            exact,
-            target=target,
-            method=method,
-            syringes=syringes,
-            final_volume_ml=volume_ml,
-            grain=grain,
-        )
-    if syringes[-1].holds(volume_ml):
-        one = snap(
-            exact,
-            target=target,
-            method="syringe",
-            syringes=syringes,
-            final_volume_ml=volume_ml,
-            grain=grain,
-        )
-        if not _measurement_warnings(one):
-            return "syringe", one
-    return "container", snap(
+    if recipe.acceptable or minimum_ml is not None:
+        return recipe
+    fixes = _suggest_fixes(
+        target,
         exact,
-        target=target,
-        method="container",
+        recipe,
         syringes=syringes,
-        final_volume_ml=volume_ml,
-        grain=grain,
+        catalogue=catalogue,
+        tolerance=tolerance,
+        method=method,
+    )
+    return replace(recipe, suggestions=fixes)
+
+
+def _choose(
+    exact: Sequence[Portion],
+    target: Stated,
+    volume_ml: Fraction,
+    syringes: Sequence[Syringe],
+    catalogue: Catalogue,
+    tolerance: Fraction,
+    method: Method | None,
+    minimum_ml: Fraction | None,
+    signable_only: bool = False,
+) -> Choice:
+    """Choose among every method, or within the one asked for."""
+    return choose(
+        exact,
+        target=target.composition,
+        volume_ml=volume_ml,
+        syringes=syringes,
+        tolerance=tolerance,
+        methods=METHOD_ORDER if method is None else (method,),
+        minimum_ml=minimum_ml,
+        signable_only=signable_only,
     )
 
 
-def _measurement_warnings(snapped: Snapped) -> list[str]:
-    """Warn where a draw fills less than about a fifth of its syringe."""
+def _measurement_warnings(measurement: Measurement, volume_ml: Fraction) -> list[str]:
+    """Say where a stock could not be measured on its exact volume, and where a draw fills
+    less than about a fifth of its syringe."""
     warnings = []
-    for portion in snapped.portions:
+    for portion in measurement.portions:
+        if portion.role == "stock" and not portion.on_mark:
+            warnings.append(
+                f"{portion.product_id} is measured as {format_volume(portion.volume_ml)}, not its "
+                f"exact {_distinct_volume(portion.exact_ml, portion.volume_ml)}: no syringe in "
+                "the set has that mark."
+            )
         for draw in portion.draws:
-            if portion.measured and draw.volume_ml < draw.syringe.capacity_ml * LOW_FILL_FRACTION:
-                hint = (
-                    " a smaller syringe (--method container) measures it better"
-                    if snapped.method == "syringe"
-                    else " measuring is less precise"
-                )
+            if draw.volume_ml < draw.syringe.capacity_ml * LOW_FILL_FRACTION:
                 warnings.append(
-                    f"{portion.product_id}: {format_volume(draw.volume_ml)} is under "
-                    f"20 % of the {format_volume(draw.syringe.capacity_ml)} "
-                    f"syringe;{hint}."
+                    f"{portion.product_id}: {format_volume(draw.volume_ml)} is under 20 % of the "
+                    f"{format_volume(draw.syringe.capacity_ml)} syringe; reading it is less "
+                    "precise (USP chapter 1176 advice for graduates)."
                 )
+    made = measurement.total_ml
+    if made != volume_ml:
+        side = "less" if made < volume_ml else "more"
+        warnings.append(
+            f"The marks make {format_volume(made)}, {side} than the "
+            f"{format_volume(volume_ml)} asked for."
+        )
     return warnings
 
 
+def _distinct_volume(exact: Fraction, shown: Fraction) -> str:
+    """Print an exact volume with enough places to tell it from a measured one."""
+    for places in range(3, 7):
+        text = format_volume(exact, places=places)
+        if text != format_volume(shown, places=places):
+            return text
+    return format_volume(exact, places=6)
+
+
 def _suggest_fixes(
-    target: Mapping[str, Fraction],
+    target: Stated,
     exact: Sequence[Portion],
+    recipe: Recipe,
     *,
-    method: Method,
     syringes: Sequence[Syringe],
-    volume_ml: Fraction,
+    catalogue: Catalogue,
     tolerance: Fraction,
+    method: Method | None,
 ) -> tuple[str, ...]:
-    """Find what would bring the recipe within tolerance: a larger batch or the other method."""
+    """Find what would make the recipe signable: a larger batch, a finer syringe, a dilution."""
     fixes = []
+    volume = recipe.volume_ml
     for factor in BATCH_FACTORS:
         scaled = [Portion(p.product, p.volume_ml * factor) for p in exact]
         try:
-            trial = snap(
+            trial = _choose(
                 scaled,
-                target=target,
-                method="container",
-                syringes=syringes,
-                final_volume_ml=volume_ml * factor,
+                target,
+                volume * factor,
+                syringes,
+                catalogue,
+                tolerance,
+                method,
+                None,
+                signable_only=True,
             )
         except NptError:
             continue
-        if trial.worst_deviation <= tolerance:
+        if trial.best.acceptable:
             fixes.append(
-                f"Make a larger batch: {format_volume(volume_ml * factor)} comes within "
-                "tolerance (--method container)."
+                f"Make a larger batch: {format_volume(volume * factor)} can be measured "
+                f"and signed ({METHODS[trial.best.measurement.method]})."
             )
             break
-    if method == "syringe":
+    finer = sorted({*syringes, *(parse_syringe(t) for t in FINER_SYRINGES)})
+    if len(finer) > len(syringes):
         try:
-            other = snap(
+            trial = _choose(
                 exact,
-                target=target,
-                method="container",
-                syringes=syringes,
-                final_volume_ml=volume_ml,
+                target,
+                volume,
+                finer,
+                catalogue,
+                tolerance,
+                method,
+                None,
+                signable_only=True,
             )
-            if other.worst_deviation <= tolerance:
-                fixes.append(
-                    "Measure each component in its own syringe: --method container "
-                    "comes within tolerance."
-                )
-        except MeasurementError:
+        except NptError:
             pass
-    if min(s.graduation_ml for s in syringes) > Fraction(1, 100):
-        fixes.append("Add a finer syringe to the set, such as '1 mL by 0.01 mL'.")
+        else:
+            if trial.best.acceptable:
+                added = ", ".join(
+                    f"'{t}'" for t in FINER_SYRINGES if parse_syringe(t) not in syringes
+                )
+                fixes.append(f"Add a finer syringe to the set ({added}).")
+    worst = recipe.certification.worst
+    if worst is not None and not recipe.certification.certified:
+        stock = next(
+            (p for p in exact if p.product.id == worst.part and p.product is not exact[-1].product),
+            None,
+        )
+        if stock is not None:
+            fixes.append(
+                f"Make an intermediate dilution of {stock.product.id} first (for "
+                "example to a tenth of its strength) and prepare from that, so that "
+                "more of it is measured."
+            )
     if not fixes:
         fixes.append(
-            "No larger batch up to ten times this volume comes within tolerance with "
-            "these syringes; use a stock closer to the target strength."
+            "Use a stock closer to the target strength, or a larger batch than ten times this one."
         )
     return tuple(fixes)
-
-
-def _steps(snapped: Snapped, lines: Sequence[ComponentLine]) -> list[str]:
-    """Write the preparation steps in the order they are done."""
-    steps = []
-    if snapped.method == "syringe" and snapped.final_syringe is not None:
-        steps.append(f"Take a {snapped.final_syringe.label}.")
-        mark = Fraction(0)
-        for line in lines:
-            mark += line.measured.volume_ml
-            verb = "Draw" if line.measured.measured else "Then draw"
-            steps.append(
-                f"{verb} {line.product.id} ({_describe(line.product)}) to the "
-                f"{format_volume(mark)} mark"
-                f"{'' if line.measured.measured else ' (the final mark)'}."
-            )
-        steps.append("Mix by gently inverting the syringe; label it at once.")
-        return steps
-    steps.append(
-        "Take a sterile empty container large enough for "
-        f"{format_volume(sum((ln.measured.volume_ml for ln in lines), Fraction(0)))}."
-    )
-    for line in lines:
-        for draw in line.measured.draws:
-            steps.append(
-                f"Measure {format_volume(draw.volume_ml)} of {line.product.id} "
-                f"({_describe(line.product)}) in a {draw.syringe.label} and add it."
-            )
-    steps.append("Mix gently; label the container at once.")
-    return steps
-
-
-def _describe(product: Product) -> str:
-    """Name a product's contents briefly: 'dextrose 50 %' or 'no solute'."""
-    return format_composition(product.composition)

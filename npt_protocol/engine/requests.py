@@ -37,6 +37,7 @@ class PrepareRequest:
     weight: str | None = None
     syringes: tuple[str, ...] = DEFAULT_SYRINGES_TEXT
     catalogue: str | None = None
+    bases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class CheckRequest:
     tolerance: str = DEFAULT_TOLERANCE_TEXT
     weight: str | None = None
     catalogue: str | None = None
+    bases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def run_prepare(request: PrepareRequest, catalogue: Catalogue) -> Recipe:
             f"--volume {request.volume!r} is more than 10 L; expected a "
             "preparation volume such as 60mL."
         )
+    catalogue = with_bases(catalogue, request.bases)
     return prepare(
         request.target,
         volume_ml=volume_ml,
@@ -93,9 +96,28 @@ def run_prepare(request: PrepareRequest, catalogue: Catalogue) -> Recipe:
     )
 
 
+def parse_bases(items: Sequence[str]) -> dict[str, str]:
+    """Parse SOLUTE=BASIS items (e.g. dextrose=anhydrous) into a mapping."""
+    bases: dict[str, str] = {}
+    for item in items:
+        solute, separator, basis = item.partition("=")
+        if not separator or not solute.strip() or not basis.strip():
+            raise InputError(
+                f"--basis {item!r} is not SOLUTE=BASIS; expected such as dextrose=anhydrous."
+            )
+        bases[solute.strip()] = basis.strip().lower()
+    return bases
+
+
+def with_bases(catalogue: Catalogue, items: Sequence[str]) -> Catalogue:
+    """Return the catalogue with the bases a request names for bare solute names."""
+    return catalogue.with_bases(parse_bases(items), what="--basis") if items else catalogue
+
+
 def run_check(request: CheckRequest, catalogue: Catalogue) -> CheckResult:
     """Judge what a check request says was drawn against its target."""
-    target = catalogue.composition(request.target, what="target")
+    catalogue = with_bases(catalogue, request.bases)
+    target = catalogue.stated(request.target, what="target")
     portions = _drawn_portions(request.drawn, catalogue)
     assessment = assess(
         target,

@@ -1,4 +1,4 @@
-"""Safety rules: tolerance, tonicity, product cautions, local anaesthetic dose, beyond-use time."""
+"""Safety rules: tolerance, tonicity, dose limits (data in the catalogue), beyond-use time."""
 
 from __future__ import annotations
 
@@ -8,90 +8,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from npt_protocol.catalogue.products import Catalogue, DoseLimit
 from npt_protocol.errors import InputError
-from npt_protocol.ismp import format_mass, format_number
+from npt_protocol.ismp import format_mass, format_number, format_volume
 from npt_protocol.numbers import parse_percent
 
 DEFAULT_TOLERANCE = Fraction(5, 100)  # USP dextrose and mannitol injection monographs: 95-105 %
 
-# Normal plasma is about 280-310 mOsmol/L (clinical-facts §3); 600 and above irritates veins.
-PLASMA_LOW, PLASMA_HIGH, VEIN_IRRITANT = Fraction(280), Fraction(310), Fraction(600)
+# Normal plasma is about 280-310 mOsmol/L (clinical-facts §3).
+PLASMA_LOW, PLASMA_HIGH = Fraction(280), Fraction(310)
 Tonicity = Literal["hypotonic", "isotonic", "hypertonic"]
-
-
-@dataclass(frozen=True)
-class Caution:
-    """A warning about a product or mix, with the source that backs it."""
-
-    key: str
-    text: str
-    source: str
-
-
-CAUTIONS = {
-    "corn": Caution(
-        "corn",
-        "Dextrose is corn-derived: ask about corn allergy.",
-        "Pfizer dextrose injection label",
-    ),
-    "mannitol-crystals": Caution(
-        "mannitol-crystals",
-        "Mannitol 15 % or stronger may crystallise when cold: do not use it with crystals "
-        "present; warm to redissolve and cool to body temperature.",
-        "Osmitrol label; MGH ICU guideline",
-    ),
-    "mannitol-filter": Caution(
-        "mannitol-filter",
-        "Mannitol 20 % or stronger: draw it from the vial through a filter needle.",
-        "ASHP Handbook on Injectable Drugs; MGH ICU guideline",
-    ),
-    "water-alone": Caution(
-        "water-alone",
-        "Sterile water for injection is hypotonic and haemolytic: never inject it alone "
-        "intravenously.",
-        "sterile water for injection labels",
-    ),
-    "bicarbonate": Caution(
-        "bicarbonate",
-        "Sodium bicarbonate stock is hypertonic: give it subcutaneously only when diluted "
-        "(to about 1.5 %).",
-        "sodium bicarbonate labels; ASHP Handbook on Injectable Drugs",
-    ),
-    "hypertonic": Caution(
-        "hypertonic",
-        "Hypertonic stock (600 mOsmol/L or more irritates veins): never inject it undiluted.",
-        "Baxter dextrose label osmolarity table",
-    ),
-    "local-anaesthetic": Caution(
-        "local-anaesthetic",
-        "Local anaesthetic: check the dose against the label maximum (without epinephrine "
-        "4.5 mg/kg, not more than 300 mg in total).",
-        "lidocaine hydrochloride US label",
-    ),
-}
-
-
-def product_cautions(
-    composition: Mapping[str, Fraction], osmolarity: Fraction | None
-) -> list[Caution]:
-    """Return the cautions that apply to a product or mix of this composition."""
-    found: list[Caution] = []
-    if "dextrose" in composition:
-        found.append(CAUTIONS["corn"])
-    mannitol = composition.get("mannitol", Fraction(0))
-    if mannitol >= 150:
-        found.append(CAUTIONS["mannitol-crystals"])
-    if mannitol >= 200:
-        found.append(CAUTIONS["mannitol-filter"])
-    if not composition:
-        found.append(CAUTIONS["water-alone"])
-    if composition.get("sodium bicarbonate", Fraction(0)) > 15:
-        found.append(CAUTIONS["bicarbonate"])
-    if "lidocaine" in composition:
-        found.append(CAUTIONS["local-anaesthetic"])
-    if osmolarity is not None and osmolarity >= VEIN_IRRITANT:
-        found.append(CAUTIONS["hypertonic"])
-    return found
 
 
 def tonicity(osmolarity: Fraction) -> Tonicity:
@@ -112,44 +38,78 @@ def parse_tolerance(text: str) -> Fraction:
 
 
 @dataclass(frozen=True)
-class AnaestheticDose:
-    """The local anaesthetic in a preparation against the label maximum for a weight."""
+class DoseCheck:
+    """A dose-limited solute in a volume of solution, against its limit for this patient."""
 
-    milligrams: Fraction
-    maximum_mg: Fraction | None
+    solute: str
+    strength_mg_per_ml: Fraction
+    volume_ml: Fraction
+    limit: DoseLimit
     weight_kg: Fraction | None
 
     @property
-    def over_limit(self) -> bool:
-        """Say whether the whole preparation holds more than the maximum dose."""
-        return self.maximum_mg is not None and self.milligrams > self.maximum_mg
+    def milligrams(self) -> Fraction:
+        """Return the amount of the solute in the volume considered."""
+        return self.strength_mg_per_ml * self.volume_ml
 
-    def describe(self) -> str:
-        """Say the dose and the limit in one line."""
-        if self.maximum_mg is None or self.weight_kg is None:
-            return (
-                f"lidocaine {format_mass(self.milligrams)} in the whole preparation "
-                "(give --weight to check it against the label maximum)"
-            )
-        verdict = "ABOVE" if self.over_limit else "within"
+    @property
+    def maximum_mg(self) -> Fraction:
+        """Return the most that may be given: by weight within the cap, or the cap alone."""
+        return self.limit.maximum_mg(self.weight_kg)
+
+    @property
+    def over_limit(self) -> bool:
+        """Say whether the volume considered holds more than may be given."""
+        return self.milligrams > self.maximum_mg
+
+    @property
+    def max_volume_ml(self) -> Fraction:
+        """Return the largest volume of this solution that holds no more than the maximum."""
+        return self.maximum_mg / self.strength_mg_per_ml
+
+    def rule_text(self) -> str:
+        """Say the limit: '4.5 mg/kg, not more than 300 mg, for lidocaine ... (source)'."""
+        limit = self.limit
+        per_kg = "" if limit.mg_per_kg is None else f"{format_number(limit.mg_per_kg)} mg/kg, "
+        applies = f", for {limit.applies_to}" if limit.applies_to else ""
+        return f"{per_kg}not more than {format_mass(limit.max_mg)}{applies}; {limit.source}"
+
+    def maximum_text(self) -> str:
+        """Say the largest volume that may be injected, for this weight or under the cap."""
+        who = (
+            f"for {format_number(self.weight_kg)} kg"
+            if self.weight_kg is not None
+            else "with no weight given (the absolute cap: give --weight for the patient's own)"
+        )
         return (
-            f"lidocaine {format_mass(self.milligrams)} in the whole preparation, {verdict} "
-            f"the label maximum of {format_mass(self.maximum_mg)} for "
-            f"{format_number(self.weight_kg)} kg (4.5 mg/kg, not more than 300 mg, "
-            "without epinephrine)"
+            f"{format_volume(self.max_volume_ml)} of this solution {who}, that is "
+            f"{self.solute} {format_mass(self.maximum_mg)} (limit {self.rule_text()})"
+        )
+
+    def describe(self, where: str = "in the whole preparation") -> str:
+        """Say the amount and the verdict in one line."""
+        verdict = "MORE than" if self.over_limit else "within"
+        return (
+            f"{self.solute} {format_mass(self.milligrams)} {where}, {verdict} the maximum of "
+            f"{format_mass(self.maximum_mg)}"
+            + (f" for {format_number(self.weight_kg)} kg" if self.weight_kg is not None else "")
         )
 
 
-LIDOCAINE_MG_PER_KG = Fraction(9, 2)
-LIDOCAINE_MAX_MG = Fraction(300)
-
-
-def lidocaine_dose(milligrams: Fraction, weight_kg: Fraction | None) -> AnaestheticDose:
-    """Compare an amount of plain lidocaine with the US label maximum for a weight."""
-    if weight_kg is None:
-        return AnaestheticDose(milligrams, None, None)
-    maximum = min(LIDOCAINE_MG_PER_KG * weight_kg, LIDOCAINE_MAX_MG)
-    return AnaestheticDose(milligrams, maximum, weight_kg)
+def dose_checks(
+    composition: Mapping[str, Fraction],
+    volume_ml: Fraction,
+    *,
+    catalogue: Catalogue,
+    weight_kg: Fraction | None,
+) -> tuple[DoseCheck, ...]:
+    """Check every dose-limited solute of a composition in a volume, with or without a weight."""
+    checks = []
+    for name, strength in composition.items():
+        limit = catalogue.solutes[name].dose_limit
+        if limit is not None and strength > 0:
+            checks.append(DoseCheck(name, strength, volume_ml, limit, weight_kg))
+    return tuple(checks)
 
 
 @dataclass(frozen=True)

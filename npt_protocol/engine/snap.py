@@ -1,219 +1,306 @@
-"""Snapping exact volumes to syringe marks: a small search, not a rounding.
+"""Choosing the measurement: every method's candidates judged, the best kept, and why.
 
-For each measured component take the marks a few graduations either side of the exact volume, on
-the smallest syringes that hold it; keep the combination whose worst relative strength deviation
-is smallest. Deviations up to `grain` (a quarter of the tolerance, from the recipe) count as
-equally good, so that among them the total closest to the request wins, a batch that falls
-short of it last: a session must not run out. Then: fewer draws, fuller syringes.
+A candidate is acceptable when every target solute is within the tolerance, every reading is
+within its share of the tolerance (engine/certify.py), and it makes the volume asked for or comes
+within the tolerance of it. Among acceptable candidates the order is: the volume closest to the
+request, fewest steps, the strength closest to the target, the readings furthest inside their
+shares, then qs, one syringe, container. A session also gives the least volume it needs, and no
+candidate below it is considered.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
 
+from npt_protocol.catalogue.products import Product
+from npt_protocol.engine.certify import Certification, certify
+from npt_protocol.engine.measured import (
+    METHOD_NAMES,
+    METHOD_ORDER,
+    METHODS,
+    Measurement,
+    Method,
+)
+from npt_protocol.engine.methods import GENERATORS, why_not_possible
 from npt_protocol.engine.solver import Portion
-from npt_protocol.engine.syringes import Draw, Syringe, draw_options, holding
+from npt_protocol.engine.syringes import Syringe
 from npt_protocol.errors import MeasurementError
-from npt_protocol.ismp import format_volume
+from npt_protocol.ismp import format_number, format_volume
 
-Method = Literal["syringe", "container"]
-METHODS: dict[Method, str] = {
-    "syringe": "draw each stock into one syringe to its mark, then diluent to the final mark",
-    "container": "measure each component in its own syringe into a sterile empty container",
-}
+__all__ = ["METHODS", "METHOD_NAMES", "Candidate", "Choice", "Method", "choose"]
 
 
 @dataclass(frozen=True)
-class MeasuredPortion:
-    """A component as it will be measured: exact volume, the draws, and the volume they give."""
+class Candidate:
+    """One measurement judged: what it makes, how far off, whether it can be certified."""
 
-    product_id: str
-    exact_ml: Fraction
-    draws: tuple[Draw, ...]
-    measured: bool = True
+    measurement: Measurement
+    total_ml: Fraction
+    deviations: Mapping[str, Fraction]
+    certification: Certification
+    tolerance: Fraction
+    volume_ml: Fraction
 
     @property
-    def volume_ml(self) -> Fraction:
-        """Return the volume the draws actually give."""
-        return sum((d.volume_ml for d in self.draws), Fraction(0))
+    def within_tolerance(self) -> bool:
+        """Say whether every target solute is within the tolerance."""
+        return all(abs(d) <= self.tolerance for d in self.deviations.values())
+
+    @property
+    def volume_ok(self) -> bool:
+        """Say whether the volume made is the one asked for, or within the tolerance of it."""
+        return abs(self.total_ml - self.volume_ml) <= self.volume_ml * self.tolerance
+
+    @property
+    def acceptable(self) -> bool:
+        """Say whether a careful pharmacist could sign this measurement."""
+        return self.within_tolerance and self.certification.certified and self.volume_ok
+
+    @property
+    def worst_deviation(self) -> Fraction:
+        """Return the largest relative deviation of any target solute."""
+        return max((abs(d) for d in self.deviations.values()), default=Fraction(0))
+
+    @property
+    def reading_ratio(self) -> Fraction:
+        """Return the worst reading's error as a fraction of its share."""
+        worst = self.certification.worst
+        return Fraction(0) if worst is None else worst.ratio
+
+    def rank(self) -> tuple[object, ...]:
+        """Order candidates: acceptable first, then as the module says; lower is better."""
+        off = abs(self.total_ml - self.volume_ml)
+        order = METHOD_ORDER.index(self.measurement.method)
+        if self.acceptable:
+            return (0, off, self.measurement.steps, self.worst_deviation, self.reading_ratio, order)
+        badness = max(
+            self.worst_deviation / self.tolerance,
+            self.reading_ratio,
+            off / (self.volume_ml * self.tolerance),
+        )
+        return (1, badness, off, self.measurement.steps, order)
 
 
 @dataclass(frozen=True)
-class Snapped:
-    """The chosen measurement: one MeasuredPortion per component, and the final syringe if any."""
+class Choice:
+    """The chosen candidate, the best of every method, and one reason per method not chosen."""
 
-    method: Method
-    portions: tuple[MeasuredPortion, ...]
-    final_syringe: Syringe | None
-    worst_deviation: Fraction
+    best: Candidate
+    by_method: Mapping[Method, Candidate | None]
+    reasons: Mapping[Method, str]
+
+    @property
+    def why(self) -> str:
+        """Say in one line why this method was chosen over the others."""
+        chosen = self.best.measurement.method
+        others = [
+            f"{METHOD_NAMES[m]} {self.reasons[m]}"
+            for m in METHOD_ORDER
+            if m != chosen and m in self.reasons
+        ]
+        return "; ".join(others) if others else "the method asked for"
 
 
-Score = tuple[Fraction, bool, Fraction, Fraction, int, Fraction]
+def _deviations(
+    measurement: Measurement, products: Mapping[str, Product], target: Mapping[str, Fraction]
+) -> dict[str, Fraction]:
+    """Work out each target solute's relative deviation exactly: masses over the total volume."""
+    total = measurement.total_ml
+    deviations = {}
+    for solute, wanted in target.items():
+        mass = sum(
+            (
+                products[p.product_id].composition.get(solute, Fraction(0)) * p.volume_ml
+                for p in measurement.portions
+            ),
+            Fraction(0),
+        )
+        deviations[solute] = (mass / total - wanted) / wanted
+    return deviations
 
 
-def snap(
+def evaluate(
+    measurement: Measurement,
+    *,
+    products: Mapping[str, Product],
+    target: Mapping[str, Fraction],
+    tolerance: Fraction,
+    volume_ml: Fraction,
+    deviations: Mapping[str, Fraction] | None = None,
+) -> Candidate:
+    """Judge a measurement against the target and the tolerance, exactly (masses over volume)."""
+    certification = certify(
+        measurement, products=products, target=list(target), tolerance=tolerance
+    )
+    return Candidate(
+        measurement,
+        measurement.total_ml,
+        deviations if deviations is not None else _deviations(measurement, products, target),
+        certification,
+        tolerance,
+        volume_ml,
+    )
+
+
+UNSIGNABLE_SEARCH = 100  # candidates certified, best first, when none can be signed
+
+
+def _best_of(
+    measurements: Iterable[Measurement],
+    *,
+    products: Mapping[str, Product],
+    target: Mapping[str, Fraction],
+    tolerance: Fraction,
+    volume_ml: Fraction,
+    minimum_ml: Fraction | None,
+    signable_only: bool = False,
+) -> Candidate | None:
+    """Return one method's best candidate, certifying as few as the order allows.
+
+    With `signable_only`, return the first acceptable candidate found (or the first tried, not
+    acceptable, when none is): enough to know whether the method can be signed at all.
+
+    Candidates are sorted by what costs nothing to know (volume off, steps, strength off); the
+    first acceptable one in that order is the best, up to ties, which certification breaks.
+    """
+    cheap = []
+    for measurement in measurements:
+        if minimum_ml is not None and measurement.total_ml < minimum_ml:
+            continue
+        deviations = _deviations(measurement, products, target)
+        worst = max((abs(d) for d in deviations.values()), default=Fraction(0))
+        prefix = (abs(measurement.total_ml - volume_ml), measurement.steps, worst)
+        cheap.append((prefix, measurement, deviations))
+    cheap.sort(key=lambda item: item[0])
+    found: Candidate | None = None
+    for index, (prefix, measurement, deviations) in enumerate(cheap):
+        if (
+            found is not None
+            and found.acceptable
+            and prefix
+            > (abs(found.total_ml - volume_ml), found.measurement.steps, found.worst_deviation)
+        ):
+            break  # every later candidate is behind an acceptable one already found
+        if found is not None and not found.acceptable and index >= UNSIGNABLE_SEARCH:
+            break
+        candidate = evaluate(
+            measurement,
+            products=products,
+            target=target,
+            tolerance=tolerance,
+            volume_ml=volume_ml,
+            deviations=deviations,
+        )
+        if signable_only and candidate.acceptable:
+            return candidate
+        if found is None or candidate.rank() < found.rank():
+            found = candidate
+        if signable_only and index + 1 >= UNSIGNABLE_SEARCH:
+            break
+    return found
+
+
+def choose(
     exact: Sequence[Portion],
     *,
     target: Mapping[str, Fraction],
-    method: Method,
+    volume_ml: Fraction,
     syringes: Sequence[Syringe],
-    final_volume_ml: Fraction,
-    grain: Fraction = Fraction(0),
-) -> Snapped:
-    """Choose the marks to measure every component on, best achieved strength first."""
-    if method == "syringe":
-        return _snap_one_syringe(exact, target, syringes, final_volume_ml, grain)
-    needed = [p for p in exact if p.volume_ml > 0]
-    option_lists = _options(needed, syringes)
-    for portion, options in zip(needed, option_lists, strict=True):
-        if not any(options):
-            raise MeasurementError(
-                f"{portion.product.id} needs "
-                f"{format_volume(portion.volume_ml, places=4)}, which no "
-                "syringe in the set can measure; add a finer syringe or make "
-                "a larger batch."
-            )
-    # Each option's volume, solute masses and fullness are worked out once, not per combination.
-    tallies = [
-        [_Tally.of(p, draws, target) for draws in options]
-        for p, options in zip(needed, option_lists, strict=True)
-    ]
-    best: tuple[Score, tuple[_Tally, ...]] | None = None
-    for combo in itertools.product(*tallies):
-        score = _score(combo, target, final_volume_ml, grain)
-        if score is not None and (best is None or score < best[0]):
-            best = (score, combo)
-    if best is None:
-        raise MeasurementError(
-            "No combination of syringe marks measures this preparation; make a larger batch."
-        )
-    portions = tuple(
-        MeasuredPortion(p.product.id, p.volume_ml, tally.draws)
-        for p, tally in zip(needed, best[1], strict=True)
-    )
-    return Snapped("container", portions, None, best[0][3])
-
-
-def _snap_one_syringe(
-    exact: Sequence[Portion],
-    target: Mapping[str, Fraction],
-    syringes: Sequence[Syringe],
-    final_volume_ml: Fraction,
-    grain: Fraction,
-) -> Snapped:
-    """Snap stocks to cumulative marks of one syringe and the diluent to the final mark."""
-    fitting = holding(final_volume_ml, syringes)
-    if not fitting:
-        raise MeasurementError(
-            f"{format_volume(final_volume_ml)} is more than the largest "
-            f"syringe ({format_volume(syringes[-1].capacity_ml)}) holds; use "
-            "--method container."
-        )
-    syringe = fitting[0]
+    tolerance: Fraction,
+    methods: Sequence[Method] = METHOD_ORDER,
+    minimum_ml: Fraction | None = None,
+    signable_only: bool = False,
+) -> Choice:
+    """Judge every candidate of every method asked for and keep the best (with
+    `signable_only`, stop at the first signable one: for asking whether any is)."""
     stocks = [p for p in exact[:-1] if p.volume_ml > 0]
-    diluent = exact[-1] if exact[-1].volume_ml > 0 else None
-    parts = [*stocks, diluent] if diluent else stocks
-    stock_marks = [syringe.marks_near(p.volume_ml, spread=2) for p in stocks]
-    finals = syringe.marks_near(final_volume_ml, spread=2)
-    best: tuple[Score, list[Fraction]] | None = None
-    for combo in itertools.product(*stock_marks):
-        drawn = sum(combo, Fraction(0))
-        if drawn > syringe.capacity_ml:
-            continue  # without diluent the stocks' marks add up past the last mark
-        # Without diluent the last stock's mark is the final mark; with it, diluent fills the rest.
-        for final in finals if diluent else [drawn]:
-            if diluent and final <= drawn:
-                continue
-            volumes = [*combo, final - drawn] if diluent else [*combo]
-            score = _score(
-                [
-                    _Tally.of(p, (Draw(syringe, v),), target)
-                    for p, v in zip(parts, volumes, strict=True)
-                ],
-                target,
-                final_volume_ml,
-                grain,
-            )
-            if score is not None and (best is None or score < best[0]):
-                best = (score, volumes)
-    if best is None:
-        raise MeasurementError(
-            f"The marks of the {syringe.label} cannot measure this "
-            "preparation; use --method container or a larger batch."
+    diluent = exact[-1]
+    products = {p.product.id: p.product for p in exact}
+    by_method: dict[Method, Candidate | None] = {
+        method: _best_of(
+            GENERATORS[method](stocks, diluent, volume_ml, syringes),
+            products=products,
+            target=target,
+            tolerance=tolerance,
+            volume_ml=volume_ml,
+            minimum_ml=minimum_ml,
+            signable_only=signable_only,
         )
-    portions = tuple(
-        MeasuredPortion(p.product.id, p.volume_ml, (Draw(syringe, v),), measured=p is not diluent)
-        for p, v in zip(parts, best[1], strict=True)
-    )
-    return Snapped("syringe", portions, syringe, best[0][3])
+        for method in methods
+    }
+    found = [c for c in by_method.values() if c is not None]
+    if not found:
+        raise MeasurementError(_nothing_measures(methods, stocks, volume_ml, syringes, minimum_ml))
+    winner = min(found, key=lambda c: c.rank())
+    reasons = {
+        m: _reason(by_method[m], winner, m, stocks, volume_ml, syringes)
+        for m in methods
+        if m != winner.measurement.method
+    }
+    return Choice(winner, by_method, reasons)
 
 
-MAX_COMBINATIONS = 5_000
-
-
-def _options(
-    needed: Sequence[Portion], syringes: Sequence[Syringe]
-) -> list[list[tuple[Draw, ...]]]:
-    """List each component's candidate draws, narrowing the search when many components would
-    make it too large to run in a moment (the nearest marks are always kept)."""
-    for spread, choices in ((2, 2), (1, 1), (0, 1)):
-        option_lists = [
-            draw_options(p.volume_ml, syringes, spread=spread, choices=choices) for p in needed
-        ]
-        if math.prod(len(options) for options in option_lists) <= MAX_COMBINATIONS:
-            break
-    return option_lists
-
-
-@dataclass(frozen=True)
-class _Tally:
-    """One way to measure one component, summed up for scoring."""
-
-    draws: tuple[Draw, ...]
-    volume_ml: Fraction
-    masses: tuple[Fraction, ...]  # mg of each target solute, in target order
-    fullness: Fraction  # the emptiest draw's share of its syringe
-
-    @classmethod
-    def of(cls, portion: Portion, draws: Sequence[Draw], target: Mapping[str, Fraction]) -> _Tally:
-        """Sum up the draws of one component."""
-        volume = sum((d.volume_ml for d in draws), Fraction(0))
-        composition = portion.product.composition
-        return cls(
-            tuple(draws),
-            volume,
-            tuple(composition.get(s, Fraction(0)) * volume for s in target),
-            min((d.volume_ml / d.syringe.capacity_ml for d in draws), default=Fraction(1)),
+def _nothing_measures(
+    methods: Sequence[Method],
+    stocks: Sequence[Portion],
+    volume_ml: Fraction,
+    syringes: Sequence[Syringe],
+    minimum_ml: Fraction | None,
+) -> str:
+    """Explain in one sentence why no method measures the preparation."""
+    if len(methods) == 1:
+        method = methods[0]
+        return (
+            f"The {method} method cannot measure this preparation: it "
+            f"{why_not_possible(method, stocks, volume_ml, syringes)}; choose another "
+            "--method or leave it out."
         )
-
-
-def _score(
-    tallies: Sequence[_Tally],
-    target: Mapping[str, Fraction],
-    final_volume_ml: Fraction,
-    grain: Fraction,
-) -> Score | None:
-    """Rank a candidate: strength (deviations up to the grain tie), no shortfall, volume error,
-    exact worst deviation, draws, emptiest syringe; lower is better."""
-    total = sum((t.volume_ml for t in tallies), Fraction(0))
-    if total <= 0:
-        return None
-    worst = Fraction(0)
-    for index, wanted in enumerate(target.values()):
-        mass = sum((t.masses[index] for t in tallies), Fraction(0))
-        worst = max(worst, abs(mass / total - wanted) / wanted)
-    draws = sum(len(t.draws) for t in tallies)
-    fullness = min(t.fullness for t in tallies)
+    short = "" if minimum_ml is None else f" of at least {format_volume(minimum_ml)}"
     return (
-        worst if worst > grain else Fraction(0),
-        total < final_volume_ml,
-        abs(total - final_volume_ml),
-        worst,
-        draws,
-        -fullness,
+        f"No syringe marks in the set measure {format_volume(volume_ml)}{short}; add a "
+        "syringe to the set or make a larger batch."
     )
+
+
+def _reason(
+    candidate: Candidate | None,
+    winner: Candidate,
+    method: Method,
+    stocks: Sequence[Portion],
+    volume_ml: Fraction,
+    syringes: Sequence[Syringe],
+) -> str:
+    """Say why one method's best candidate lost to the chosen one."""
+    if candidate is None:
+        return why_not_possible(method, stocks, volume_ml, syringes)
+    if not candidate.acceptable:
+        return _failure(candidate)
+    off, best_off = (abs(c.total_ml - volume_ml) for c in (candidate, winner))
+    if off > best_off:
+        return f"makes {format_volume(candidate.total_ml)}, not the volume asked"
+    more = candidate.measurement.steps - winner.measurement.steps
+    if more > 0:
+        return f"takes {more} more step{'s' if more > 1 else ''}"
+    if candidate.worst_deviation > winner.worst_deviation:
+        return "comes less close to the target strength"
+    return "is no better"
+
+
+def _failure(candidate: Candidate) -> str:
+    """Say what keeps a candidate from being signed."""
+    worst = candidate.certification.worst
+    if worst is not None and not candidate.certification.certified:
+        return (
+            f"reads {worst.where()}, which may move a strength by "
+            f"{_percent(worst.relative)}, more than its share of {_percent(worst.share)}"
+        )
+    if not candidate.within_tolerance:
+        return f"comes {_percent(candidate.worst_deviation)} off the target strength"
+    return f"makes {format_volume(candidate.total_ml)}, too far from the volume asked"
+
+
+def _percent(fraction: Fraction) -> str:
+    """Print a relative amount as a percent: '10 %'."""
+    return f"{format_number(fraction * 100)} %"

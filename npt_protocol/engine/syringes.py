@@ -29,6 +29,7 @@ SMALLEST_SYRINGE_ML, LARGEST_SYRINGE_ML = Fraction(1, 10), Fraction(100)
 FINEST_MARK_ML = Fraction(1, 1000)  # USP <1176> commentary: do not measure below ~20 % of capacity
 # More fills than anyone draws by hand; past it a recipe would run to millions of lines.
 MAX_FILLS = 1_000
+SMALL_FILLS = 3  # full draws of a syringe smaller than the largest, at most, in one measurement
 
 
 @dataclass(frozen=True, order=True)
@@ -52,6 +53,11 @@ class Syringe:
     def on_mark(self, volume_ml: Fraction) -> bool:
         """Say whether the volume falls exactly on one of the marks."""
         return (volume_ml / self.graduation_ml).denominator == 1
+
+    @property
+    def reading_error_ml(self) -> Fraction:
+        """Return how far a reading may be off: half a graduation."""
+        return self.graduation_ml / 2
 
     def marks_near(self, volume_ml: Fraction, *, spread: int) -> list[Fraction]:
         """Return the marks within `spread` graduations either side of a volume, up to capacity."""
@@ -150,6 +156,55 @@ def draw_options(
     if full:
         options.append(fills)  # the remainder may be small enough to drop within tolerance
     return options
+
+
+def exact_options(
+    volume_ml: Fraction, syringes: Sequence[Syringe], *, most: int = 6
+) -> list[tuple[Draw, ...]]:
+    """List ways to measure a volume exactly on marks, fewest and most precise draws first.
+
+    One draw on a syringe that has the mark; or full draws of one syringe and the remainder on
+    the mark of another (15 mL as a full 10 mL syringe and 5 mL more reads closer than 15 mL on
+    a 20 mL syringe marked every millilitre).
+    """
+    if volume_ml <= 0:
+        return [()]
+    if volume_ml > syringes[-1].capacity_ml * MAX_FILLS:
+        return []
+    found: list[tuple[Draw, ...]] = [
+        (Draw(s, volume_ml),) for s in holding(volume_ml, syringes) if s.on_mark(volume_ml)
+    ]
+    for full in syringes:
+        most_fills = int(volume_ml // full.capacity_ml)
+        if full != syringes[-1] and most_fills > SMALL_FILLS:
+            continue  # a dozen fills of a small syringe is no way to measure anything
+        for fills in {most_fills, most_fills - 1} - {0, -1}:
+            draws = tuple(Draw(full, full.capacity_ml) for _ in range(fills))
+            remainder = volume_ml - fills * full.capacity_ml
+            if remainder == 0:
+                found.append(draws)
+                continue
+            finishing = next(
+                (s for s in holding(remainder, syringes) if s.on_mark(remainder)), None
+            )
+            if finishing is not None:
+                found.append((*draws, Draw(finishing, remainder)))
+    # Keep the options no other beats on both counts: as few draws, and as close a reading.
+    kept: list[tuple[Draw, ...]] = []
+    scored = sorted(
+        dict.fromkeys(found), key=lambda d: (len(d), sum(x.syringe.reading_error_ml for x in d))
+    )
+    for draws in scored:
+        error = sum(d.syringe.reading_error_ml for d in draws)
+        if not any(sum(d.syringe.reading_error_ml for d in other) <= error for other in kept):
+            kept.append(draws)  # sorted by count first: anything kept has no more draws
+    return kept[:most]
+
+
+def exact_draws(volume_ml: Fraction, syringes: Sequence[Syringe]) -> tuple[Draw, ...] | None:
+    """Return the simplest way to measure a volume exactly on marks, or None when none does."""
+    options = exact_options(volume_ml, syringes)
+    return options[0] if options else None
 
 
 @dataclass(frozen=True)

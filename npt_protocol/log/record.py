@@ -16,6 +16,7 @@ from dataclasses import asdict, fields
 from typing import Any, Literal
 
 from npt_protocol import __version__
+from npt_protocol.engine.measured import METHOD_ORDER
 from npt_protocol.engine.requests import CheckRequest, PrepareRequest
 from npt_protocol.errors import InputError
 
@@ -26,7 +27,9 @@ Command = Literal["prepare", "check"]
 BODY_KEY = b'{"body_sha256":"'
 _BODY_START = len(BODY_KEY) + 64 + 2  # after the digest and its closing '",'
 _DECODER = json.JSONDecoder()
-_LIST_INPUTS = {"stocks", "syringes", "drawn"}
+_LIST_INPUTS = {"stocks", "syringes", "drawn", "bases"}
+# Inputs added after the first records were written: an older record is read with the default.
+_ADDED_INPUTS: dict[str, list[str]] = {"bases": []}
 _OPTIONAL_INPUTS = {"method", "weight", "catalogue"}
 
 
@@ -56,6 +59,8 @@ def request_from(command: str, data: Any) -> PrepareRequest | CheckRequest:
     else:
         raise InputError(f"command {command!r} is not prepare or check")
     names = [f.name for f in fields(kind)]
+    if isinstance(data, dict):
+        data = {**{k: v for k, v in _ADDED_INPUTS.items() if k in names}, **data}
     if not isinstance(data, dict) or sorted(data) != sorted(names):
         raise InputError(f"its inputs are not the {command} fields {', '.join(names)}")
     values: dict[str, Any] = {}
@@ -68,8 +73,8 @@ def request_from(command: str, data: Any) -> PrepareRequest | CheckRequest:
         elif not (isinstance(value, str) or (value is None and name in _OPTIONAL_INPUTS)):
             raise InputError(f"its input {name!r} is not text")
         values[name] = value
-    if values.get("method") not in (None, "syringe", "container"):
-        raise InputError(f"its method {values['method']!r} is not syringe or container")
+    if values.get("method") not in (None, *METHOD_ORDER):
+        raise InputError(f"its method {values['method']!r} is not {', '.join(METHOD_ORDER)}")
     request: PrepareRequest | CheckRequest = kind(**values)
     return request
 
@@ -94,7 +99,7 @@ def new_record(
         "catalogue_version": result["catalogue_version"],
         "protocol": None if protocol is None else dict(protocol),
         "result": dict(result),
-        "pass": bool(result["within_tolerance"]),
+        "pass": bool(result["pass"]),
         "tool_version": __version__,
         "prepared_by": _name(prepared_by, "--by"),
         "checked_by": _name(checked_by, "--checked-by"),

@@ -11,18 +11,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from npt_protocol.catalogue.products import Catalogue, Product
+from npt_protocol.catalogue.products import Catalogue, Product, Stated
 from npt_protocol.engine.recipe import MAX_BATCH_ML, Recipe, prepare
 from npt_protocol.engine.safety import (
     DEFAULT_TOLERANCE,
     USE_BY_RULES,
-    AnaestheticDose,
+    DoseCheck,
     UseByRule,
-    lidocaine_dose,
+    dose_checks,
     use_by,
 )
 from npt_protocol.engine.syringes import Syringe, check_syringe_size
-from npt_protocol.errors import InputError
+from npt_protocol.errors import InputError, MeasurementError
 from npt_protocol.ismp import format_volume
 from npt_protocol.planning.checklist import Checklist, build_checklist
 from npt_protocol.protocol.model import Protocol
@@ -83,8 +83,9 @@ class RegionPlan:
 
 @dataclass(frozen=True)
 class Label:
-    """What goes on the syringe or container label."""
+    """What goes on the syringe or container label: the intended strength, as prescribed."""
 
+    intended: Stated
     contents: str
     total_volume_ml: Fraction
     prepared_at: dt.datetime
@@ -102,7 +103,7 @@ class SolutionPlan:
     prepare_ml: Fraction
     recipe: Recipe
     label: Label
-    injected_anaesthetic: AnaestheticDose | None
+    injected_doses: tuple[DoseCheck, ...]
 
     @property
     def injected_ml(self) -> Fraction:
@@ -135,6 +136,21 @@ class Session:
     weight_kg: Fraction | None
     warnings: tuple[str, ...]
 
+    @property
+    def doses_over(self) -> tuple[DoseCheck, ...]:
+        """Return every dose-limited solute the planned injections give more of than allowed."""
+        return tuple(d for s in self.solutions for d in s.injected_doses if d.over_limit)
+
+    @property
+    def unsigned(self) -> tuple[SolutionPlan, ...]:
+        """Return the solutions whose recipe cannot be signed."""
+        return tuple(s for s in self.solutions if not s.recipe.acceptable)
+
+    @property
+    def ok(self) -> bool:
+        """Say whether the session can go ahead: every recipe signed, every dose within limits."""
+        return not self.doses_over and not self.unsigned
+
 
 def plan_region(request: RegionRequest, treatment_syringe_ml: Fraction) -> RegionPlan:
     """Build a region's checklist and count the treatment syringes its volume fills."""
@@ -156,6 +172,56 @@ def stocks_for(
                 raise InputError(f"No stock is given for {solute}; add one with --from.")
             stocks.append(catalogue.product(default))
     return stocks
+
+
+BATCH_SEARCH_ML = 20  # batches tried above the need: at least 20 mL more, or up to double
+
+
+def choose_batch(
+    text: str,
+    *,
+    required_ml: Fraction,
+    stocks: Sequence[Product],
+    diluent: Product,
+    catalogue: Catalogue,
+    syringes: Sequence[Syringe],
+    tolerance: Fraction,
+    weight_kg: Fraction | None,
+) -> Recipe:
+    """Choose the smallest batch, at least what the session needs, that the marks measure and a
+    pharmacist could sign; the recipe's measured volume is the batch every output states.
+
+    When no batch up to double the need (or 20 mL more) can be signed, the recipe for the need
+    itself is returned, unsigned, with the fixes it suggests.
+    """
+    start = max(1, math.ceil(required_ml))  # never round a session's volume down
+    for volume in range(start, start + max(BATCH_SEARCH_ML, start) + 1):
+        try:
+            recipe = prepare(
+                text,
+                volume_ml=Fraction(volume),
+                stocks=stocks,
+                diluent=diluent,
+                catalogue=catalogue,
+                syringes=syringes,
+                tolerance=tolerance,
+                weight_kg=weight_kg,
+                minimum_ml=required_ml,
+            )
+        except MeasurementError:
+            continue
+        if recipe.acceptable:
+            return recipe
+    return prepare(
+        text,
+        volume_ml=Fraction(start),
+        stocks=stocks,
+        diluent=diluent,
+        catalogue=catalogue,
+        syringes=syringes,
+        tolerance=tolerance,
+        weight_kg=weight_kg,
+    )
 
 
 def plan_session(
@@ -197,20 +263,19 @@ def plan_session(
             if solution_override is None
             else solution_override
         )
-        composition = catalogue.composition(text, what="solution")
+        stated = catalogue.stated(text, what="solution")
         injected = sum((r.injected_ml for r in group), Fraction(0))
         dead = sum((r.dead_space_ml for r in group), Fraction(0))
         required = (injected + dead) * (1 + margin)
-        prepare_ml = Fraction(math.ceil(required))  # never round a session's volume down
-        if prepare_ml > MAX_BATCH_ML:
+        if required > MAX_BATCH_ML:
             raise InputError(
                 f"The session needs {format_volume(required)} of {text}, more than "
                 "10 L; check the points and the treatment syringe."
             )
-        chosen = stocks_for(composition, stocks, catalogue)
-        recipe = prepare(
+        chosen = stocks_for(stated.composition, stocks, catalogue)
+        recipe = choose_batch(
             text,
-            volume_ml=prepare_ml,
+            required_ml=required,
             stocks=chosen,
             diluent=diluent,
             catalogue=catalogue,
@@ -218,33 +283,27 @@ def plan_session(
             tolerance=tolerance,
             weight_kg=weight_kg,
         )
-        # Marks can leave a measured batch a little short; a session must not run out.
-        while recipe.assessment.mixture.volume_ml < required:
-            prepare_ml += 1
-            recipe = prepare(
-                text,
-                volume_ml=prepare_ml,
-                stocks=chosen,
-                diluent=diluent,
-                catalogue=catalogue,
-                syringes=syringes,
-                tolerance=tolerance,
-                weight_kg=weight_kg,
-            )
         rule = USE_BY_RULES.get(use_by_rule)
         label = Label(
-            contents=text,
-            total_volume_ml=recipe.assessment.mixture.volume_ml,
+            intended=stated,
+            contents=stated.describe(style="w/v"),
+            total_volume_ml=recipe.made_ml,
             prepared_at=prepared_at,
             use_by=use_by(prepared_at, use_by_rule),
             rule=rule if rule is not None else USE_BY_RULES["immediate-use"],
         )
-        achieved = recipe.assessment.mixture
-        injected_dose = None
-        if "lidocaine" in achieved.composition:
-            injected_dose = lidocaine_dose(achieved.composition["lidocaine"] * injected, weight_kg)
-            if injected_dose.over_limit:
-                warnings.append(f"The injections of {text} give {injected_dose.describe()}.")
+        doses = dose_checks(
+            recipe.assessment.mixture.composition,
+            injected,
+            catalogue=catalogue,
+            weight_kg=weight_kg,
+        )
+        for dose in doses:
+            if dose.over_limit:
+                warnings.append(
+                    f"The injections of {stated.describe()} give "
+                    f"{dose.describe(where='injected')} ({dose.rule_text()})."
+                )
         for region in group:
             if region.checklist.protocol.solution.buffer is not None:
                 buffer = region.checklist.protocol.solution.buffer
@@ -259,10 +318,10 @@ def plan_session(
                 composition_text=text,
                 regions=tuple(group),
                 margin=margin,
-                prepare_ml=prepare_ml,
+                prepare_ml=recipe.made_ml,
                 recipe=recipe,
                 label=label,
-                injected_anaesthetic=injected_dose,
+                injected_doses=doses,
             )
         )
     return Session(

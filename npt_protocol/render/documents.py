@@ -12,8 +12,9 @@ from fractions import Fraction
 from typing import Any
 
 from npt_protocol import __version__
+from npt_protocol.catalogue.products import Stated
 from npt_protocol.engine.results import recipe_data
-from npt_protocol.ismp import format_composition, format_mass, format_number, format_volume
+from npt_protocol.ismp import format_mass, format_number, format_volume
 from npt_protocol.numbers import json_number
 from npt_protocol.planning.checklist import Checklist
 from npt_protocol.planning.session import Session, SolutionPlan
@@ -98,12 +99,12 @@ def checklist_data(checklist: Checklist) -> dict[str, Any]:
 
 
 def _solution_data(plan: SolutionPlan) -> dict[str, Any]:
-    """Describe one solution of a session: volumes, recipe, label and anaesthetic dose."""
+    """Describe one solution of a session: volumes, recipe, label, loads and doses injected."""
     label = plan.label
-    anaesthetic = plan.injected_anaesthetic
+    achieved = plan.recipe.assessment.mixture
     return {
         "composition": plan.composition_text,
-        "title": format_composition(plan.recipe.assessment.target, style="w/v", places=3),
+        "title": label.contents,
         "regions": [f"{r.checklist.protocol.id} ({r.checklist.side})" for r in plan.regions],
         "injected_mL": json_number(plan.injected_ml),
         "dead_space_mL": json_number(plan.dead_space_ml),
@@ -119,9 +120,11 @@ def _solution_data(plan: SolutionPlan) -> dict[str, Any]:
             "prepare": format_volume(plan.prepare_ml),
         },
         "recipe": recipe_data(plan.recipe),
+        "achieved_text": label.intended.describe(
+            achieved.composition, style="w/v and mg/mL", places=3, joiner=", "
+        ),
         "label": {
-            "contents": label.contents,
-            "strength_text": _strengths(plan),
+            "contents": label.intended.describe(style="w/v and mg/mL", joiner=", "),
             "ingredients_text": ", ".join(
                 f"{line.product.id} {format_volume(line.measured.volume_ml)}"
                 for line in plan.recipe.components
@@ -131,30 +134,62 @@ def _solution_data(plan: SolutionPlan) -> dict[str, Any]:
             "use_by": _time(label.use_by),
             "rule": label.rule.name,
         },
-        "dextrose_injected_text": _dextrose_injected(plan),
-        "injected_anaesthetic_text": None
-        if anaesthetic is None
-        else f"injected: {anaesthetic.describe().replace(' in the whole preparation', '')}",
+        "loads_injected_text": _loads(plan, plan.injected_ml),
+        "doses_injected_text": [
+            f"{dose.describe(where='injected')} ({dose.rule_text()})"
+            for dose in plan.injected_doses
+        ],
     }
 
 
-def _dextrose_injected(plan: SolutionPlan) -> str | None:
-    """Print the dextrose the injections deliver (what matters for a patient with diabetes)."""
-    strength = plan.recipe.assessment.mixture.composition.get("dextrose")
-    if strength is None:
-        return None
-    return format_mass(strength * plan.injected_ml)
+def _loads(plan: SolutionPlan, volume_ml: Fraction) -> str | None:
+    """Print the load of each reported solute in a volume: what matters in diabetes."""
+    assessment = plan.recipe.assessment
+    intended = plan.label.intended
+    parts = [
+        f"{intended.label(solute)} "
+        f"{format_mass(intended.shown(solute, assessment.mixture.composition[solute]) * volume_ml)}"
+        + (f" ({note})" if (note := assessment.load_notes.get(solute)) else "")
+        for solute in assessment.loads_g
+    ]
+    return ", ".join(parts) or None
 
 
-def _strengths(plan: SolutionPlan) -> str:
-    """Print the achieved strengths of a prepared solution for its label."""
-    mixture = plan.recipe.assessment.mixture
-    return format_composition(mixture.composition, style="w/v and mg/mL", places=3, joiner=", ")
+def _session_loads(session: Session) -> str | None:
+    """Add up each reported solute over every solution prepared (in its canonical form, so that
+    strengths stated in different bases add up rightly), printed in the form first stated."""
+    totals: dict[str, tuple[Stated, Fraction, str]] = {}
+    for plan in session.solutions:
+        assessment = plan.recipe.assessment
+        for solute, grams in assessment.loads_g.items():
+            stated, total, note = totals.setdefault(
+                solute, (plan.label.intended, Fraction(0), assessment.load_notes[solute])
+            )
+            totals[solute] = (stated, total + grams, note)
+    parts = [
+        f"{stated.label(solute)} {format_mass(stated.shown(solute, grams) * 1000)}"
+        + (f" ({note})" if note else "")
+        for solute, (stated, grams, note) in totals.items()
+    ]
+    return ", ".join(parts) or None
+
+
+def _problems(session: Session) -> list[str]:
+    """List what stops the session, first in every format: doses over a limit, unsigned recipes."""
+    problems = [
+        f"The planned injections give {dose.describe(where='injected')} ({dose.rule_text()}): "
+        "give fewer points or a weaker solution."
+        for dose in session.doses_over
+    ]
+    problems += [
+        f"The recipe for {plan.label.contents} cannot be signed: {'; '.join(plan.recipe.problems)}."
+        for plan in session.unsigned
+    ]
+    return problems
 
 
 def session_data(session: Session) -> dict[str, Any]:
     """Turn a session into the shared document dictionary."""
-    dextrose = sum((p.recipe.assessment.dextrose_g or Fraction(0)) for p in session.solutions)
     return {
         "schema": SESSION_SCHEMA,
         "treatment_syringe_mL": json_number(session.treatment_syringe_ml),
@@ -172,7 +207,8 @@ def session_data(session: Session) -> dict[str, Any]:
             for r in session.regions
         ],
         "solutions": [_solution_data(plan) for plan in session.solutions],
-        "dextrose_load_text": format_mass(dextrose * 1000) if dextrose else None,
+        "loads_text": _session_loads(session),
+        "problems": _problems(session),
         "checklists": [checklist_data(r.checklist) for r in session.regions],
         "warnings": list(session.warnings),
     }

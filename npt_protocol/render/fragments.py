@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from typing import Any
 
@@ -30,7 +31,16 @@ def reference_text(ref: dict[str, Any]) -> str:
 
 
 def draws_text(draws: list[dict[str, Any]]) -> str:
-    """Say each draw of a component: '6 mL in a 10 mL syringe and 4 mL in a 5 mL syringe'."""
-    return " and ".join(
-        f"{ml_text(d['volume_mL'])} in a {ml_text(d['syringe_mL'])} syringe" for d in draws
-    )
+    """Say each draw of a component, grouped by syringe: '7 × 60 mL in a 60 mL syringe and
+    30 mL in a 30 mL syringe'."""
+    texts = []
+    for capacity, grouped in itertools.groupby(draws, key=lambda d: d["syringe_mL"]):
+        volumes = [d["volume_mL"] for d in grouped]
+        if len(volumes) == 1:
+            texts.append(f"{ml_text(volumes[0])} in a {ml_text(capacity)} syringe")
+        elif len(set(volumes)) == 1:
+            texts.append(f"{len(volumes)} × {ml_text(volumes[0])} in a {ml_text(capacity)} syringe")
+        else:
+            shown = " and ".join(ml_text(v) for v in volumes)
+            texts.append(f"{shown}, each in a {ml_text(capacity)} syringe")
+    return " and ".join(texts)

@@ -56,10 +56,11 @@ def checklist_view(doc: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _measure(component: dict[str, Any]) -> str:
-    """Say how a component is measured: its syringe, each draw when one syringe is not enough."""
+def _measure(component: dict[str, Any], final_mark_ml: float | int | None) -> str:
+    """Say how a component is measured: its syringe, each draw when one syringe is not enough,
+    or the mark a diluent is made up to."""
     if not component["measured"] or not component["syringe_mL"]:
-        return "to the final mark"
+        return f"up to the {ml_text(final_mark_ml)} mark" if final_mark_ml else "to the final mark"
     draws = component["draws"]
     if len(draws) > 1:
         return draws_text(draws)
@@ -76,7 +77,7 @@ def _solution_view(solution: dict[str, Any]) -> dict[str, Any]:
             "name": c["name"],
             "role": c["role"],
             "volume_text": ml_text(c["volume_mL"]),
-            "measure_text": _measure(c),
+            "measure_text": _measure(c, recipe["final_mark_mL"]),
         }
         for c in recipe["components"]
     ]
@@ -88,9 +89,9 @@ def _solution_view(solution: dict[str, Any]) -> dict[str, Any]:
             "components": components,
             "steps": list(recipe["steps"]),
             "method_text": recipe["method_text"],
-            "verdict": f"{'within' if recipe['within_tolerance'] else 'OUTSIDE'} the tolerance of "
-            f"{tolerance} %",
-            "within_tolerance": recipe["within_tolerance"],
+            "verdict": f"{'within' if recipe['pass'] else 'NOT signable within'} the tolerance "
+            f"of {tolerance} %",
+            "within_tolerance": recipe["pass"],
             "osmolarity_text": None
             if osmolarity is None
             else f"{format_number(Fraction(str(osmolarity)), places=0)} mOsmol/L "

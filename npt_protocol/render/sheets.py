@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from npt_protocol.render.columns import align
-from npt_protocol.render.fragments import ml_text, reference_text, whole_text
+from npt_protocol.render.fragments import draws_text, ml_text, reference_text, whole_text
 
 Style = Literal["text", "md"]
 
@@ -143,12 +143,9 @@ def _recipe(w: _Writer, recipe: dict[str, Any]) -> None:
             c["product"],
             c["role"],
             ml_text(c["volume_mL"]),
-            " and ".join(
-                f"{ml_text(d['volume_mL'])} in a {ml_text(d['syringe_mL'])} syringe"
-                for d in c["draws"]
-            )
+            draws_text(c["draws"])
             if c["measured"]
-            else "to the final mark",
+            else f"up to the {ml_text(recipe['final_mark_mL'])} mark",
         ]
         for c in recipe["components"]
     ]
@@ -163,6 +160,9 @@ def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> st
     """Render a whole session packet: summary, recipes, labels, then every checklist."""
     w = _Writer(style)
     w.heading("Session plan", 1)
+    if doc["problems"]:
+        w.heading("DO NOT PROCEED", 2)
+        w.items(doc["problems"])
     w.table(
         ["Region", "Side", "Points", "Volume", "Treatment syringes"],
         [
@@ -183,9 +183,9 @@ def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> st
         w.line("")
         _recipe(w, recipe)
         achieved = recipe["achieved"]
-        verdict = "within" if recipe["within_tolerance"] else "OUTSIDE"
+        verdict = "within" if recipe["pass"] else "NOT signable within"
         w.line(
-            f"Achieved: {solution['label']['strength_text']}; "
+            f"Achieved: {solution['achieved_text']}; "
             f"{verdict} the tolerance of {recipe['tolerance_percent']} %."
             + (
                 f" Osmolarity {whole_text(achieved['osmolarity_mOsmol_per_L'])} mOsmol/L "
@@ -194,13 +194,10 @@ def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> st
                 else ""
             )
         )
-        if solution["dextrose_injected_text"]:
-            w.line(
-                f"Dextrose injected: {solution['dextrose_injected_text']} "
-                "(dextrose monohydrate; count it for a patient with diabetes)."
-            )
-        if solution["injected_anaesthetic_text"]:
-            w.line(f"Local anaesthetic {solution['injected_anaesthetic_text']}.")
+        if solution["loads_injected_text"]:
+            w.line(f"Injected: {solution['loads_injected_text']}.")
+        for dose in solution["doses_injected_text"]:
+            w.line(f"Dose: {dose}.")
         if recipe["cautions"] or recipe["warnings"]:
             w.line("")
             w.items([c["text"] for c in recipe["cautions"]] + list(recipe["warnings"]))
@@ -209,7 +206,7 @@ def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> st
         blank = _blank(style)
         w.items(
             [
-                f"Contents: {label['strength_text']}",
+                f"Contents: {label['contents']}",
                 f"Made from: {label['ingredients_text']}",
                 f"Total volume: {label['total_volume_text']}",
                 f"Prepared at: {label['prepared_at']}",
@@ -218,8 +215,8 @@ def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> st
                 f"Checked by: {blank}",
             ]
         )
-    if doc["dextrose_load_text"]:
-        w.line(f"Dextrose prepared in all: {doc['dextrose_load_text']} (dextrose monohydrate).")
+    if doc["loads_text"]:
+        w.line(f"Prepared in all: {doc['loads_text']}.")
     if doc["warnings"]:
         w.heading("Warnings", 2)
         w.items(doc["warnings"])
