@@ -122,3 +122,26 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
     code, out, _ = run(name, "--help")
     assert code == 0
     assert "Example" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "json", "html"])
+def test_a_dose_over_the_limit_exits_1_and_is_printed_first(fmt: str) -> None:
+    # 1 kg: lidocaine 4.5 mg at most; both Achilles sides inject 5 mg.
+    code, out, err = run(
+        "session",
+        "--region",
+        "ankle-achilles:bilateral",
+        "--weight",
+        "1kg",
+        "--format",
+        fmt,
+        *PREPARED,
+    )
+    assert code == 1
+    assert "lidocaine 5 mg injected" in err and "do not proceed" in err
+    if fmt == "json":
+        assert json.loads(out)["problems"][0].startswith("The planned injections give lidocaine")
+        return
+    first = out.find("DO NOT PROCEED")
+    assert 0 <= first < out.find("Solution:")
+    assert out.find("The planned injections give lidocaine 5 mg injected") > first

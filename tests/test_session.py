@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from npt_protocol.errors import InputError
 from npt_protocol.planning.checklist import build_checklist, distribute
 from npt_protocol.planning.session import NEEDLE_DEAD_SPACE_ML, syringe_dead_space
+from npt_protocol.render.documents import session_data
 from tests.sessions import PREPARED_AT, session, shipped
 
 
@@ -28,6 +29,45 @@ def test_knee_left_typical_session_worked_example() -> None:
     volumes = {line.product.id: line.measured.volume_ml for line in solution.recipe.components}
     assert volumes == {"D50W": Fraction(6, 10), "SWFI": Fraction(54, 10)}
     assert solution.label.use_by - solution.label.prepared_at == dt.timedelta(hours=4)
+
+
+def test_both_knees_state_one_batch_volume_everywhere() -> None:
+    # knee typical 10 points × 0.5 mL per side: 10 mL injected; two 10 mL treatment syringes:
+    # dead space 2 × 0.15 = 0.3 mL; margin 10 % of 10.3 = 1.03; need 11.33 mL. 12 mL: D50 1.2 mL
+    # (the 3 mL syringe reads it to 4.2 %, more than 5 % / 2; as 1 mL and 0.2 mL in the 1 mL
+    # syringe, 0.8 %), water 10.8 mL: exactly 12 mL at 5 %. The "prepare" line, the recipe, the
+    # label and the JSON all say 12 mL, never 14 mL over steps that make 12.2 mL.
+    plan = session([("knee", "left", None), ("knee", "right", None)])
+    (solution,) = plan.solutions
+    assert solution.required_ml == Fraction(1133, 100)
+    assert solution.prepare_ml == solution.recipe.made_ml == solution.label.total_volume_ml == 12
+    assert solution.recipe.acceptable
+    document = session_data(plan)["solutions"][0]
+    assert document["prepare_mL"] == document["recipe"]["achieved"]["volume_mL"] == 12
+    assert document["label"]["total_volume_text"] == "12 mL"
+    # The label shows the intended strength; the record shows the achieved one beside it.
+    assert document["label"]["contents"] == "dextrose monohydrate 5 % w/v (50 mg/mL)"
+    assert document["achieved_text"] == "dextrose monohydrate 5 % w/v (50 mg/mL)"
+
+
+def test_a_small_need_grows_the_batch_until_it_can_be_signed() -> None:
+    # The Achilles template's 5 points × 0.5 mL: 2.5 mL + dead space 0.15 + margin = 2.92 mL.
+    # 3 mL of 20 % dextrose and 0.1 % lidocaine: D50 1.2 mL, lidocaine 0.3 mL, water 1.5 mL,
+    # each read closely enough on the 1 mL syringe: signed at 3 mL.
+    plan = session([("ankle-achilles", "right", None)])
+    (solution,) = plan.solutions
+    assert solution.prepare_ml == 3 and solution.recipe.acceptable
+
+
+def test_an_injected_dose_over_the_limit_stops_the_session() -> None:
+    # A 1 kg patient: lidocaine 4.5 mg at most; the Achilles points inject 2.5 mL × 1 mg/mL =
+    # 2.5 mg per side, 5 mg for both: over, and the plan says so first.
+    plan = session([("ankle-achilles", "bilateral", None)], weight_kg=Fraction(1))
+    (dose,) = plan.doses_over
+    assert (dose.milligrams, dose.maximum_mg) == (5, Fraction(9, 2))
+    assert not plan.ok
+    problems = session_data(plan)["problems"]
+    assert problems and problems[0].startswith("The planned injections give lidocaine 5 mg")
 
 
 def test_two_solutions_get_two_recipes_and_labels() -> None:
@@ -111,7 +151,14 @@ def test_session_total_is_parts_plus_dead_space_plus_margin(
         assert solution.dead_space_ml == dead
         assert solution.required_ml == (injected + dead) * (1 + margin)
         assert solution.prepare_ml >= solution.required_ml
-        assert solution.recipe.assessment.mixture.volume_ml >= solution.required_ml
+        # The batch is what the marks make: the plan, the recipe and the label state one volume.
+        made = sum((c.measured.volume_ml for c in solution.recipe.components), Fraction(0))
+        assert solution.prepare_ml == made == solution.recipe.made_ml
+        assert solution.label.total_volume_ml == made
+        assert made >= solution.required_ml
+        if solution.recipe.acceptable:
+            assert solution.recipe.certification.certified
+            assert solution.recipe.assessment.within_tolerance
     for region in plan.regions:
         protocol = region.checklist.protocol
         sides = 2 if region.checklist.side == "bilateral" else 1

@@ -1,21 +1,37 @@
-"""A clinic's own products, read from a YAML file and put before the shipped catalogue."""
+"""A clinic's own products, read from YAML and put before the shipped catalogue.
+
+The file is read like a protocol file (npt_protocol.reading): safely, with every problem found at
+once and reported as file:line:column. Values are checked, not trusted: a stated osmolarity must
+agree with the one its composition gives, and a product that takes a shipped id or alias is
+named in every recipe that uses it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
-from npt_protocol.catalogue.products import Catalogue, product_from, shipped_catalogue
+from npt_protocol.catalogue.products import (
+    Catalogue,
+    Product,
+    Role,
+    Stated,
+    shipped_catalogue,
+)
 from npt_protocol.errors import InputError, NptError
+from npt_protocol.ismp import format_number
+from npt_protocol.reading.fields import FieldReader, unique_ids
+from npt_protocol.reading.findings import Finding
+from npt_protocol.reading.source import read_regular_file
+from npt_protocol.reading.yaml_tree import CATALOGUE, MAX_BYTES, Node, read_yaml
 
-MAX_BYTES = 1_000_000
-MAX_DEPTH = 8  # products → list → product → aliases: four levels; deeper is never a catalogue
-PRODUCT_KEYS = {
-    "id",
+PRODUCT_KEYS = (
     "aliases",
     "name",
     "composition",
+    "excipients",
     "osmolarity_mOsmol_per_L",
     "ph",
     "sizes_mL",
@@ -23,8 +39,35 @@ PRODUCT_KEYS = {
     "role",
     "source",
     "confidence",
-}
-LIST_KEYS = {"aliases", "sizes_mL"}
+)
+# A label's osmolarity and the ideal sum of its solutes agree within a few percent (D5W 252 and
+# 252.3, NS 308 and 308); a value a tenth away, or 10 mOsmol/L for water, is a typo such as 253
+# for D50W's 2,530.
+OSMOLARITY_MARGIN, OSMOLARITY_FLOOR = Fraction(1, 10), Fraction(10)
+
+
+@dataclass(frozen=True)
+class CatalogueCheck:
+    """What reading a clinic catalogue found: its products, or every problem in it."""
+
+    path: Path
+    products: tuple[Product, ...]
+    findings: tuple[Finding, ...]
+    digest: str
+
+
+def check_catalogue(path: Path, base: Catalogue | None = None) -> CatalogueCheck:
+    """Read a clinic catalogue and return its products or every problem, with positions."""
+    base = base or shipped_catalogue()
+    data = read_regular_file(path, what="catalogue", limit=MAX_BYTES)
+    digest = hashlib.sha256(data).hexdigest()
+    root, findings = read_yaml(data, path=str(path), document=CATALOGUE)
+    if root is None:
+        return CatalogueCheck(path, (), tuple(findings), digest)
+    reader = FieldReader(str(path))
+    products = _products(reader, root, base, path)
+    found = tuple(sorted(reader.findings, key=lambda f: (f.line, f.column)))
+    return CatalogueCheck(path, () if found else tuple(products), found, digest)
 
 
 def load_catalogue(extra: Path | None = None) -> Catalogue:
@@ -32,139 +75,138 @@ def load_catalogue(extra: Path | None = None) -> Catalogue:
     catalogue = shipped_catalogue()
     if extra is None:
         return catalogue
-    rows = _read_rows(extra)
+    checked = check_catalogue(extra, catalogue)
+    if checked.findings:
+        count = len(checked.findings)
+        raise InputError(
+            f"catalogue {extra} has {count} problem{'s' * (count != 1)}, first "
+            f"{checked.findings[0]}; fix it (npt products --catalogue FILE --validate lists "
+            "them all)."
+        )
+    merged = catalogue.with_products(checked.products)
+    return replace(merged, version=f"{catalogue.version}+{checked.digest[:12]}")
+
+
+def _products(reader: FieldReader, root: Node, base: Catalogue, path: Path) -> list[Product]:
+    """Read the top-level mapping and each product in its 'products:' list."""
+    top = reader.fields(root, "catalogue", required=("products",))
+    if top is None:
+        return []
+    items = reader.seq(top.get("products"), "products", nonempty=True)
+    if items is None:
+        return []
+    unique_ids(reader, items, "product id")
     products = []
-    seen: dict[str, int] = {}
-    for index, row in enumerate(rows, 1):
-        where = f"catalogue {extra}, product {index}"
-        if not isinstance(row, dict) or "id" not in row:
-            raise InputError(
-                f"{where} is not a mapping with an id; expected keys such as id, name, composition."
-            )
-        _check_values(row, where)
-        unknown = sorted(set(row) - PRODUCT_KEYS)
-        if unknown:
-            raise InputError(
-                f"{where} ({row['id']}) has unknown key {unknown[0]!r}; expected "
-                f"{', '.join(sorted(PRODUCT_KEYS))}."
-            )
-        if row.get("role", "stock") not in {"stock", "diluent"}:
-            raise InputError(
-                f"{where} ({row['id']}) has role {row['role']!r}; expected stock or diluent."
-            )
-        key = str(row["id"]).strip().lower()
-        if key in seen:
-            raise InputError(
-                f"{where} repeats the id {row['id']!r} of product {seen[key]}; "
-                "expected each id once."
-            )
-        seen[key] = index
-        try:
-            products.append(product_from(row, catalogue, origin=str(extra)))
-        except NptError as error:
-            raise InputError(f"{where} ({row['id']}): {error}") from None
-    return catalogue.with_products(products)
+    for index, item in enumerate(items, 1):
+        product = _product(reader, item, base, index, path)
+        if product is not None:
+            products.append(product)
+    return products
 
 
-def _plain(value: Any) -> bool:
-    """Say whether a YAML value is plain text or a number (not a flag, date, list or mapping)."""
-    return isinstance(value, str | int | float) and not isinstance(value, bool)
+def _product(
+    reader: FieldReader, node: Node, base: Catalogue, index: int, path: Path
+) -> Product | None:
+    """Read one product, checking its composition, osmolarity, sizes and role."""
+    f = reader.fields(node, f"products[{index}]", required=("id",), optional=PRODUCT_KEYS)
+    if f is None:
+        return None
+    pid = reader.text(f.get("id"), f"products[{index}] id")
+    what = f"product {pid or index}"
+    aliases = reader.texts(f.get("aliases"), f"{what} aliases") if "aliases" in f else ()
+    name = reader.text(f.get("name"), f"{what} name") if "name" in f else pid
+    stated = _composition(reader, f.get("composition"), base, f"{what} composition")
+    excipients = _composition(reader, f.get("excipients"), base, f"{what} excipients")
+    role_text = (
+        reader.choice(f.get("role"), f"{what} role", ("stock", "diluent")) if "role" in f else None
+    )
+    osmolarity = (
+        reader.number(f.get("osmolarity_mOsmol_per_L"), f"{what} osmolarity", zero=True)
+        if "osmolarity_mOsmol_per_L" in f
+        else None
+    )
+    sizes = _sizes(reader, f.get("sizes_mL"), what) if "sizes_mL" in f else ()
+    texts = {
+        key: reader.text(f.get(key), f"{what} {key}") if key in f else ""
+        for key in ("ph", "sizes_note", "source", "confidence")
+    }
+    if None in (pid, aliases, name, stated, excipients, sizes) or None in texts.values():
+        return None
+    if "role" in f and role_text is None:
+        return None
+    if "osmolarity_mOsmol_per_L" in f and osmolarity is None:
+        return None
+    assert pid is not None and stated is not None and excipients is not None
+    if osmolarity is not None:
+        _check_osmolarity(
+            reader, f["osmolarity_mOsmol_per_L"], osmolarity, stated, excipients, base, what
+        )
+    role: Role = (
+        ("stock" if stated.composition else "diluent")
+        if role_text is None
+        else ("stock" if role_text == "stock" else "diluent")
+    )
+    return Product(
+        id=pid,
+        name=name or pid,
+        composition=stated.composition,
+        role=role,
+        aliases=tuple(aliases or ()),
+        label_osmolarity=osmolarity,
+        ph=texts["ph"] or "",
+        sizes_ml=tuple(sizes or ()),
+        sizes_note=texts["sizes_note"] or "",
+        source=texts["source"] or "",
+        confidence=texts["confidence"] or "",
+        origin=str(path),
+        forms=stated.forms,
+        excipients=excipients.composition,
+    )
 
 
-def _check_values(row: dict[Any, Any], where: str) -> None:
-    """Refuse keys that are not text, and values that are not text or numbers (lists of them
-    for aliases and sizes), before any is used."""
-    for key, value in row.items():
-        if not isinstance(key, str):
-            raise InputError(
-                f"{where} has the key {key!r}, which is not text; expected keys "
-                "such as id, name, composition."
-            )
-        if key in LIST_KEYS:
-            if not isinstance(value, list) or not all(_plain(item) for item in value):
-                raise InputError(
-                    f"{where}: {key} is {value!r}; expected a list of text or "
-                    "numbers such as ['50', '100']."
-                )
-        elif not _plain(value):
-            raise InputError(f"{where}: {key} is {value!r}; expected text or a number.")
-    if not str(row["id"]).strip():
-        raise InputError(f"{where} has an empty id; expected an id such as D20W.")
-
-
-def _read_rows(path: Path) -> list[Any]:
-    """Read the YAML file safely and return its list of products."""
-    import yaml  # noqa: PLC0415 - YAML is loaded only when a clinic catalogue is used
-
+def _composition(
+    reader: FieldReader, node: Node | None, base: Catalogue, what: str
+) -> Stated | None:
+    """Read a composition in the strength grammar; an absent one is no solute."""
+    if node is None:
+        return Stated({})
+    text = reader.text(node, what)
+    if text is None:
+        return None
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)  # never more: the path may be a device (/dev/zero)
-    except OSError as error:
-        raise InputError(f"catalogue {path} cannot be read: {error.strerror}.") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(f"catalogue {path} is larger than 1 MB; a catalogue is a short list.")
-    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        text = raw.decode("utf-8")
-        _check_events(yaml.parse(text, Loader=loader), path)
-        data = yaml.load(text, Loader=loader)
-    except NptError:
-        raise
-    except UnicodeDecodeError:
-        raise InputError(f"catalogue {path} is not UTF-8 text.") from None
-    except yaml.YAMLError as error:
-        if "nesting depth" in str(getattr(error, "problem", "")):
-            # libyaml's scanner reads ahead and stops at its own limit before the events reach
-            # the depth check: the same refusal either way.
-            raise InputError(
-                f"catalogue {path} nests deeper than {MAX_DEPTH} levels; expected a "
-                "list of products under 'products:'."
-            ) from None
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(
-            f"catalogue {path} is not valid YAML{where}; expected a list of "
-            "products under 'products:'."
-        ) from None
-    except ValueError:  # a date such as 2024-02-30, or a number thousands of digits long
-        raise InputError(
-            f"catalogue {path} has a value YAML cannot read (a date that does not "
-            "exist or an overlong number); put it in quotes."
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("products"), list):
-        raise InputError(f"catalogue {path} must be a mapping with a 'products:' list.")
-    return list(data["products"])
+        return base.stated(text, what=what)
+    except NptError as error:
+        reader.add(node, str(error))
+        return None
 
 
-def _check_events(events: Iterable[Any], path: Path) -> None:
-    """Walk the parser's events (no recursion, nothing built) and refuse aliases, nesting deeper
-    than a catalogue has, and a key given twice in one mapping."""
-    import yaml  # noqa: PLC0415
+def _sizes(reader: FieldReader, node: Node | None, what: str) -> tuple[Fraction, ...] | None:
+    """Read container sizes in mL, each above zero."""
+    items = reader.seq(node, f"{what} sizes_mL", nonempty=False)
+    if items is None:
+        return None
+    sizes = [reader.number(item, f"{what} size") for item in items]
+    return None if None in sizes else tuple(s for s in sizes if s is not None)
 
-    # One frame per open collection: the keys seen (None in a list) and the items counted.
-    frames: list[tuple[set[str] | None, list[int]]] = []
-    for event in events:
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise InputError(f"catalogue {path} uses YAML aliases; write each value out.")
-        if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            frames.pop()
-            continue
-        if not isinstance(event, yaml.NodeEvent):
-            continue
-        keys, count = frames[-1] if frames else (None, [0])
-        if keys is not None:
-            if count[0] % 2 == 0 and isinstance(event, yaml.ScalarEvent):
-                if event.value in keys:
-                    raise InputError(
-                        f"catalogue {path} gives the key {event.value!r} twice in "
-                        "one mapping; expected each key once."
-                    )
-                keys.add(event.value)
-            count[0] += 1
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            if len(frames) >= MAX_DEPTH:
-                raise InputError(
-                    f"catalogue {path} nests deeper than {MAX_DEPTH} levels; "
-                    "expected a list of products under 'products:'."
-                )
-            frames.append((set() if isinstance(event, yaml.MappingStartEvent) else None, [0]))
+
+def _check_osmolarity(
+    reader: FieldReader,
+    node: Node,
+    stated_value: Fraction,
+    stated: Stated,
+    excipients: Stated,
+    base: Catalogue,
+    what: str,
+) -> None:
+    """Refuse a stated osmolarity that its composition contradicts."""
+    computed = base.ideal_osmolarity({**excipients.composition, **stated.composition})
+    if computed is None:
+        return
+    allowed = max(computed * OSMOLARITY_MARGIN, OSMOLARITY_FLOOR)
+    if abs(stated_value - computed) > allowed:
+        reader.add(
+            node,
+            f"{what} osmolarity {format_number(stated_value)} mOsmol/L disagrees with the "
+            f"{format_number(computed, places=0)} mOsmol/L its composition gives (ideal, "
+            "within 10 %); expected the label's value, such as 2530 for dextrose 50 %",
+        )

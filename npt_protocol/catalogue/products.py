@@ -179,7 +179,7 @@ class Product:
     origin: str = "shipped"
     forms: Mapping[str, Form] = field(default_factory=dict)
     excipients: Mapping[str, Fraction] = field(default_factory=dict)
-    replaces_shipped: bool = False
+    replaces: str = ""  # the shipped product whose id or alias a clinic product takes
 
     @property
     def stated(self) -> Stated:
@@ -370,22 +370,29 @@ class Catalogue:
         return [rule for rule in self.cautions if rule.applies(composition, osmolarity)]
 
     def with_products(self, extra: Iterable[Product]) -> Catalogue:
-        """Return a catalogue where the extra products come first and may replace shipped ids."""
+        """Return a catalogue where the extra products come first and may replace shipped ones.
+
+        A clinic product that takes a shipped id keeps the names people already use for it; one
+        that takes a shipped id or alias says which shipped product it replaces, so that every
+        recipe using it can say so.
+        """
         shipped = {_key(p.id): p for p in self.products}
-        # A clinic product that replaces a shipped id keeps the names people already use for it.
-        merged = tuple(
-            replace(
-                p,
-                aliases=tuple(dict.fromkeys(p.aliases + shipped[_key(p.id)].aliases)),
-                replaces_shipped=True,
+        names = {_key(name): p for p in self.products for name in (p.id, *p.aliases)}
+        merged = []
+        for product in extra:
+            taken = next(
+                (names[_key(n)] for n in (product.id, *product.aliases) if _key(n) in names), None
             )
-            if _key(p.id) in shipped
-            else p
-            for p in extra
-        )
+            if taken is None:
+                merged.append(product)
+                continue
+            aliases = product.aliases
+            if _key(product.id) in shipped:
+                aliases = tuple(dict.fromkeys(aliases + shipped[_key(product.id)].aliases))
+            merged.append(replace(product, aliases=aliases, replaces=taken.id))
         replaced = {_key(p.id) for p in merged}
         kept = tuple(p for p in self.products if _key(p.id) not in replaced)
-        return replace(self, products=merged + kept)
+        return replace(self, products=tuple(merged) + kept)
 
 
 def _key(text: str) -> str:

@@ -8,8 +8,9 @@ from typing import Any
 import click
 
 from npt_protocol.catalogue.products import Catalogue, Product
-from npt_protocol.cli.common import echo_json, reports_errors
-from npt_protocol.cli.options import catalogue_option, resolve_catalogue, settings
+from npt_protocol.cli.common import echo_json, one_line, reports_errors
+from npt_protocol.cli.options import catalogue_option, catalogue_path, resolve_catalogue, settings
+from npt_protocol.errors import InputError
 from npt_protocol.ismp import format_composition, format_number, format_volume
 from npt_protocol.numbers import json_number
 
@@ -72,17 +73,30 @@ def product_text(product: Product, catalogue: Catalogue) -> str:
 @click.command()
 @catalogue_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of products.")
+@click.option(
+    "--validate",
+    is_flag=True,
+    help="Check the clinic catalogue and print every problem as file:line:column.",
+)
 @reports_errors
-def products(catalogue: Path | None, as_json: bool) -> None:
+def products(catalogue: Path | None, as_json: bool, validate: bool) -> None:
     """List the stock products: ids, aliases, strengths, osmolarity, pH, sizes, cautions, sources.
+
+    With --validate, check the clinic catalogue instead: exit 0 when it has no problem, 1 when
+    it has some (each printed as file:line:column), 2 when it cannot be read.
 
     \b
     Examples:
       npt products
       npt products --json
       npt products --catalogue my-clinic-products.yaml
+      npt products --catalogue my-clinic-products.yaml --validate
     """
-    cat = resolve_catalogue(catalogue, settings())
+    config = settings()
+    if validate:
+        _validate(catalogue_path(catalogue, config))
+        return
+    cat = resolve_catalogue(catalogue, config)
     if as_json:
         echo_json([product_data(p, cat) | {"catalogue_version": cat.version} for p in cat.products])
         return
@@ -91,3 +105,19 @@ def products(catalogue: Path | None, as_json: bool) -> None:
         "label states (dextrose monohydrate on US labels, anhydrous glucose on BP labels).\n"
     )
     click.echo("\n\n".join(product_text(p, cat) for p in cat.products))
+
+
+def _validate(path: Path | None) -> None:
+    """Print every problem of the clinic catalogue and exit 1 when there is one."""
+    from npt_protocol.catalogue.clinic import check_catalogue  # noqa: PLC0415
+
+    if path is None:
+        raise InputError("--validate checks a clinic catalogue; give one with --catalogue FILE.")
+    checked = check_catalogue(path)
+    for finding in checked.findings:
+        click.echo(one_line(finding))
+    if checked.findings:
+        count = len(checked.findings)
+        click.echo(f"{count} problem{'s' * (count != 1)} in {one_line(path)}.")
+        raise SystemExit(1)
+    click.echo(f"{one_line(path)}: {len(checked.products)} products, no problems found.")

@@ -231,10 +231,10 @@ def prepare(
         f"{p.product.id} is not needed for this target." for p in exact if p.volume_ml == 0
     ]
     warnings += [
-        f"{p.id} is a clinic product that replaces the shipped {p.id}: check that its "
-        "label matches the catalogue."
+        f"{p.id} is a clinic product ({p.origin}) that takes the name of the shipped {p.replaces}: "
+        "check that the label on the shelf matches it."
         for p in by_id.values()
-        if p.replaces_shipped
+        if p.replaces
     ]
     assessment = replace(assessment, warnings=tuple(warnings))
     recipe = Recipe(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 from npt_protocol.errors import NptError
+from npt_protocol.numbers import parse_number
 from npt_protocol.reading.findings import Finding
 from npt_protocol.reading.yaml_tree import Node
 from npt_protocol.units import parse_volume
@@ -152,6 +153,32 @@ class FieldReader:
         value: int = node.value
         if value < minimum:
             self.add(node, f"{what} is {value}; expected a whole number of at least {minimum}")
+            return None
+        return value
+
+    def number(self, node: Node | None, what: str, *, zero: bool = False) -> Fraction | None:
+        """Read a plain decimal number as written (quoted or not), exactly; zero only when
+        allowed. A number YAML would read otherwise (octal 010, hexadecimal 0x14, base 60
+        1:00, 1_000) is refused, so no one reads a different value from the one written."""
+        if node is None:
+            return None
+        if node.kind != "scalar" or node.tag not in {"str", "int", "float"}:
+            self.add(node, f"{what} is {describe(node)}; expected a number such as 10 or 0.5")
+            return None
+        try:
+            value = parse_number(node.text, what=what)
+        except NptError as error:
+            self.add(node, str(error))
+            return None
+        if node.tag in {"int", "float"} and Fraction(str(node.value)) != value:
+            self.add(
+                node,
+                f"{what} {node.text!r} is read by YAML as {node.value}, not {node.text}; "
+                "expected a plain decimal such as 10 or 0.5",
+            )
+            return None
+        if value == 0 and not zero:
+            self.add(node, f"{what} is zero; expected a number above 0")
             return None
         return value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 import yaml
@@ -43,21 +44,36 @@ class _RefusedError(Exception):
         self.line, self.column, self.message = line, column, message
 
 
-def read_yaml(data: bytes, *, path: str) -> tuple[Node | None, list[Finding]]:
+@dataclass(frozen=True)
+class Contents:
+    """What a file holds, for messages: 'a protocol', starting with 'schema_version: 1'."""
+
+    name: str
+    start: str
+
+
+PROTOCOL = Contents("protocol", "schema_version: 1")
+CATALOGUE = Contents("catalogue", "products:")
+
+
+def read_yaml(
+    data: bytes, *, path: str, document: Contents = PROTOCOL
+) -> tuple[Node | None, list[Finding]]:
     """Decode and parse one YAML document safely; return its root node or one finding."""
     try:
-        return _parse(_decode(data)), []
+        return _parse(_decode(data, document), document), []
     except _RefusedError as refused:
         return None, [Finding(path, refused.line, refused.column, refused.message)]
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, document: Contents) -> str:
     """Decode UTF-8 text, refusing oversize files, other encodings and control characters."""
     if len(data) > MAX_BYTES:
         raise _RefusedError(
             1,
             1,
-            f"file is larger than {MAX_BYTES // 2**20} MiB; expected a protocol of a few kilobytes",
+            f"file is larger than {MAX_BYTES // 2**20} MiB; expected a {document.name} of a few "
+            "kilobytes",
         )
     try:
         text = data.decode("utf-8")
@@ -81,7 +97,7 @@ def _decode(data: bytes) -> str:
         )
     if not text.strip():
         raise _RefusedError(
-            1, 1, "file is empty; expected a protocol starting with 'schema_version: 1'"
+            1, 1, f"file is empty; expected a {document.name} starting with '{document.start}'"
         )
     return text
 
@@ -92,11 +108,11 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
-def _parse(text: str) -> Node:
+def _parse(text: str, document: Contents) -> Node:
     """Build the node tree from parser events, so nothing is ever constructed or expanded."""
     loader = _LOADER(text)
     try:
-        return _build(loader)
+        return _build(loader, document)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -107,7 +123,7 @@ def _parse(text: str) -> Node:
             raise _RefusedError(
                 line,
                 column,
-                f"nesting is deeper than {MAX_DEPTH} levels; expected the protocol layout",
+                f"nesting is deeper than {MAX_DEPTH} levels; expected the {document.name} layout",
             ) from None
         raise _RefusedError(
             line,
@@ -123,7 +139,7 @@ def _parse(text: str) -> Node:
         loader.dispose()
 
 
-def _build(loader: Any) -> Node:
+def _build(loader: Any, document: Contents) -> Node:
     """Turn the single document's events into Nodes, iteratively, with depth and size caps."""
     stack: list[tuple[Kind, int, int, list[Node]]] = []  # open collections and their children
     root: Node | None = None
@@ -141,7 +157,7 @@ def _build(loader: Any) -> Node:
                 raise _RefusedError(
                     line,
                     column,
-                    "a second YAML document starts here; expected one protocol per file",
+                    f"a second YAML document starts here; expected one {document.name} per file",
                 )
             continue
         if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
@@ -166,7 +182,7 @@ def _build(loader: Any) -> Node:
                     line,
                     column,
                     f"document has more than {MAX_NODES:,} values; "
-                    "expected one protocol of a few hundred",
+                    f"expected one {document.name} of a few hundred",
                 )
             if kind is yaml.ScalarEvent:
                 node = _scalar(loader, event, line, column)
@@ -178,7 +194,8 @@ def _build(loader: Any) -> Node:
                     raise _RefusedError(
                         line,
                         column,
-                        f"nesting is deeper than {MAX_DEPTH} levels; expected the protocol layout",
+                        f"nesting is deeper than {MAX_DEPTH} levels; "
+                        f"expected the {document.name} layout",
                     )
                 stack.append((opened, line, column, []))
                 continue
@@ -188,7 +205,9 @@ def _build(loader: Any) -> Node:
             root = node
     if root is None:
         raise _RefusedError(
-            1, 1, "file has no content; expected a protocol starting with 'schema_version: 1'"
+            1,
+            1,
+            f"file has no content; expected a {document.name} starting with '{document.start}'",
         )
     return root
 
