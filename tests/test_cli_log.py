@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import subprocess
 import sys
@@ -36,7 +37,10 @@ def run(*args: str, code: int = 0) -> Result:
 
 
 def records(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_bytes().splitlines()]
+    """Return the preparation records of a log, after its header."""
+    header, *rest = (json.loads(line) for line in path.read_bytes().splitlines())
+    assert header["type"] == "header"
+    return rest
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,9 +142,11 @@ def test_a_log_that_cannot_be_written_is_exit_2_and_no_recipe(tmp_path: Path) ->
 def test_a_torn_tail_is_repaired_with_a_warning(tmp_path: Path) -> None:
     log = write(tmp_path, log_bytes(2) + b'{"body_sha256":"12')
     result = run(*PREPARE, "--log", str(log))
-    assert "incomplete line (18 bytes)" in result.stderr
-    assert len(records(log)) == 3
-    run("log", "verify", str(log))
+    assert "ended with 19 bytes left by an interrupted write" in result.stderr
+    assert log.read_bytes().startswith(log_bytes(2) + b'{"body_sha256":"12\n')  # nothing cut
+    verified = run("log", "verify", str(log)).stdout
+    assert "3 records; chain intact" in verified
+    assert "Note: line 5 records the repair of 19 bytes" in verified
 
 
 def test_prepare_without_log_does_not_load_the_log_code() -> None:
@@ -167,19 +173,20 @@ def test_verify_an_intact_log(tmp_path: Path) -> None:
 
 def test_verify_names_the_edited_line(tmp_path: Path) -> None:
     data = bytearray(log_bytes())
-    data[data.index(b"B. Khan")] = ord("C")  # line 2 is the first that names B. Khan
+    data[data.index(b"B. Khan")] = ord("C")  # line 3 is the first that names B. Khan
     result = run("log", "verify", str(write(tmp_path, bytes(data))), code=1)
-    assert result.stdout.startswith("line 2 was edited")
-    assert "chain BROKEN at line 2" in result.stdout
+    assert result.stdout.startswith("line 3 was edited")
+    assert "chain BROKEN at line 3" in result.stdout
+    assert "Head:" not in result.stdout  # a broken log has no head to note
 
 
 def test_verify_reports_a_forged_result_by_field(tmp_path: Path) -> None:
     def forge(record: dict[str, Any]) -> None:
         record["result"]["achieved"]["osmolarity_mOsmol_per_L"] = 300
 
-    result = run("log", "verify", str(write(tmp_path, rewrite(log_bytes(), 1, forge))), code=1)
+    result = run("log", "verify", str(write(tmp_path, rewrite(log_bytes(), 2, forge))), code=1)
     assert (
-        "line 1: result.achieved.osmolarity_mOsmol_per_L: logged 300, recomputed 253."
+        "line 2: result.achieved.osmolarity_mOsmol_per_L: logged 300, recomputed 253."
         in result.stdout
     )
     assert "chain intact; 1 finding on the results" in result.stdout
@@ -187,19 +194,22 @@ def test_verify_reports_a_forged_result_by_field(tmp_path: Path) -> None:
 
 def test_verify_warns_of_a_torn_tail_but_passes(tmp_path: Path) -> None:
     result = run("log", "verify", str(write(tmp_path, log_bytes(3) + b'{"body_sha')))
-    assert result.stderr.startswith("Warning: line 4 is incomplete")
+    assert result.stderr.startswith("Warning: line 5 is incomplete")
     assert "3 records; chain intact" in result.stdout
 
 
-@pytest.mark.parametrize("make", [lambda p: p / "absent.log", lambda p: p])
-def test_verify_an_unreadable_file_is_exit_2(tmp_path: Path, make: Any) -> None:
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [(lambda p: p / "absent.log", "cannot be read"), (lambda p: p, "is a folder")],
+)
+def test_verify_an_unreadable_file_is_exit_2(tmp_path: Path, make: Any, message: str) -> None:
     result = run("log", "verify", str(make(tmp_path)), code=2)
-    assert result.stderr.startswith("Error: log ") and "cannot be read" in result.stderr
+    assert result.stderr.startswith("Error: log ") and message in result.stderr
 
 
 def test_verify_lists_at_most_twenty_findings(tmp_path: Path) -> None:
     data = log_bytes(25)
-    for number in range(1, 26):
+    for number in range(2, 27):
         data = rewrite(data, number, lambda r: r.update({"pass": "yes"}))
     result = run("log", "verify", str(write(tmp_path, data)), code=1)
     assert result.stdout.count(": pass: logged") == 20
@@ -222,9 +232,11 @@ def dated_log(tmp_path: Path) -> Path:
 
 
 def test_show_lists_every_record(dated_log: Path) -> None:
-    lines = run("log", "show", str(dated_log)).stdout.splitlines()
+    *lines, head = run("log", "show", str(dated_log)).stdout.splitlines()
     assert len(lines) == 3
-    assert lines[0].split()[:4] == ["1", "2026-05-01", "09:00:00.000Z", "prepare"]
+    last = hashlib.sha256(dated_log.read_bytes().splitlines()[-1]).hexdigest()
+    assert head == f"Head: 3-{last[:16]} (not verified; see `npt log verify`)."
+    assert lines[0].split()[:4] == ["2", "2026-05-01", "09:00:00.000Z", "prepare"]
     assert "dextrose 5%, 60mL from D50" in lines[0] and "PASS" in lines[0]
     assert "dextrose 5%: D50=6mL SWFI=54mL" in lines[1]
     assert lines[1].endswith("by A. Lee, checked by B. Khan")
@@ -233,11 +245,11 @@ def test_show_lists_every_record(dated_log: Path) -> None:
 @pytest.mark.parametrize(
     ("since", "lines"),
     [
-        ("2026-05-02", [2, 3]),
-        ("2026-05-02T09:00Z", [2, 3]),
-        ("2026-05-02T09:00:01Z", [3]),
-        ("2026-05-02T11:00+02:00", [2, 3]),  # 09:00 UTC
-        ("2026-05-02T09:30", [3]),  # no zone: UTC
+        ("2026-05-02", [3, 4]),
+        ("2026-05-02T09:00Z", [3, 4]),
+        ("2026-05-02T09:00:01Z", [4]),
+        ("2026-05-02T11:00+02:00", [3, 4]),  # 09:00 UTC
+        ("2026-05-02T09:30", [4]),  # no zone: UTC
         ("2026-05-04", []),
     ],
 )
@@ -253,10 +265,12 @@ def test_show_since_refuses_what_is_not_a_date(dated_log: Path) -> None:
 
 def test_show_json_schema(dated_log: Path) -> None:
     listing = json.loads(run("log", "show", str(dated_log), "--json").stdout)
-    assert set(listing) == {"schema", "file", "records", "warnings"}
+    assert set(listing) == {"schema", "file", "records", "warnings", "head"}
+    assert listing["head"] == run("log", "head", str(dated_log)).stdout.splitlines()[-1]
     assert listing["schema"] == "npt.log-show/1" and listing["file"] == str(dated_log)
     assert listing["warnings"] == []
-    for entry, raw in zip(listing["records"], dated_log.read_bytes().splitlines(), strict=True):
+    lines = dated_log.read_bytes().splitlines()[1:]  # after the header
+    for entry, raw in zip(listing["records"], lines, strict=True):
         assert set(entry) == {"line", "record"}
         assert entry["record"] == json.loads(raw)
 
@@ -264,9 +278,9 @@ def test_show_json_schema(dated_log: Path) -> None:
 def test_show_skips_damaged_lines_with_warnings(tmp_path: Path) -> None:
     log = write(tmp_path, log_bytes(2) + b"not json\n" + log_bytes(1) + b'{"body')
     result = run("log", "show", str(log), code=1)
-    assert len(result.stdout.splitlines()) == 3
-    assert "line 3 is not a JSON record" in result.stderr
-    assert "line 5 is incomplete" in result.stderr
+    assert len(result.stdout.splitlines()) == 3 + 1  # and the head
+    assert "line 4 is not a JSON record" in result.stderr
+    assert "line 7 is incomplete" in result.stderr
 
 
 def test_log_commands_have_help() -> None:

@@ -28,7 +28,7 @@ from npt_protocol.log.store import append
 from npt_protocol.log.verify import Verification, verify
 from tests.logs import REQUESTS, log_bytes, record_for, reseal_from, rewrite, write
 
-LOG = log_bytes()  # five records: three prepares, two checks (one outside the tolerance)
+LOG = log_bytes()  # the header, then five records: three prepares, two checks (one fails)
 LINES = LOG.splitlines()
 
 
@@ -53,12 +53,20 @@ def test_appended_records_round_trip(tmp_path: Path) -> None:
     for index, request in enumerate(REQUESTS):
         appended = append(path, record_for(request, index))
         assert appended.created == (index == 0)
-        assert appended.torn_bytes == 0
+        assert (appended.repaired_bytes, appended.newline_added) == (0, False)
     data = path.read_bytes()
     assert data.endswith(b"\n")
-    lines = data.split(b"\n")[:-1]
+    header, *lines = data.split(b"\n")[:-1]
     assert len(lines) == len(REQUESTS)
-    prev = GENESIS
+    assert json.loads(header) == {
+        **json.loads(header),
+        "schema": "npt.log/1",
+        "type": "header",
+        "created": "2026-05-04T09:00:00.000Z",
+        "prev": GENESIS,
+    }
+    assert body_intact(header) and len(json.loads(header)["log_id"]) == 32
+    prev = hashlib.sha256(header).hexdigest()
     for line, request in zip(lines, REQUESTS, strict=True):
         record = json.loads(line)
         assert record["prev"] == prev
@@ -71,12 +79,13 @@ def test_appended_records_round_trip(tmp_path: Path) -> None:
         prev = hashlib.sha256(line).hexdigest()
     report = verify(path)
     assert report.ok and report.torn is None
-    assert (report.records, report.head, report.distinct_requests) == (5, prev, 5)
-    assert data == LOG  # the same records chained by hand give the same bytes
+    assert (report.records, report.head.sha256, report.distinct_requests) == (5, prev, 5)
+    # The same records chained by hand after the same header give the same bytes.
+    assert data == log_bytes(header=json.loads(header))
 
 
 def test_record_fields() -> None:
-    record = json.loads(LINES[3])
+    record = json.loads(LINES[4])
     assert record["schema"] == "npt.log/1"
     assert record["time"] == "2026-05-04T09:03:00.000Z"
     assert record["command"] == "check"
@@ -103,7 +112,9 @@ def test_time_is_utc_and_must_be_aware() -> None:
         utc_text(dt.datetime(2026, 5, 4, 11, 30))  # a naive time: the point of the test
 
 
-@pytest.mark.parametrize("name", ["", "   ", "A.\nLee", "tab\there"])
+@pytest.mark.parametrize(
+    "name", ["", "   ", "A.\nLee", "tab\there", "A.\u202eeeL", "A.\u2028Lee", "x" * 101]
+)
 def test_names_must_be_one_line_of_text(name: str) -> None:
     with pytest.raises(ValueError, match="--by"):
         new_record(
@@ -123,6 +134,7 @@ def test_names_must_be_one_line_of_text(name: str) -> None:
 def test_an_intact_log_verifies() -> None:
     report = verify_bytes(LOG)
     assert report.ok and report.records == 5 and report.torn is None
+    assert report.head.token == f"5-{hashlib.sha256(LINES[-1]).hexdigest()[:16]}"
 
 
 @given(st.data())
@@ -182,9 +194,9 @@ def change_volume(record: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_a_forged_result_with_a_redone_chain_is_found(fast: bool) -> None:
-    report = verify_bytes(rewrite(LOG, 3, change_volume), fast=fast)
+    report = verify_bytes(rewrite(LOG, 4, change_volume), fast=fast)
     assert [(f.line, f.kind, f.field, f.logged, f.recomputed) for f in report.findings] == [
-        (3, "disagreement", "result.components[0].volume_mL", 7, 4)
+        (4, "disagreement", "result.components[0].volume_mL", 7, 4)
     ]
 
 
@@ -193,33 +205,33 @@ def test_a_forged_pass_is_found() -> None:
         record["pass"] = True
         record["result"]["pass"] = record["result"]["within_tolerance"] = True
 
-    report = verify_bytes(rewrite(LOG, 4, passes))
+    report = verify_bytes(rewrite(LOG, 5, passes))
     assert sorted(f.field or "" for f in report.findings) == [
         "pass",
         "result.pass",
         "result.within_tolerance",
     ]
-    assert all(f.line == 4 and f.recomputed is False for f in report.findings)
+    assert all(f.line == 5 and f.recomputed is False for f in report.findings)
 
 
 def test_a_pass_written_as_one_is_not_a_pass() -> None:
-    report = verify_bytes(rewrite(LOG, 1, lambda r: r.update({"pass": 1})))
-    assert [(f.line, f.field) for f in report.findings] == [(1, "pass")]
+    report = verify_bytes(rewrite(LOG, 2, lambda r: r.update({"pass": 1})))
+    assert [(f.line, f.field) for f in report.findings] == [(2, "pass")]
 
 
 def test_forged_inputs_are_recomputed_from_what_they_now_say() -> None:
     def more_stock(record: dict[str, Any]) -> None:
         record["inputs"]["normalised"]["drawn"] = ["D50=8mL", "SWFI=52mL"]
 
-    report = verify_bytes(rewrite(LOG, 2, more_stock))
+    report = verify_bytes(rewrite(LOG, 3, more_stock))
     assert {f.field for f in report.findings} >= {"pass", "result.components[0].volume_mL"}
 
 
 def test_inputs_the_engine_refuses_are_reported() -> None:
     report = verify_bytes(
-        rewrite(LOG, 1, lambda r: r["inputs"]["normalised"].update({"volume": "0mL"}))
+        rewrite(LOG, 2, lambda r: r["inputs"]["normalised"].update({"volume": "0mL"}))
     )
-    assert first(report) == (1, "disagreement")
+    assert first(report) == (2, "disagreement")
     assert "refused by the current engine" in report.findings[0].message
 
 
@@ -235,7 +247,7 @@ def test_inputs_the_engine_refuses_are_reported() -> None:
     ],
 )
 def test_records_that_cannot_be_recomputed_are_invalid(change: Any) -> None:
-    assert first(verify_bytes(rewrite(LOG, 1, change))) == (1, "invalid")
+    assert first(verify_bytes(rewrite(LOG, 2, change))) == (2, "invalid")
 
 
 @pytest.mark.parametrize(
@@ -248,9 +260,9 @@ def test_records_that_cannot_be_recomputed_are_invalid(change: Any) -> None:
     ],
 )
 def test_records_with_other_fields_are_invalid(change: Any) -> None:
-    forged = rewrite(LOG, 2, change)
+    forged = rewrite(LOG, 3, change)
     report = verify_bytes(forged)
-    assert [(f.line, f.kind) for f in report.findings] == [(2, "invalid")]
+    assert [(f.line, f.kind) for f in report.findings] == [(3, "invalid")]
     assert verify_bytes(forged, fast=False).findings == report.findings
 
 
@@ -258,7 +270,7 @@ def test_a_result_from_another_tool_version_is_compared_without_it() -> None:
     def older(record: dict[str, Any]) -> None:
         record["tool_version"] = record["result"]["tool_version"] = "0.0.9"
 
-    assert verify_bytes(rewrite(LOG, 2, older)).ok
+    assert verify_bytes(rewrite(LOG, 3, older)).ok
 
 
 DECOYS = {
@@ -280,13 +292,13 @@ def test_a_hidden_copy_of_the_true_result_does_not_pass_for_it(decoy: str) -> No
         change_volume(record)
         DECOYS[decoy](record, true)
 
-    forged = rewrite(LOG, 3, forge)
+    forged = rewrite(LOG, 4, forge)
     fast, slow = verify_bytes(forged, fast=True), verify_bytes(forged, fast=False)
     assert fast.findings == slow.findings
     expected = (
-        (3, "invalid", None)
+        (4, "invalid", None)
         if decoy == "after the end"
-        else (3, "disagreement", "result.components[0].volume_mL")
+        else (4, "disagreement", "result.components[0].volume_mL")
     )  # a field no record has
     assert expected in [(f.line, f.kind, f.field) for f in fast.findings]
 
@@ -294,23 +306,25 @@ def test_a_hidden_copy_of_the_true_result_does_not_pass_for_it(decoy: str) -> No
 def test_a_duplicate_result_key_is_read_as_json_reads_it() -> None:
     # The last of duplicate keys wins, in the fast path as in json.loads: a forged second result
     # after the true one is what the record says, and it disagrees.
-    line = LINES[0]
+    line = LINES[1]
     at = line.rindex(b',"schema":"npt.log/1"')
     forged_result = json.dumps(
         json.loads(line)["result"] | {"steps": ["Forged."]}, sort_keys=True, separators=(",", ":")
     ).encode()
-    forged = reseal_from([line[:at] + b',"result":' + forged_result + line[at:], *LINES[1:]], 1)
+    forged = reseal_from(
+        [LINES[0], line[:at] + b',"result":' + forged_result + line[at:], *LINES[2:]], 2
+    )
     report = verify_bytes(forged)
     assert report.findings == verify_bytes(forged, fast=False).findings
     assert [(f.line, f.kind, f.field) for f in report.findings] == [
-        (1, "disagreement", "result.steps")
+        (2, "disagreement", "result.steps")
     ]
 
 
 @given(st.data())
 def test_the_fast_path_finds_what_the_full_parse_finds(data: st.DataObject) -> None:
     # Any byte edit whose hashes are then redone: both ways of reading must agree exactly.
-    number = data.draw(st.integers(1, len(LINES)), label="line")
+    number = data.draw(st.integers(2, len(LINES)), label="line")
     line = LINES[number - 1]
     offset = data.draw(st.integers(len(BODY_KEY) + 66, len(line) - 1), label="offset")
     new = data.draw(st.sampled_from(b'0123456789,:{}[]"ax .-'), label="new byte")
@@ -334,7 +348,7 @@ def test_the_fast_path_finds_what_the_full_parse_finds(data: st.DataObject) -> N
     ],
 )
 def test_lines_that_are_no_record_are_broken_not_a_crash(line: bytes) -> None:
-    assert first(verify_bytes(LOG + line + b"\n")) == (6, "broken")
+    assert first(verify_bytes(LOG + line + b"\n")) == (7, "broken")
 
 
 def test_a_deeply_nested_torn_tail_is_only_torn() -> None:
@@ -344,10 +358,10 @@ def test_a_deeply_nested_torn_tail_is_only_torn() -> None:
 
 @pytest.mark.parametrize("depth", [20, 700])
 def test_a_sealed_record_with_a_deeply_nested_result_is_a_disagreement(depth: int) -> None:
-    placeholder = encode({**json.loads(LINES[0]), "result": "@"})
+    placeholder = encode({**json.loads(LINES[1]), "result": "@"})
     line = placeholder.replace(b'"@"', b'{"a":' * depth + b"0" + b"}" * depth)
-    report = verify_bytes(reseal_from([line, *LINES[1:]], 1))
-    assert first(report) == (1, "disagreement")
+    report = verify_bytes(reseal_from([LINES[0], line, *LINES[2:]], 2))
+    assert first(report) == (2, "disagreement")
     assert report.findings[0].field in {"result", "result.a"}
 
 
@@ -358,9 +372,9 @@ def test_an_engine_failure_is_reported_not_raised(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr("npt_protocol.log.recompute.run_prepare", broken)
     report = verify_bytes(LOG)
     assert [(f.line, f.kind) for f in report.findings] == [
-        (1, "disagreement"),
-        (3, "disagreement"),
-        (5, "disagreement"),
+        (2, "disagreement"),
+        (4, "disagreement"),
+        (6, "disagreement"),
     ]
     assert "ZeroDivisionError" in report.findings[0].message
 
@@ -369,31 +383,65 @@ def test_an_engine_failure_is_reported_not_raised(monkeypatch: pytest.MonkeyPatc
 # Torn tails and failed writes
 
 
-def test_a_torn_last_line_is_a_warning_and_the_next_append_removes_it(tmp_path: Path) -> None:
-    path = write(tmp_path, LOG + LINES[0][:100])
+def test_a_torn_last_line_is_a_warning_and_the_next_append_records_its_repair(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, LOG + LINES[1][:100])
     report = verify(path)
     assert report.ok and report.records == 5
-    assert report.torn is not None and report.torn.line == 6
+    assert report.torn is not None and report.torn.line == 7
     appended = append(path, record_for(REQUESTS[0], 9))
-    assert appended.torn_bytes == 100
+    assert appended.repaired_bytes == 101  # the torn bytes and the newline that closes them
+    data = path.read_bytes()
+    assert data.startswith(LOG + LINES[1][:100] + b"\n")  # nothing was cut
+    repair = json.loads(data.splitlines()[7])
+    assert repair["type"] == "repair" and repair["prev"] == hashlib.sha256(LINES[-1]).hexdigest()
+    assert repair["repaired"] == {
+        "bytes": 101,
+        "sha256": hashlib.sha256(LINES[1][:100] + b"\n").hexdigest(),
+    }
     report = verify(path)
     assert report.ok and report.torn is None and report.records == 6
+    assert report.notes == (
+        "line 8 records the repair of 101 bytes that an interrupted write left on line 7.",
+    )
+
+
+def test_a_whole_record_without_its_newline_is_committed(tmp_path: Path) -> None:
+    # `truncate -s -1` on a log: the last record is whole and chained, so it is kept.
+    path = write(tmp_path, LOG[:-1])
+    report = verify(path)
+    assert report.ok and report.torn is None and report.records == 5
+    appended = append(path, record_for(REQUESTS[0], 9))
+    assert appended.newline_added and appended.repaired_bytes == 0
     assert path.read_bytes().startswith(LOG)
-
-
-def test_a_whole_record_without_its_newline_is_torn_too(tmp_path: Path) -> None:
-    assert verify(write(tmp_path, LOG[:-1])).torn is not None
+    report = verify(path)
+    assert report.ok and report.records == 6 and not report.notes
 
 
 @pytest.mark.parametrize("junk", [b"x", b" ", b"}", b"\xff", b"\r"])
 def test_bytes_after_a_last_record_are_not_a_torn_write(tmp_path: Path, junk: bytes) -> None:
-    report = verify(write(tmp_path, LOG[:-1] + junk))  # the last newline replaced
-    assert first(report) == (5, "broken") and report.torn is None
-
-
-def test_a_line_that_does_not_start_as_a_record_is_not_a_torn_write(tmp_path: Path) -> None:
-    report = verify(write(tmp_path, LOG + b"junk"))
+    path = write(tmp_path, LOG[:-1] + junk)  # the last newline replaced
+    report = verify(path)
     assert first(report) == (6, "broken") and report.torn is None
+    with pytest.raises(OutputError, match="neither records nor an interrupted write"):
+        append(path, record_for(REQUESTS[0]))
+    assert path.read_bytes() == LOG[:-1] + junk
+
+
+@pytest.mark.parametrize("tail", [b"junk", b"junk\n", LINES[1] + b"\n"])
+def test_lines_that_do_not_start_as_a_record_are_not_a_torn_write(
+    tmp_path: Path, tail: bytes
+) -> None:
+    report = verify(write(tmp_path, LOG + tail))
+    assert first(report) == (7, "broken") and report.torn is None
+
+
+def test_an_append_after_a_foreign_tail_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, LOG + b"notes\n")
+    with pytest.raises(OutputError, match="it was not changed"):
+        append(path, record_for(REQUESTS[0]))
+    assert path.read_bytes() == LOG + b"notes\n"
 
 
 @pytest.mark.parametrize("junk", [b" ", b" x", b"{}"])
@@ -402,9 +450,10 @@ def test_a_resealed_line_with_bytes_after_its_record_is_not_json(junk: bytes) ->
     assert first(verify_bytes(forged)) == (3, "broken")
 
 
-def test_an_empty_file_is_an_empty_log(tmp_path: Path) -> None:
+def test_an_empty_file_is_no_log(tmp_path: Path) -> None:
     report = verify(write(tmp_path, b""))
-    assert report.ok and report.records == 0 and report.head == GENESIS
+    assert not report.ok and report.records == 0
+    assert "the log is empty" in report.findings[0].message
 
 
 def test_a_new_log_has_its_folder_entry_made_durable(
@@ -507,7 +556,7 @@ def test_a_process_killed_while_appending_leaves_a_log_that_verifies(tmp_path: P
         records = report.records
     torn = verify(path).torn
     appended = append(path, record_for(REQUESTS[1]))
-    assert (appended.torn_bytes > 0) == (torn is not None)
+    assert (appended.repaired_bytes > 0) == (torn is not None)
     report = verify(path)
     assert report.ok and report.torn is None and report.records == records + 1
 
@@ -516,6 +565,7 @@ TORN_CHILD = """
 import json, os, signal, sys
 from pathlib import Path
 from npt_protocol.log.store import append
+import portalocker  # its import probes the temporary folder with os.write: load it first
 real_write = os.write
 def half_then_die(fd, data):
     real_write(fd, data[:len(data) // 2])
@@ -539,9 +589,9 @@ def test_a_process_killed_in_the_middle_of_a_write_leaves_a_torn_tail(tmp_path: 
     assert report.ok and report.records == 5 and report.torn is not None
     torn_bytes = path.stat().st_size - len(LOG)
     assert torn_bytes > 0
-    assert append(path, record_for(REQUESTS[2])).torn_bytes == torn_bytes
+    assert append(path, record_for(REQUESTS[2])).repaired_bytes == torn_bytes + 1
     report = verify(path)
-    assert report.ok and report.torn is None and report.records == 6
+    assert report.ok and report.torn is None and report.records == 6 and len(report.notes) == 1
 
 
 WRITER = """

@@ -16,15 +16,48 @@ from npt_protocol.errors import NptError
 P = ParamSpec("P")
 R = TypeVar("R")
 ARGV_KEY = "npt.argv"
+# The logs this process has written a record to, so that a failure to print afterwards can say
+# the record was kept.
+RECORDED: list[Path] = []
 
 
-class ArgvCommand(click.Command):
-    """A command that keeps the arguments it was given, so a log can record them as typed."""
+class NptCommand(click.Command):
+    """A command that refuses an option given twice where it takes one value (Click would keep
+    the last silently), and keeps its arguments so a log can record them as typed."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Remember the arguments, then parse them as usual."""
+        """Remember the arguments, refuse a repeated single-value option, then parse them."""
         ctx.meta[ARGV_KEY] = list(args)
+        _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        seen: set[click.Parameter] = set()
+        for param in order:
+            single = isinstance(param, click.Option) and not (
+                param.multiple or param.count or param.is_flag
+            )
+            if single and param in seen:
+                raise click.UsageError(
+                    f"{'/'.join(param.opts)} is given more than once; give it once.", ctx
+                )
+            seen.add(param)
         return super().parse_args(ctx, args)
+
+
+class NptGroup(click.Group):
+    """A group whose commands are NptCommands."""
+
+    command_class = NptCommand
+
+
+def waiting_for(path: Path) -> Callable[[float], None]:
+    """Say on stderr that the command waits for another process to let go of a log."""
+
+    def tell(seconds: float) -> None:
+        click.echo(
+            f"Waiting for {one_line(path)}: another process is using it (at most {seconds:g} s).",
+            err=True,
+        )
+
+    return tell
 
 
 class UsablePath(click.Path):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from npt_protocol.cli.common import echo_json, reports_errors
+from npt_protocol.cli.common import NptGroup, echo_json, reports_errors
 from npt_protocol.render.columns import align
 from npt_protocol.settings import KNOWN_KEYS, default_path, load_settings
 
 
-@click.group()
+@click.group(cls=NptGroup)
 def config() -> None:
     """Show the clinic settings file and the values in force.
 

@@ -11,7 +11,7 @@ import click
 
 from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.catalogue.products import Catalogue
-from npt_protocol.cli.common import ARGV_KEY, UsablePath, one_line
+from npt_protocol.cli.common import ARGV_KEY, RECORDED, UsablePath, one_line, waiting_for
 from npt_protocol.engine.requests import DEFAULT_TOLERANCE_TEXT, CheckRequest, PrepareRequest
 from npt_protocol.engine.requests import parse_weight as _parse_weight
 from npt_protocol.engine.safety import parse_tolerance
@@ -129,12 +129,13 @@ def write_log(
         prepared_by=prepared_by,
         checked_by=checked_by,
     )
-    appended = append(log_file, record)
-    if appended.torn_bytes:
+    appended = append(log_file, record, on_wait=waiting_for(log_file))
+    RECORDED.append(log_file)
+    if appended.repaired_bytes:
         click.echo(
-            f"Warning: {one_line(log_file)} ended with an incomplete line "
-            f"({appended.torn_bytes} bytes) left by an interrupted write; it was removed "
-            "before this record was added.",
+            f"Warning: {one_line(log_file)} ended with {appended.repaired_bytes:,} bytes left "
+            "by an interrupted write; they stay in the file, closed by a repair record written "
+            "before this record.",
             err=True,
         )
     click.echo(f"Recorded in {one_line(log_file)}.", err=True)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from npt_protocol.catalogue.products import Catalogue, Product
-from npt_protocol.cli.common import echo_json, reports_errors
+from npt_protocol.cli.common import NptCommand, echo_json, reports_errors
 from npt_protocol.cli.options import catalogue_option, resolve_catalogue, settings
 from npt_protocol.engine.safety import product_cautions
 from npt_protocol.ismp import format_composition, format_number, format_volume
@@ -64,7 +64,7 @@ def product_text(product: Product, catalogue: Catalogue) -> str:
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(cls=NptCommand)
 @catalogue_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of products.")
 @reports_errors

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from npt_protocol.cli.common import UsablePath, emit, reports_errors
+from npt_protocol.cli.common import NptCommand, UsablePath, emit, reports_errors
 from npt_protocol.cli.options import (
     catalogue_option,
     resolve_catalogue,
@@ -139,7 +139,7 @@ def parse_count(text: str, *, what: str) -> int:
     return int(stripped)
 
 
-@click.command()
+@click.command(cls=NptCommand)
 @click.argument("protocol_id")
 @click.option("--side", help="left, right, bilateral or midline (default: the protocol's first).")
 @click.option("--points", "points", help="Number of points (default: the typical).")
@@ -183,7 +183,7 @@ def checklist(
     deliver(content, output=output, force=force)
 
 
-@click.command()
+@click.command(cls=NptCommand)
 @click.option(
     "--region",
     "regions",
