@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -287,3 +288,153 @@ def test_log_commands_have_help() -> None:
     for args in (["log"], ["log", "verify"], ["log", "show"]):
         assert "Example" in run(*args, "--help").stdout
     assert "log" in run("--help").stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# A file that is not a log is never written to
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"a\nb", b"", b'{"notes": ["a", "b"]}\n' * 1000, b"\n", log_bytes(2).split(b"\n", 1)[1]],
+    ids=["text", "empty", "json", "blank line", "records without their header"],
+)
+def test_log_on_a_file_that_is_not_a_log_is_refused_untouched(
+    tmp_path: Path, content: bytes
+) -> None:
+    notes = write(tmp_path, content, "notes.txt")
+    result = run(*PREPARE, "--log", str(notes), code=2)
+    assert "is not an npt preparation log; it was not changed" in result.stderr
+    assert result.stdout == ""
+    assert notes.read_bytes() == content
+
+
+def test_a_new_log_starts_with_its_header(tmp_path: Path) -> None:
+    log = tmp_path / "clinic.log"
+    run(*PREPARE, "--log", str(log))
+    header = json.loads(log.read_bytes().split(b"\n", 1)[0])
+    assert header["type"] == "header" and header["schema"] == "npt.log/1"
+    assert not [p.name for p in tmp_path.iterdir() if p.name != "clinic.log"]  # no temporary
+
+
+def test_a_record_that_lost_its_newline_is_kept(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(3)[:-1])  # truncate -s -1
+    run(*PREPARE, "--log", str(log))
+    assert log.read_bytes().startswith(log_bytes(3))
+    assert "4 records; chain intact; every result agrees" in run("log", "verify", str(log)).stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Long fields
+
+
+def test_an_overlong_name_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    log = tmp_path / "clinic.log"
+    result = run(*PREPARE, "--log", str(log), "--by", "x" * 120_000, code=2)
+    assert "--by is 120,000 characters long; give a name of at most 100" in result.stderr
+    assert result.stdout == "" and not log.exists()
+
+
+def test_an_overlong_argument_is_refused(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(1))
+    result = run(*PREPARE, "--tolerance", "5%" + " " * 2000, "--log", str(log), code=2)
+    assert "more than the 1,000 a log record keeps" in result.stderr
+    assert log.read_bytes() == log_bytes(1)
+
+
+def test_one_overlong_line_does_not_hide_the_other_records(tmp_path: Path) -> None:
+    def forge(record: dict[str, Any]) -> None:
+        record["result"]["achieved"]["osmolarity_mOsmol_per_L"] = 300
+
+    lines = rewrite(log_bytes(4), 5, forge).splitlines(keepends=True)
+    lines.insert(2, b'{"x":"' + b"y" * 1_200_000 + b'"}\n')
+    result = run("log", "verify", str(write(tmp_path, b"".join(lines))), code=1)
+    assert "line 3 is 1,200,008 bytes long, longer than any record" in result.stdout
+    assert "line 4 does not follow" not in result.stdout  # that follows from line 3
+    assert "line 6: result.achieved.osmolarity_mOsmol_per_L: logged 300" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# The head
+
+
+def test_log_head_prints_the_token_alone_on_its_last_line(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(3))
+    output = run("log", "head", str(log)).stdout.splitlines()
+    last = hashlib.sha256(log_bytes(3).splitlines()[-1]).hexdigest()
+    assert output[-1] == f"3-{last[:16]}"
+    assert output[0] == f"{log}: 3 records; chain intact."
+
+
+def test_verify_with_the_head_finds_a_cut_the_chain_cannot(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(3))
+    token = run("log", "head", str(log)).stdout.splitlines()[-1]
+    assert "holds the noted head" in run("log", "verify", str(log), "--head", token).stdout
+    log.write_bytes(log_bytes(2))  # the last record cut off: the chain is intact
+    run("log", "verify", str(log))
+    result = run("log", "verify", str(log), "--head", token, code=1)
+    assert f"does not hold the noted head {token}" in result.stdout
+
+
+def test_a_log_that_grew_still_holds_its_older_head(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(2))
+    token = run("log", "head", str(log)).stdout.splitlines()[-1]
+    run(*PREPARE, "--log", str(log))
+    run("log", "verify", str(log), "--head", token.upper().replace("-", ":"))
+
+
+@pytest.mark.parametrize("token", ["", "1234", "12-xyz", "3-abc", "-3-" + "a" * 16])
+def test_a_head_that_is_not_a_token_is_refused(tmp_path: Path, token: str) -> None:
+    result = run("log", "verify", str(write(tmp_path, log_bytes(1))), "--head", token, code=2)
+    assert "is not a log head; expected the token `npt log head` printed" in result.stderr
+
+
+def test_log_head_of_a_broken_log_prints_no_token(tmp_path: Path) -> None:
+    result = run("log", "head", str(write(tmp_path, log_bytes(3)[1:])), code=1)
+    assert "chain BROKEN; no head printed" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Display, locks and odd files
+
+
+def test_show_escapes_control_characters_in_logged_fields(tmp_path: Path) -> None:
+    def hostile(record: dict[str, Any]) -> None:
+        record["prepared_by"] = "A. Lee\x1b[2K\rforged\u202e"
+        record["inputs"]["normalised"]["target"] = "dextrose 5%\x07"
+
+    log = write(tmp_path, rewrite(log_bytes(1), 2, hostile))
+    output = run("log", "show", str(log)).stdout
+    assert "\x1b" not in output and "\r" not in output and "\x07" not in output
+    assert "\u202e" not in output
+    assert "A. Lee\\x1b[2K\\rforged\\u202e" in output and "dextrose 5%\\x07" in output
+
+
+def test_a_log_held_by_another_process_is_waited_for(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(1))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(log), "1.0"], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    result = run(*PREPARE, "--log", str(log))
+    holder.wait(timeout=10)
+    assert f"Waiting for {log}: another process is using it (at most 10 s)." in result.stderr
+    assert len(records(log)) == 2
+
+
+HOLD = """
+import sys, time, portalocker
+with open(sys.argv[1], "rb+") as handle:
+    portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE)
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize("command", [PREPARE, ["log", "verify"], ["log", "show"], ["log", "head"]])
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path, command: list[str]) -> None:
+    fifo = tmp_path / "clinic.log"
+    os.mkfifo(fifo)
+    option = ["--log"] if command is PREPARE else []
+    result = run(*command, *option, str(fifo), code=2)
+    assert "is a FIFO (named pipe); expected a regular file" in result.stderr

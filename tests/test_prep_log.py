@@ -617,3 +617,73 @@ def test_processes_appending_at_once_keep_one_chain(tmp_path: Path) -> None:
     assert [writer.wait(timeout=30) for writer in writers] == [0, 0, 0]
     report = verify(path)
     assert report.ok and report.records == 450
+
+
+CRASHING_WRITER = """
+import json, os, random, signal, sys
+from pathlib import Path
+import portalocker  # its import probes the temporary folder with os.write: load it first
+from npt_protocol.log.store import append
+path, record, seed = Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text()), int(sys.argv[3])
+rng = random.Random(seed)
+real_write = os.write
+def sometimes_torn(fd, data):
+    if rng.random() < 0.3:  # a write cut anywhere, then the process dies
+        real_write(fd, data[: rng.randrange(len(data))])
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real_write(fd, data)
+os.write = sometimes_torn
+print("ready", flush=True)
+count = 0
+while True:
+    append(path, record)
+    count += 1
+    print(count, flush=True)
+"""
+
+
+def test_kill_9_in_a_loop_loses_no_committed_record_and_touches_no_other_file(
+    tmp_path: Path,
+) -> None:
+    seed = random.randrange(2**32)
+    rng = random.Random(seed)
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    path, record_file = folder / "clinic.log", tmp_path / "record.json"
+    record_file.write_text(json.dumps(record_for(REQUESTS[1])))
+    foreign = {folder / "notes.txt": b"kept\n", folder / "clinic.log.bak": LOG}
+    for other, content in foreign.items():
+        other.write_bytes(content)
+    committed = b""
+    for trial in range(12):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CRASHING_WRITER, str(path), str(record_file), str(seed + trial)],
+            stdout=subprocess.PIPE,
+            cwd=Path(__file__).parents[1],
+        )
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0, 0.1))
+        child.send_signal(signal.SIGKILL)
+        child.communicate(timeout=10)
+        where = f"seed {seed}, trial {trial}"
+        if not path.exists():
+            continue  # killed before the new log got its name
+        data = path.read_bytes()
+        assert data.startswith(committed), where  # nothing committed was cut or changed
+        report = verify(path)
+        assert report.ok, (where, report.findings[:2])
+        committed = data[: len(data) - _torn_length(data)]
+        for other, content in foreign.items():
+            assert other.read_bytes() == content, where
+        strays = {p.name for p in folder.iterdir()} - {"clinic.log", *(p.name for p in foreign)}
+        assert all(name.startswith(".clinic.log.") for name in strays), where
+    final = append(path, record_for(REQUESTS[1]))
+    report = verify(path)
+    assert report.ok and report.torn is None, (seed, report.findings[:2])
+    assert path.read_bytes().startswith(committed)
+    assert final.line in path.read_bytes()
+
+
+def _torn_length(data: bytes) -> int:
+    """Return how many bytes at the end of a log are an unfinished line."""
+    return 0 if data.endswith(b"\n") else len(data) - data.rfind(b"\n") - 1

@@ -100,6 +100,7 @@ def new_record(
 ) -> dict[str, Any]:
     """Build a record (without `prev`, which `append` fills in) from a command's result data;
     InputError when a field is longer than a log keeps."""
+    names = _name(prepared_by, "--by"), _name(checked_by, "--checked-by")
     _check_arguments(argv)
     record = {
         "schema": SCHEMA,
@@ -111,8 +112,8 @@ def new_record(
         "result": dict(result),
         "pass": bool(result["within_tolerance"]),
         "tool_version": __version__,
-        "prepared_by": _name(prepared_by, "--by"),
-        "checked_by": _name(checked_by, "--checked-by"),
+        "prepared_by": names[0],
+        "checked_by": names[1],
     }
     size = len(encode({**record, "prev": GENESIS}))
     if size > MAX_RECORD_BYTES:

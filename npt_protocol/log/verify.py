@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from npt_protocol.log.head import Head, parse_head
-from npt_protocol.log.recompute import RESULT_KEY, LogFinding, Recomputer
+from npt_protocol.log.recompute import LogFinding, Recomputer
 from npt_protocol.log.record import (
     GENESIS,
     SCHEMA,
@@ -140,17 +140,19 @@ def _read(
     recomputer: Recomputer, number: int, line: bytes, *, recompute: bool
 ) -> tuple[dict[str, Any] | None, list[LogFinding]]:
     """Parse a line; recompute it when it is a preparation record."""
-    if RESULT_KEY not in line or not recompute:  # headers and repairs have no result
-        record = parse_line(line)
-        if record is None or entry_type(record) != "record" or not recompute:
-            return record, []
-    return recomputer.examine(number, line)
+    if not recompute:
+        return parse_line(line), []
+    record, findings = recomputer.examine(number, line)
+    if record is not None and "type" in record and entry_type(record) != "record":
+        return record, []  # the header or a repair: nothing to recompute
+    return record, findings
 
 
 def _commit(walk: _Walk, number: int, line: bytes, record: dict[str, Any]) -> None:
     """Check a whole record's place in the log, then make it the last committed line."""
     kind = entry_type(record)
-    _close_pending(walk, number, record if kind == "repair" else None)
+    if walk.pending or kind == "repair":
+        _close_pending(walk, number, record if kind == "repair" else None)
     if walk.committed == 0 and number == 1 and kind != "header":
         walk.broken(
             1,
