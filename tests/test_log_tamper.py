@@ -175,6 +175,7 @@ TAMPERS: dict[str, tuple[Callable[[Lines], bytes], bool]] = {
     "cut the last record": (moved(lambda ls: ls[:-1]), False),
     "cut the last three records": (moved(lambda ls: ls[:-3]), False),
     "cut in the middle of the last record": (lambda ls: joined(ls)[:-700], False),
+    "break the JSON of the last record": (edit(9, b'"}', b"x}"), False),
     "cut in the middle of an earlier record": (
         lambda ls: joined(ls[:5]) + ls[5][: len(ls[5]) // 2],
         False,

@@ -264,8 +264,10 @@ def torn(line: bytes) -> bool:
     text = body.decode(errors="replace")  # a character cut short must not hide an edit
     try:
         json.JSONDecoder().raw_decode(text)
-    except (ValueError, RecursionError):
+    except ValueError:
         return True  # not a whole JSON value: the start of a line, as a crash leaves it
+    except RecursionError:
+        return False  # no record nests so deep: not the start of one
     return False
 
 

@@ -223,13 +223,14 @@ def _end(walk: _Walk, number: int) -> LogFinding | None:
         return None
     if not walk.pending:
         return None
-    (first, raw), *rest = walk.pending
-    if not rest and not raw.endswith(b"\n"):
-        return LogFinding(
-            first,
-            "torn",
-            f"line {first} is incomplete ({len(raw)} bytes, no newline): a write was "
-            "interrupted; it is not part of the chain, and the next append records its repair.",
-        )
-    _close_pending(walk, number + 1, None)
-    return None
+    first, last = walk.pending[0][0], walk.pending[-1][0]
+    size = sum(len(raw) for _, raw in walk.pending)
+    where = f"line {first} is" if first == last else f"lines {first} to {last} are"
+    walk.pending = []
+    return LogFinding(
+        first,
+        "torn",
+        f"{where} incomplete ({size:,} bytes that start like a record but are not one): a "
+        "write was interrupted; they are not part of the chain, and the next append records "
+        "their repair.",
+    )
