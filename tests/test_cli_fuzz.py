@@ -30,10 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 KNEE = ROOT / "protocols" / "knee.yaml"
 FUZZ_EXAMPLES = 4 * (settings.default.max_examples or 50)
 SETTINGS_FILES = {
-    "missing": None,
+    "empty": "",
     "good": 'tolerance = "5%"\nclinic_name = "Fuzz Clinic"\nsyringes = ["10 mL by 0.2 mL"]\n',
     "broken": "tolerance = \n",
     "odd": "tolerance = 0\nsyringes = 5\n",
+    "missing": None,
 }
 # Lines a command may print on stderr besides its one error: progress and warnings.
 STDERR_PREFIXES = ("Error: ", "Warning: ", "Wrote ", "Recorded in ")

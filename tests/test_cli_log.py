@@ -27,7 +27,9 @@ def no_clinic_settings(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Never read the machine's own settings file."""
-    monkeypatch.setenv("NPT_CONFIG", str(tmp_path_factory.mktemp("settings") / "absent.toml"))
+    empty = tmp_path_factory.mktemp("settings") / "empty.toml"
+    empty.write_text("")
+    monkeypatch.setenv("NPT_CONFIG", str(empty))
 
 
 def run(*args: str, code: int = 0) -> Result:
@@ -80,7 +82,7 @@ def test_settings_are_recorded_as_applied(tmp_path: Path, monkeypatch: pytest.Mo
     normalised = records(log)[0]["inputs"]["normalised"]
     assert normalised["tolerance"] == "2%"
     assert normalised["syringes"] == ["10 mL by 0.5 mL", "60 mL by 2 mL"]
-    monkeypatch.setenv("NPT_CONFIG", str(tmp_path / "absent.toml"))
+    settings.write_text("")  # recomputed from the record, not from today's settings
     run("log", "verify", str(log))  # recomputed from the record, not from today's settings
 
 

@@ -57,7 +57,7 @@ def test_output_file_is_written_and_never_replaced_without_force(tmp_path: Path)
         (["checklist", "kneee"], "did you mean knee"),
         (["checklist", "knee", "--side", "top"], "expected one of"),
         (["checklist", "knee", "--points", "99"], "maximum"),
-        (["checklist", "knee", "--format", "pdf"], "needs an output file"),
+        (["checklist", "knee", "--format", "pdf"], "A PDF needs an output"),
         (["checklist", "knee", "--json", "--format", "md"], "disagree"),
         (["session", "--region", "knee:left", "--points", "hip=3"], "no --region uses"),
         (["session", "--region", "knee:left", "--points", "knee=x"], "ID=N"),

@@ -63,6 +63,7 @@ def catalogue() -> Catalogue:
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A runner that never reads the machine's own clinic settings."""
+    (tmp_path / "no-settings.toml").write_text("")  # named: never the machine's own
     monkeypatch.setenv("NPT_CONFIG", str(tmp_path / "no-settings.toml"))
     return CliRunner()
 

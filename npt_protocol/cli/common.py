@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from npt_protocol.errors import NptError
+from npt_protocol.errors import NptError, OutputError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -109,17 +109,30 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def emit(content: str | bytes, *, output: Path | None, force: bool) -> None:
-    """Print content, or write it to a file atomically when -o is given."""
-    if output is None:
+def to_stdout(output: Path | None) -> bool:
+    """Say whether output goes to standard output: no -o, or -o -."""
+    return output is None or str(output) == "-"
+
+
+def emit(
+    content: str | bytes, *, output: Path | None, force: bool, read: Iterable[Path] = ()
+) -> None:
+    """Print content (-o - included), or write it to a file atomically when -o names one."""
+    if to_stdout(output):
         if isinstance(content, bytes):
+            if sys.stdout.isatty():
+                raise OutputError(
+                    "A PDF is not for a terminal; pipe it (-o - | lpr) or write it with "
+                    "-o FILE.pdf."
+                )
             stream = sys.stdout.buffer
             stream.write(content)
             stream.flush()
         else:
             click.echo(content, nl=not content.endswith("\n"))
         return
+    assert output is not None
     from npt_protocol.cli.output import write_atomically  # noqa: PLC0415 - only -o needs it
 
-    write_atomically(output, content, force=force)
+    write_atomically(output, content, force=force, read=read)
     click.echo(f"Wrote {one_line(output)}", err=True)

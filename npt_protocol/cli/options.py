@@ -17,6 +17,7 @@ from npt_protocol.engine.requests import parse_weight as _parse_weight
 from npt_protocol.engine.safety import parse_tolerance
 from npt_protocol.engine.syringes import DEFAULT_SYRINGES_TEXT, Syringe, syringe_set
 from npt_protocol.errors import InputError
+from npt_protocol.numbers import parse_number
 from npt_protocol.settings import Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,8 +57,26 @@ def resolve_syringes(options: Sequence[str], settings: Settings) -> tuple[Syring
     return syringe_set(syringe_texts(options, settings))
 
 
+def require_percent(text: str, *, what: str) -> str:
+    """Refuse a number given as a percentage without its % sign: 0.05 could mean 5 % or
+    0.05 %, so the sign is required (text that is not a number is left to its parser)."""
+    stripped = text.strip()
+    if stripped and "%" not in stripped:
+        try:
+            parse_number(stripped, what=what)
+        except InputError:
+            return text
+        raise InputError(
+            f"{what} {text!r} has no % sign; write the percentage with it, such as 5% "
+            f"({stripped}% if {stripped} % is meant)."
+        )
+    return text
+
+
 def tolerance_text(option: str | None, settings: Settings) -> str:
     """Return the tolerance as written: the option, else the settings, else the default."""
+    if option is not None:
+        require_percent(option, what="--tolerance")
     text = option if option is not None else settings.get("tolerance")
     # An empty option or a 0 in the settings is refused by the parser, never replaced silently.
     return DEFAULT_TOLERANCE_TEXT if text is None else str(text)
