@@ -18,6 +18,7 @@ from npt_protocol.engine.safety import parse_tolerance
 from npt_protocol.engine.syringes import DEFAULT_SYRINGES_TEXT, Syringe, syringe_set
 from npt_protocol.errors import InputError
 from npt_protocol.numbers import parse_number
+from npt_protocol.reading.files import irregular
 from npt_protocol.settings import Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,8 +34,13 @@ def catalogue_option(function: F) -> F:
 
 
 def catalogue_path(option: Path | None, settings: Settings) -> Path | None:
-    """Return the clinic catalogue file from the option, else the settings file, else None."""
-    return option or settings.catalogue
+    """Return the clinic catalogue file from the option, else the settings file, else None;
+    refuse at once one that is not a regular file (a FIFO would be waited on for ever)."""
+    path = option or settings.catalogue
+    kind = None if path is None else irregular(path)
+    if kind is not None:
+        raise InputError(f"catalogue {path} is {kind}; expected a YAML file of products.")
+    return path
 
 
 def resolve_catalogue(option: Path | None, settings: Settings) -> Catalogue:

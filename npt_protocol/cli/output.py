@@ -33,12 +33,15 @@ def check_target(path: Path, *, force: bool, read: Iterable[Path] = ()) -> None:
             f"Output {path} is {kind_of(info.st_mode)}; --force replaces only a regular file."
         )
     for source in read:
-        with contextlib.suppress(OSError):
-            if os.path.samefile(source, path):
-                raise OutputError(
-                    f"Output {path} is {source}, which this command read; write the output "
-                    "to another file."
-                )
+        try:
+            same = os.path.samefile(source, path)
+        except OSError:
+            continue  # a file that is gone cannot be the one about to be replaced
+        if same:
+            raise OutputError(
+                f"Output {path} is {source}, which this command read; write the output to "
+                "another file."
+            )
 
 
 def write_atomically(

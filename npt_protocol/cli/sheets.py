@@ -298,11 +298,12 @@ def session(
             RegionRequest(
                 protocol,
                 side.strip() if separator else protocol.sides[0],
-                counts.pop(protocol.id, None),
+                counts.get(protocol.id),  # each region of the protocol: limits hold per side
             )
         )
-    if counts:
-        raise InputError(f"--points names {', '.join(counts)}, which no --region uses.")
+    unused = sorted(set(counts) - {r.protocol.id for r in requests})
+    if unused:
+        raise InputError(f"--points names {', '.join(unused)}, which no --region uses.")
     now = parse_time(None)
     plan = plan_session(
         requests,
@@ -349,5 +350,9 @@ def _point_counts(items: tuple[str, ...]) -> dict[str, int]:
             or not number.strip().isdigit()
         ):
             raise InputError(f"--points {item!r} is not ID=N; expected such as knee=14.")
+        if name.strip() in counts:
+            raise InputError(
+                f"--points gives {name.strip()} twice; give each protocol's points once."
+            )
         counts[name.strip()] = int(number)
     return counts

@@ -56,6 +56,31 @@ def _fallback(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(FALLBACK, _fallback)
 
 
+class _AsciiEncoder(codecs.IncrementalEncoder):
+    """ASCII with the readable fallback."""
+
+    def encode(self, text: str, final: bool = False) -> bytes:
+        """Encode text, writing what ASCII cannot hold the readable way."""
+        return codecs.ascii_encode(text, FALLBACK)[0]
+
+
+def _search(name: str) -> codecs.CodecInfo | None:
+    """Find the ASCII-with-fallback codec. Click re-encodes a stream whose codec is named
+    ascii as UTF-8, which an ASCII terminal shows as mojibake; this one has its own name."""
+    if name not in {"npt_ascii", "npt-ascii"}:
+        return None
+    return codecs.CodecInfo(
+        name="npt-ascii",
+        encode=lambda text, errors="strict": codecs.ascii_encode(text, FALLBACK),
+        decode=codecs.ascii_decode,
+        incrementalencoder=_AsciiEncoder,
+        incrementaldecoder=codecs.getincrementaldecoder("ascii"),
+    )
+
+
+codecs.register(_search)
+
+
 class _Closed(io.RawIOBase):
     """Standard output that was closed before the command started: writes fail until the
     failure has been reported, then vanish (so exit does not report it again)."""
@@ -80,7 +105,12 @@ def prepare_streams() -> None:
         sys.stdout = io.TextIOWrapper(io.BufferedWriter(_Closed()), encoding="utf-8")
     for stream in (sys.stdout, sys.stderr):
         encoding = getattr(stream, "encoding", None) or "ascii"
-        if isinstance(stream, io.TextIOWrapper) and codecs.lookup(encoding).name != "utf-8":
+        if not isinstance(stream, io.TextIOWrapper):
+            continue  # a test runner's stream, or one set up by a caller
+        name = codecs.lookup(encoding).name
+        if name == "ascii":
+            stream.reconfigure(encoding="npt-ascii", errors="strict")
+        elif name not in {"utf-8", "npt-ascii"}:
             stream.reconfigure(errors=FALLBACK)
 
 

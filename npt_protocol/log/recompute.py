@@ -24,8 +24,9 @@ from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.catalogue.products import Catalogue
 from npt_protocol.engine.requests import CheckRequest, PrepareRequest, run_check, run_prepare
 from npt_protocol.engine.results import check_data, recipe_data
-from npt_protocol.errors import NptError
+from npt_protocol.errors import InputError, NptError
 from npt_protocol.log.record import SCHEMA, canonical, parse_line, request_from
+from npt_protocol.reading.files import irregular
 
 Kind = Literal["broken", "invalid", "disagreement", "torn", "head"]
 ABSENT: Any = object()
@@ -207,6 +208,9 @@ class Recomputer:
     def _catalogue(self, path: str | None) -> Catalogue:
         """Load a catalogue once per path."""
         if path not in self._catalogues:
+            kind = None if path is None else irregular(Path(path))
+            if kind is not None:  # a FIFO named in a record would be waited on for ever
+                raise InputError(f"its catalogue {path} is {kind}")
             self._catalogues[path] = load_catalogue(None if path is None else Path(path))
         return self._catalogues[path]
 
