@@ -40,7 +40,12 @@ CASE_KEYS = {
 }
 FILE_KEYS = {"path", "text", "encoding", "dir", "link", "fifo", "generate", "mode"}
 # Long values are made here rather than written into the corpus.
-VALUES = {"{digits400}": "9" * 400, "{long_name}": "x" * 300}
+VALUES = {
+    "{digits400}": "9" * 400,
+    "{long_name}": "x" * 300,
+    "{name_120k}": "x" * 120_000,
+    "{padding}": " " * 1500,
+}
 MIN_CASES = 100
 
 LAUGHS = (
