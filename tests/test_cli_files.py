@@ -4,6 +4,7 @@ not destroy anything, standard output that fails, and options given twice."""
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -182,12 +183,17 @@ def test_force_replaces_only_a_regular_file(tmp_path: Path, kind: str) -> None:
         (tmp_path / "real.md").write_text("kept\n")
         target.symlink_to("real.md")
     else:
-        target = Path(os.devnull)
+        # A device of its own in the temporary folder (like /dev/null): a regression replaces
+        # this one, never the system's.
+        try:
+            os.mknod(target, 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        except PermissionError:
+            pytest.skip("making a device node needs root")
     result = run("checklist", "knee", "--format", "md", "-o", str(target), "--force", code=2)
     assert "--force replaces only a regular file" in result.stderr
     if kind == "link":
         assert target.is_symlink() and (tmp_path / "real.md").read_text() == "kept\n"
-    if kind == "fifo":
+    if kind in {"fifo", "device"}:
         assert target.exists() and not target.is_file()
 
 
