@@ -156,7 +156,8 @@ def test_prepare_without_log_does_not_load_the_log_code() -> None:
     probe = (
         "import sys\nfrom npt_protocol.cli import main\ntry:\n"
         f"    main({PREPARE!r})\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if 'prep_log' in m), file=sys.stderr)"
+        "print(sorted(m for m in sys.modules if m.startswith(('npt_protocol.log', "
+        "'portalocker'))), file=sys.stderr)"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False

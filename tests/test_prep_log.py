@@ -693,3 +693,38 @@ def test_kill_9_in_a_loop_loses_no_committed_record_and_touches_no_other_file(
 def _torn_length(data: bytes) -> int:
     """Return how many bytes at the end of a log are an unfinished line."""
     return 0 if data.endswith(b"\n") else len(data) - data.rfind(b"\n") - 1
+
+
+def test_every_edited_line_is_reported_not_only_the_first() -> None:
+    lines = list(LINES)
+    for number in (3, 5):
+        lines[number - 1] = lines[number - 1].replace(b"A. Lee", b"A. Lea")
+    report = verify_bytes(b"".join(line + b"\n" for line in lines))
+    assert [(f.line, f.kind) for f in report.findings if f.kind == "broken"] == [
+        (3, "broken"),
+        (5, "broken"),
+    ]
+
+
+def test_a_lock_held_too_long_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    import portalocker  # noqa: PLC0415
+
+    path = write(tmp_path, LOG)
+    told: list[float] = []
+    with path.open("rb+") as holder:
+        portalocker.lock(holder, portalocker.LockFlags.EXCLUSIVE)
+        with pytest.raises(OutputError, match="still in use by another process after 0.2 s"):
+            append(path, record_for(REQUESTS[0]), wait=0.2, on_wait=told.append)
+    assert told == [0.2] and path.read_bytes() == LOG
+
+
+def test_the_log_code_imports_where_fcntl_does_not_exist() -> None:
+    # Windows has no fcntl: the log must not need it to import (portalocker locks there).
+    probe = (
+        "import sys\nsys.modules['fcntl'] = None\n"
+        "import npt_protocol.log.store, npt_protocol.log.verify\nprint('ok')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert result.stdout == "ok\n", result.stderr
