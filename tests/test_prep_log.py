@@ -713,7 +713,7 @@ def test_a_lock_held_too_long_is_refused_and_nothing_is_written(tmp_path: Path) 
     told: list[float] = []
     with path.open("rb+") as holder:
         portalocker.lock(holder, portalocker.LockFlags.EXCLUSIVE)
-        with pytest.raises(OutputError, match="still in use by another process after 0.2 s"):
+        with pytest.raises(OutputError, match=r"still in use by another process after 0\.2 s"):
             append(path, record_for(REQUESTS[0]), wait=0.2, on_wait=told.append)
     assert told == [0.2] and path.read_bytes() == LOG
 
