@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from npt_protocol.cli import cli
 from tests import strategies
+from tests.logs import log_bytes
 from tests.strategies import cli_argv, cli_command_line
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +60,7 @@ def make_folder(folder: Path) -> None:
     (folder / "clinic" / "broken.yaml").write_text(
         "!!python/object/apply:os.system ['true']\n", encoding="utf-8"
     )
-    (folder / "prep.log").write_bytes(b"")
+    (folder / "prep.log").write_bytes(log_bytes(2))  # a real log, so appends are reached
     (folder / "dangling.md").symlink_to("nowhere.md")
     for name, text in SETTINGS_FILES.items():
         if text is not None:
