@@ -112,7 +112,7 @@ def _append_locked(handle: IO[bytes], path: Path, record: Mapping[str, Any]) -> 
         if len(tail) > MAX_TORN_BYTES or not all(map(torn, pieces)):
             raise OutputError(
                 f"log {path} ends with {len(tail):,} bytes that are neither records nor an "
-                f"interrupted write; it was not changed. Run `npt log verify {path}`."
+                f"interrupted write; it was not changed (run `npt log verify {path}`)."
             )
         closed = tail if tail.endswith(b"\n") else tail + b"\n"
         repair = encode(repair_record(time=record["time"], torn=closed, prev=line_hash(last)))
@@ -209,8 +209,8 @@ def _check_header(handle: IO[bytes], path: Path, size: int) -> None:
     ):
         state = "is empty" if size == 0 else "does not start with an npt log header"
         raise InputError(
-            f"log {path} {state}, so it is not an npt preparation log; it was not changed. "
-            "Give a new file name or an existing log."
+            f"log {path} {state}, so it is not an npt preparation log; it was not changed "
+            "(give a new file name, or an existing log)."
         )
 
 
@@ -227,7 +227,7 @@ def _tail(handle: IO[bytes], path: Path, size: int) -> tuple[bytes, bytes]:
         if start == 0 or step > MAX_TORN_BYTES + MAX_LINE_BYTES:
             raise OutputError(
                 f"log {path} does not end with records or an interrupted write; it was not "
-                f"changed. Run `npt log verify {path}`."
+                f"changed (run `npt log verify {path}`)."
             )
         step *= 4
 
@@ -329,7 +329,7 @@ def _lock(
         if clock.monotonic() >= deadline:
             raise OutputError(
                 f"log {path} is still in use by another process after {wait:g} s; "
-                "nothing was written. Try again when it has finished."
+                "nothing was written, so try again when it has finished."
             )
         clock.sleep(_POLL_SECONDS)
 
