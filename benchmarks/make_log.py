@@ -32,7 +32,7 @@ from typing import Any
 from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.engine.requests import CheckRequest, PrepareRequest, run_check, run_prepare
 from npt_protocol.engine.results import check_data, recipe_data
-from npt_protocol.log.record import GENESIS, encode, line_hash, new_record
+from npt_protocol.log.record import encode, header_record, line_hash, new_record
 
 Request = PrepareRequest | CheckRequest
 
@@ -156,9 +156,13 @@ def make_log(path: Path, records: int, *, seed: int = 1) -> None:
     weights = [w for w, _ in WORKING_SET]
     requests = [r for _, r in WORKING_SET]
     results = [result_of(r) for r in requests]
-    prev = GENESIS
+    header = encode(
+        header_record(time=dt.datetime(2022, 1, 3, 8, tzinfo=dt.UTC), log_id=f"{seed:032x}")
+    )
+    prev = line_hash(header)
     clock = times(rng)
     with path.open("wb", buffering=1 << 20) as out:
+        out.write(header + b"\n")
         for _ in range(records):
             index = rng.choices(range(len(requests)), weights)[0]
             request = requests[index]

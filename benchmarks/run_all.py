@@ -24,6 +24,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str], str]] = [
     ("bench_protocol_load.py", [], ["--repeats", "10"], "absolute"),
     ("bench_render_pdf.py", [], [], "absolute"),
     ("bench_log_verify.py", [], ["--records", "20000", "--runs", "1"], "absolute"),
+    ("bench_units_cache.py", [], ["--runs", "5"], "ratio"),
 ]
 
 

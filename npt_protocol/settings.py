@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from npt_protocol.errors import InputError
+from npt_protocol.reading.files import irregular
 
 ENV_FILE = "NPT_CONFIG"
 KNOWN_KEYS = {
@@ -59,23 +60,45 @@ class Settings:
 
 def default_path() -> Path:
     """Return where the settings file lives: $NPT_CONFIG, else the platform's config folder."""
+    return settings_location()[0]
+
+
+def settings_location() -> tuple[Path, bool]:
+    """Return the settings file's path and whether it was named explicitly ($NPT_CONFIG)."""
     explicit = os.environ.get(ENV_FILE)
     if explicit:
-        return Path(explicit)
+        return Path(explicit), True
     import platformdirs  # noqa: PLC0415 - only needed when no explicit path is set
 
-    return Path(platformdirs.user_config_dir("npt")) / "config.toml"
+    return Path(platformdirs.user_config_dir("npt")) / "config.toml", False
 
 
-def load_settings(path: Path | None = None) -> Settings:
-    """Read the settings file if there is one; unknown keys and bad TOML are errors."""
-    path = path or default_path()
+def load_settings(path: Path | None = None, *, explicit: bool | None = None) -> Settings:
+    """Read the settings file if there is one; unknown keys and bad TOML are errors, and so is a
+    file named explicitly (a path given, or $NPT_CONFIG) that does not exist."""
+    from_env = path is None and bool(os.environ.get(ENV_FILE))
+    if path is None:
+        path, named = settings_location()
+    else:
+        named = True
+    explicit = named if explicit is None else explicit
+    source = f" (named by {ENV_FILE})" if from_env else ""
+    kind = irregular(path)
+    if kind is not None:
+        raise InputError(f"Settings file {path}{source} is {kind}; expected a TOML file.")
     try:
-        if not path.is_file():
+        if not path.exists():
+            if explicit:
+                raise InputError(
+                    f"Settings file {path}{source} does not exist; give the path of an "
+                    "existing TOML file, or leave it unset for no settings file."
+                )
             return Settings(path=None)
         with path.open("rb") as handle:
             values = tomllib.load(handle)
     except (OSError, ValueError, tomllib.TOMLDecodeError) as error:
+        if isinstance(error, InputError):
+            raise
         reason = getattr(error, "strerror", None) or error
         raise InputError(
             f"Settings file {path} cannot be read ({reason}); fix it or remove it."
@@ -109,19 +132,14 @@ def _check_value(path: Path, key: str, value: Any) -> None:
             )
         return
     texts = value if key == "syringes" and isinstance(value, list) else [value]
-    numeric = (
-        key in {"tolerance", "margin"}
-        and isinstance(value, int | float)
-        and not isinstance(value, bool)
-    )
-    if not numeric and not (texts and all(isinstance(t, str) and t.strip() for t in texts)):
-        kind = (
-            "a list of text"
-            if key == "syringes"
-            else "a number or text"
-            if key in {"tolerance", "margin"}
-            else "text"
+    if key in {"tolerance", "margin"} and not (isinstance(value, str) and "%" in value):
+        # 0.05 could mean 5 % or 0.05 %: a percentage is written with its sign.
+        raise InputError(
+            f"Settings file {path}: {key} = {value!r} is not a percentage with its % sign; "
+            f'write it as text, such as {key} = "5%" ({KNOWN_KEYS[key]}).'
         )
+    if not (texts and all(isinstance(t, str) and t.strip() for t in texts)):
+        kind = "a list of text" if key == "syringes" else "text"
         raise InputError(
             f"Settings file {path}: {key} = {value!r}; expected {kind} that is not "
             f"empty ({KNOWN_KEYS[key]})."

@@ -38,26 +38,11 @@ def registry() -> Any:
     """Return the one Pint registry, built once from the small definitions file."""
     import pint  # noqa: PLC0415 - only commands that handle quantities pay for Pint
 
-    # Pint can keep the parsed definitions in a cache folder: that halves the few milliseconds
-    # the registry costs at every start. Without a usable cache (not writable, or a file left
-    # half-written by a process that was killed) it parses the definitions file instead.
-    try:
-        return pint.UnitRegistry(
-            str(_DEFINITIONS), non_int_type=Fraction, cache_folder=_cache_folder()
-        )
-    except Exception:
-        return pint.UnitRegistry(str(_DEFINITIONS), non_int_type=Fraction, cache_folder=None)
-
-
-def _cache_folder() -> str | None:
-    """Return the user's cache folder for npt, or None when caching is switched off."""
-    import os  # noqa: PLC0415
-
-    if os.environ.get("NPT_NO_CACHE"):
-        return None
-    import platformdirs  # noqa: PLC0415 - Pint imports it already; no extra cost
-
-    return platformdirs.user_cache_dir("npt")
+    # No cache folder: Pint's cache is a pickle, and loading a pickle runs whatever code it
+    # holds, so a file planted in the user cache folder would run on every start. Parsing the
+    # definitions instead costs about 5 ms, under 3 % of `npt prepare`
+    # (benchmarks/bench_units_cache.py measures it).
+    return pint.UnitRegistry(str(_DEFINITIONS), non_int_type=Fraction, cache_folder=None)
 
 
 def split_quantity(text: str, *, what: str, example: str) -> tuple[Fraction, str]:

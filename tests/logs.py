@@ -13,7 +13,14 @@ from typing import Any
 from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.engine.requests import CheckRequest, PrepareRequest
 from npt_protocol.log.recompute import result_data
-from npt_protocol.log.record import BODY_KEY, GENESIS, encode, line_hash, new_record
+from npt_protocol.log.record import (
+    BODY_KEY,
+    GENESIS,
+    encode,
+    header_record,
+    line_hash,
+    new_record,
+)
 
 Request = PrepareRequest | CheckRequest
 
@@ -62,10 +69,13 @@ def chain(records: Sequence[dict[str, Any]]) -> list[bytes]:
     return out
 
 
-def log_bytes(count: int = len(REQUESTS)) -> bytes:
-    """Return a valid log of `count` records cycling through REQUESTS."""
-    lines = chain([record_for(REQUESTS[i % len(REQUESTS)], i) for i in range(count)])
-    return b"".join(line + b"\n" for line in lines)
+HEADER = header_record(time=START, log_id="5eed" * 8)
+
+
+def log_bytes(count: int = len(REQUESTS), *, header: dict[str, Any] = HEADER) -> bytes:
+    """Return a valid log: its header, then `count` records cycling through REQUESTS."""
+    records = [record_for(REQUESTS[i % len(REQUESTS)], i) for i in range(count)]
+    return b"".join(line + b"\n" for line in chain([header, *records]))
 
 
 def rewrite(data: bytes, line_number: int, change: Callable[[dict[str, Any]], None]) -> bytes:

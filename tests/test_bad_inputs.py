@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -37,9 +38,14 @@ CASE_KEYS = {
     "root_skip",
     "xfail",
 }
-FILE_KEYS = {"path", "text", "encoding", "dir", "link", "generate", "mode"}
+FILE_KEYS = {"path", "text", "encoding", "dir", "link", "fifo", "generate", "mode"}
 # Long values are made here rather than written into the corpus.
-VALUES = {"{digits400}": "9" * 400, "{long_name}": "x" * 300}
+VALUES = {
+    "{digits400}": "9" * 400,
+    "{long_name}": "x" * 300,
+    "{name_120k}": "x" * 120_000,
+    "{padding}": " " * 1500,
+}
 MIN_CASES = 100
 
 LAUGHS = (
@@ -93,6 +99,8 @@ def make_files(specs: list[dict[str, Any]], tmp: Path) -> list[tuple[Path, int]]
             path.mkdir(parents=True)
         elif "link" in spec:
             path.symlink_to(spec["link"])
+        elif spec.get("fifo"):
+            os.mkfifo(path)
         elif "generate" in spec:
             GENERATORS[spec["generate"]](path)
         else:
@@ -112,6 +120,8 @@ def snapshot(folder: Path) -> dict[str, tuple[str, str]]:
             key = str(path.relative_to(folder))
             if path.is_symlink():
                 entries[key] = ("link", os.readlink(path))
+            elif stat.S_ISFIFO(info.st_mode):
+                entries[key] = ("fifo", oct(info.st_mode))  # reading it would wait forever
             elif path.is_dir():
                 entries[key] = ("dir", oct(info.st_mode))
             else:
@@ -176,7 +186,9 @@ def test_bad_input_is_refused_cleanly(
         path.chmod(mode)
     monkeypatch.chdir(tmp)
     before, corpus_before = snapshot(tmp), snapshot(FILES)
-    env = {"NPT_CONFIG": str(tmp_path / "no-settings.toml"), "NPT_NO_CACHE": "1"}
+    no_settings = tmp_path / "empty-settings.toml"  # named, so never the machine's own
+    no_settings.write_text("")
+    env = {"NPT_CONFIG": str(no_settings)}
     env |= {key: fill(value, tmp) for key, value in case.get("env", {}).items()}
     argv = [fill(arg, tmp) for arg in case["argv"]]
 

@@ -24,16 +24,18 @@ from hypothesis import strategies as st
 
 from npt_protocol.cli import cli
 from tests import strategies
+from tests.logs import log_bytes
 from tests.strategies import cli_argv, cli_command_line
 
 ROOT = Path(__file__).resolve().parents[1]
 KNEE = ROOT / "protocols" / "knee.yaml"
 FUZZ_EXAMPLES = 4 * (settings.default.max_examples or 50)
 SETTINGS_FILES = {
-    "missing": None,
+    "empty": "",
     "good": 'tolerance = "5%"\nclinic_name = "Fuzz Clinic"\nsyringes = ["10 mL by 0.2 mL"]\n',
     "broken": "tolerance = \n",
     "odd": "tolerance = 0\nsyringes = 5\n",
+    "missing": None,
 }
 # Lines a command may print on stderr besides its one error: progress and warnings.
 STDERR_PREFIXES = ("Error: ", "Warning: ", "Wrote ", "Recorded in ")
@@ -58,7 +60,7 @@ def make_folder(folder: Path) -> None:
     (folder / "clinic" / "broken.yaml").write_text(
         "!!python/object/apply:os.system ['true']\n", encoding="utf-8"
     )
-    (folder / "prep.log").write_bytes(b"")
+    (folder / "prep.log").write_bytes(log_bytes(2))  # a real log, so appends are reached
     (folder / "dangling.md").symlink_to("nowhere.md")
     for name, text in SETTINGS_FILES.items():
         if text is not None:

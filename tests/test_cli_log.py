@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +27,9 @@ def no_clinic_settings(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Never read the machine's own settings file."""
-    monkeypatch.setenv("NPT_CONFIG", str(tmp_path_factory.mktemp("settings") / "absent.toml"))
+    empty = tmp_path_factory.mktemp("settings") / "empty.toml"
+    empty.write_text("")
+    monkeypatch.setenv("NPT_CONFIG", str(empty))
 
 
 def run(*args: str, code: int = 0) -> Result:
@@ -36,7 +40,10 @@ def run(*args: str, code: int = 0) -> Result:
 
 
 def records(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_bytes().splitlines()]
+    """Return the preparation records of a log, after its header."""
+    header, *rest = (json.loads(line) for line in path.read_bytes().splitlines())
+    assert header["type"] == "header"
+    return rest
 
 
 # ---------------------------------------------------------------------------------------------
@@ -75,7 +82,7 @@ def test_settings_are_recorded_as_applied(tmp_path: Path, monkeypatch: pytest.Mo
     normalised = records(log)[0]["inputs"]["normalised"]
     assert normalised["tolerance"] == "4%"
     assert normalised["syringes"] == ["10 mL by 0.2 mL", "60 mL by 1 mL"]
-    monkeypatch.setenv("NPT_CONFIG", str(tmp_path / "absent.toml"))
+    settings.write_text("")
     run("log", "verify", str(log))  # recomputed from the record, not from today's settings
 
 
@@ -138,16 +145,19 @@ def test_a_log_that_cannot_be_written_is_exit_2_and_no_recipe(tmp_path: Path) ->
 def test_a_torn_tail_is_repaired_with_a_warning(tmp_path: Path) -> None:
     log = write(tmp_path, log_bytes(2) + b'{"body_sha256":"12')
     result = run(*PREPARE, "--log", str(log))
-    assert "incomplete line (18 bytes)" in result.stderr
-    assert len(records(log)) == 3
-    run("log", "verify", str(log))
+    assert "ended with 19 bytes left by an interrupted write" in result.stderr
+    assert log.read_bytes().startswith(log_bytes(2) + b'{"body_sha256":"12\n')  # nothing cut
+    verified = run("log", "verify", str(log)).stdout
+    assert "3 records; chain intact" in verified
+    assert "Note: line 5 records the repair of 19 bytes" in verified
 
 
 def test_prepare_without_log_does_not_load_the_log_code() -> None:
     probe = (
         "import sys\nfrom npt_protocol.cli import main\ntry:\n"
         f"    main({PREPARE!r})\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if 'prep_log' in m), file=sys.stderr)"
+        "print(sorted(m for m in sys.modules if m.startswith(('npt_protocol.log', "
+        "'portalocker'))), file=sys.stderr)"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False
@@ -167,19 +177,20 @@ def test_verify_an_intact_log(tmp_path: Path) -> None:
 
 def test_verify_names_the_edited_line(tmp_path: Path) -> None:
     data = bytearray(log_bytes())
-    data[data.index(b"B. Khan")] = ord("C")  # line 2 is the first that names B. Khan
+    data[data.index(b"B. Khan")] = ord("C")  # line 3 is the first that names B. Khan
     result = run("log", "verify", str(write(tmp_path, bytes(data))), code=1)
-    assert result.stdout.startswith("line 2 was edited")
-    assert "chain BROKEN at line 2" in result.stdout
+    assert result.stdout.startswith("line 3 was edited")
+    assert "chain BROKEN at line 3" in result.stdout
+    assert "Head:" not in result.stdout  # a broken log has no head to note
 
 
 def test_verify_reports_a_forged_result_by_field(tmp_path: Path) -> None:
     def forge(record: dict[str, Any]) -> None:
         record["result"]["achieved"]["osmolarity_mOsmol_per_L"] = 300
 
-    result = run("log", "verify", str(write(tmp_path, rewrite(log_bytes(), 1, forge))), code=1)
+    result = run("log", "verify", str(write(tmp_path, rewrite(log_bytes(), 2, forge))), code=1)
     assert (
-        "line 1: result.achieved.osmolarity_mOsmol_per_L: logged 300, recomputed 253."
+        "line 2: result.achieved.osmolarity_mOsmol_per_L: logged 300, recomputed 253."
         in result.stdout
     )
     assert "chain intact; 1 finding on the results" in result.stdout
@@ -187,19 +198,22 @@ def test_verify_reports_a_forged_result_by_field(tmp_path: Path) -> None:
 
 def test_verify_warns_of_a_torn_tail_but_passes(tmp_path: Path) -> None:
     result = run("log", "verify", str(write(tmp_path, log_bytes(3) + b'{"body_sha')))
-    assert result.stderr.startswith("Warning: line 4 is incomplete")
+    assert result.stderr.startswith("Warning: line 5 is incomplete")
     assert "3 records; chain intact" in result.stdout
 
 
-@pytest.mark.parametrize("make", [lambda p: p / "absent.log", lambda p: p])
-def test_verify_an_unreadable_file_is_exit_2(tmp_path: Path, make: Any) -> None:
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [(lambda p: p / "absent.log", "cannot be read"), (lambda p: p, "is a folder")],
+)
+def test_verify_an_unreadable_file_is_exit_2(tmp_path: Path, make: Any, message: str) -> None:
     result = run("log", "verify", str(make(tmp_path)), code=2)
-    assert result.stderr.startswith("Error: log ") and "cannot be read" in result.stderr
+    assert result.stderr.startswith("Error: log ") and message in result.stderr
 
 
 def test_verify_lists_at_most_twenty_findings(tmp_path: Path) -> None:
     data = log_bytes(25)
-    for number in range(1, 26):
+    for number in range(2, 27):
         data = rewrite(data, number, lambda r: r.update({"pass": "yes"}))
     result = run("log", "verify", str(write(tmp_path, data)), code=1)
     assert result.stdout.count(": pass: logged") == 20
@@ -222,9 +236,11 @@ def dated_log(tmp_path: Path) -> Path:
 
 
 def test_show_lists_every_record(dated_log: Path) -> None:
-    lines = run("log", "show", str(dated_log)).stdout.splitlines()
+    *lines, head = run("log", "show", str(dated_log)).stdout.splitlines()
     assert len(lines) == 3
-    assert lines[0].split()[:4] == ["1", "2026-05-01", "09:00:00.000Z", "prepare"]
+    last = hashlib.sha256(dated_log.read_bytes().splitlines()[-1]).hexdigest()
+    assert head == f"Head: 3-{last[:16]} (not verified; see `npt log verify`)."
+    assert lines[0].split()[:4] == ["2", "2026-05-01", "09:00:00.000Z", "prepare"]
     assert "dextrose 5%, 60mL from D50" in lines[0] and "PASS" in lines[0]
     assert "dextrose 5%: D50=6mL SWFI=54mL" in lines[1]
     assert lines[1].endswith("by A. Lee, checked by B. Khan")
@@ -233,11 +249,11 @@ def test_show_lists_every_record(dated_log: Path) -> None:
 @pytest.mark.parametrize(
     ("since", "lines"),
     [
-        ("2026-05-02", [2, 3]),
-        ("2026-05-02T09:00Z", [2, 3]),
-        ("2026-05-02T09:00:01Z", [3]),
-        ("2026-05-02T11:00+02:00", [2, 3]),  # 09:00 UTC
-        ("2026-05-02T09:30", [3]),  # no zone: UTC
+        ("2026-05-02", [3, 4]),
+        ("2026-05-02T09:00Z", [3, 4]),
+        ("2026-05-02T09:00:01Z", [4]),
+        ("2026-05-02T11:00+02:00", [3, 4]),  # 09:00 UTC
+        ("2026-05-02T09:30", [4]),  # no zone: UTC
         ("2026-05-04", []),
     ],
 )
@@ -253,10 +269,12 @@ def test_show_since_refuses_what_is_not_a_date(dated_log: Path) -> None:
 
 def test_show_json_schema(dated_log: Path) -> None:
     listing = json.loads(run("log", "show", str(dated_log), "--json").stdout)
-    assert set(listing) == {"schema", "file", "records", "warnings"}
+    assert set(listing) == {"schema", "file", "records", "warnings", "head"}
+    assert listing["head"] == run("log", "head", str(dated_log)).stdout.splitlines()[-1]
     assert listing["schema"] == "npt.log-show/1" and listing["file"] == str(dated_log)
     assert listing["warnings"] == []
-    for entry, raw in zip(listing["records"], dated_log.read_bytes().splitlines(), strict=True):
+    lines = dated_log.read_bytes().splitlines()[1:]  # after the header
+    for entry, raw in zip(listing["records"], lines, strict=True):
         assert set(entry) == {"line", "record"}
         assert entry["record"] == json.loads(raw)
 
@@ -264,12 +282,162 @@ def test_show_json_schema(dated_log: Path) -> None:
 def test_show_skips_damaged_lines_with_warnings(tmp_path: Path) -> None:
     log = write(tmp_path, log_bytes(2) + b"not json\n" + log_bytes(1) + b'{"body')
     result = run("log", "show", str(log), code=1)
-    assert len(result.stdout.splitlines()) == 3
-    assert "line 3 is not a JSON record" in result.stderr
-    assert "line 5 is incomplete" in result.stderr
+    assert len(result.stdout.splitlines()) == 3 + 1  # and the head
+    assert "line 4 is not a JSON record" in result.stderr
+    assert "line 7 is incomplete" in result.stderr
 
 
 def test_log_commands_have_help() -> None:
     for args in (["log"], ["log", "verify"], ["log", "show"]):
         assert "Example" in run(*args, "--help").stdout
     assert "log" in run("--help").stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# A file that is not a log is never written to
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"a\nb", b"", b'{"notes": ["a", "b"]}\n' * 1000, b"\n", log_bytes(2).split(b"\n", 1)[1]],
+    ids=["text", "empty", "json", "blank line", "records without their header"],
+)
+def test_log_on_a_file_that_is_not_a_log_is_refused_untouched(
+    tmp_path: Path, content: bytes
+) -> None:
+    notes = write(tmp_path, content, "notes.txt")
+    result = run(*PREPARE, "--log", str(notes), code=2)
+    assert "is not an npt preparation log; it was not changed" in result.stderr
+    assert result.stdout == ""
+    assert notes.read_bytes() == content
+
+
+def test_a_new_log_starts_with_its_header(tmp_path: Path) -> None:
+    log = tmp_path / "clinic.log"
+    run(*PREPARE, "--log", str(log))
+    header = json.loads(log.read_bytes().split(b"\n", 1)[0])
+    assert header["type"] == "header" and header["schema"] == "npt.log/1"
+    assert not [p.name for p in tmp_path.iterdir() if p.name != "clinic.log"]  # no temporary
+
+
+def test_a_record_that_lost_its_newline_is_kept(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(3)[:-1])  # truncate -s -1
+    run(*PREPARE, "--log", str(log))
+    assert log.read_bytes().startswith(log_bytes(3))
+    assert "4 records; chain intact; every result agrees" in run("log", "verify", str(log)).stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Long fields
+
+
+def test_an_overlong_name_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    log = tmp_path / "clinic.log"
+    result = run(*PREPARE, "--log", str(log), "--by", "x" * 120_000, code=2)
+    assert "--by is 120,000 characters long; give a name of at most 100" in result.stderr
+    assert result.stdout == "" and not log.exists()
+
+
+def test_an_overlong_argument_is_refused(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(1))
+    result = run(*PREPARE, "--tolerance", "5%" + " " * 2000, "--log", str(log), code=2)
+    assert "more than the 1,000 a log record keeps" in result.stderr
+    assert log.read_bytes() == log_bytes(1)
+
+
+def test_one_overlong_line_does_not_hide_the_other_records(tmp_path: Path) -> None:
+    def forge(record: dict[str, Any]) -> None:
+        record["result"]["achieved"]["osmolarity_mOsmol_per_L"] = 300
+
+    lines = rewrite(log_bytes(4), 5, forge).splitlines(keepends=True)
+    lines.insert(2, b'{"x":"' + b"y" * 1_200_000 + b'"}\n')
+    result = run("log", "verify", str(write(tmp_path, b"".join(lines))), code=1)
+    assert "line 3 is 1,200,008 bytes long, longer than any record" in result.stdout
+    assert "line 4 does not follow" not in result.stdout  # that follows from line 3
+    assert "line 6: result.achieved.osmolarity_mOsmol_per_L: logged 300" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# The head
+
+
+def test_log_head_prints_the_token_alone_on_its_last_line(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(3))
+    output = run("log", "head", str(log)).stdout.splitlines()
+    last = hashlib.sha256(log_bytes(3).splitlines()[-1]).hexdigest()
+    assert output[-1] == f"3-{last[:16]}"
+    assert output[0] == f"{log}: 3 records; chain intact."
+
+
+def test_verify_with_the_head_finds_a_cut_the_chain_cannot(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(3))
+    token = run("log", "head", str(log)).stdout.splitlines()[-1]
+    assert "holds the noted head" in run("log", "verify", str(log), "--head", token).stdout
+    log.write_bytes(log_bytes(2))  # the last record cut off: the chain is intact
+    run("log", "verify", str(log))
+    result = run("log", "verify", str(log), "--head", token, code=1)
+    assert f"does not hold the noted head {token}" in result.stdout
+
+
+def test_a_log_that_grew_still_holds_its_older_head(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(2))
+    token = run("log", "head", str(log)).stdout.splitlines()[-1]
+    run(*PREPARE, "--log", str(log))
+    run("log", "verify", str(log), "--head", token.upper().replace("-", ":"))
+
+
+@pytest.mark.parametrize("token", ["", "1234", "12-xyz", "3-abc", "-3-" + "a" * 16])
+def test_a_head_that_is_not_a_token_is_refused(tmp_path: Path, token: str) -> None:
+    result = run("log", "verify", str(write(tmp_path, log_bytes(1))), "--head", token, code=2)
+    assert "is not a log head; expected the token `npt log head` printed" in result.stderr
+
+
+def test_log_head_of_a_broken_log_prints_no_token(tmp_path: Path) -> None:
+    result = run("log", "head", str(write(tmp_path, log_bytes(3)[1:])), code=1)
+    assert "chain BROKEN; no head printed" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Display, locks and odd files
+
+
+def test_show_escapes_control_characters_in_logged_fields(tmp_path: Path) -> None:
+    def hostile(record: dict[str, Any]) -> None:
+        record["prepared_by"] = "A. Lee\x1b[2K\rforged\u202e"
+        record["inputs"]["normalised"]["target"] = "dextrose 5%\x07"
+
+    log = write(tmp_path, rewrite(log_bytes(1), 2, hostile))
+    output = run("log", "show", str(log)).stdout
+    assert "\x1b" not in output and "\r" not in output and "\x07" not in output
+    assert "\u202e" not in output
+    assert "A. Lee\\x1b[2K\\rforged\\u202e" in output and "dextrose 5%\\x07" in output
+
+
+def test_a_log_held_by_another_process_is_waited_for(tmp_path: Path) -> None:
+    log = write(tmp_path, log_bytes(1))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(log), "1.0"], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    result = run(*PREPARE, "--log", str(log))
+    holder.wait(timeout=10)
+    assert f"Waiting for {log}: another process is using it (at most 10 s)." in result.stderr
+    assert len(records(log)) == 2
+
+
+HOLD = """
+import sys, time, portalocker
+with open(sys.argv[1], "rb+") as handle:
+    portalocker.lock(handle, portalocker.LockFlags.EXCLUSIVE)
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize("command", [PREPARE, ["log", "verify"], ["log", "show"], ["log", "head"]])
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path, command: list[str]) -> None:
+    fifo = tmp_path / "clinic.log"
+    os.mkfifo(fifo)
+    option = ["--log"] if command is PREPARE else []
+    result = run(*command, *option, str(fifo), code=2)
+    assert "is a FIFO (named pipe); expected a regular file" in result.stderr

@@ -32,7 +32,8 @@ def no_clinic_settings(
 ) -> None:
     """Never read the machine's own settings file."""
     folder = tmp_path_factory.mktemp("settings")
-    monkeypatch.setenv("NPT_CONFIG", str(folder / "absent.toml"))
+    (folder / "empty.toml").write_text("")
+    monkeypatch.setenv("NPT_CONFIG", str(folder / "empty.toml"))
 
 
 def run(*args: str) -> Result:

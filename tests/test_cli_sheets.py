@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from npt_protocol.cli import COMMANDS, cli
 
+ROOT = Path(__file__).resolve().parents[1]
+
 PREPARED = ["--prepared-at", "2026-11-25T09:00+00:00"]
 
 
@@ -57,7 +59,7 @@ def test_output_file_is_written_and_never_replaced_without_force(tmp_path: Path)
         (["checklist", "kneee"], "did you mean knee"),
         (["checklist", "knee", "--side", "top"], "expected one of"),
         (["checklist", "knee", "--points", "99"], "maximum"),
-        (["checklist", "knee", "--format", "pdf"], "needs an output file"),
+        (["checklist", "knee", "--format", "pdf"], "A PDF needs an output"),
         (["checklist", "knee", "--json", "--format", "md"], "disagree"),
         (["session", "--region", "knee:left", "--points", "hip=3"], "no --region uses"),
         (["session", "--region", "knee:left", "--points", "knee=x"], "ID=N"),
@@ -145,3 +147,36 @@ def test_a_dose_over_the_limit_exits_1_and_is_printed_first(fmt: str) -> None:
     first = out.find("DO NOT PROCEED")
     assert 0 <= first < out.find("Solution:")
     assert out.find("The planned injections give lidocaine 5 mg injected") > first
+
+
+def test_points_given_twice_for_a_protocol_are_refused() -> None:
+    result = CliRunner().invoke(
+        cli, ["session", "--region", "knee:left", "--points", "knee=3", "--points", "knee=4"]
+    )
+    assert result.exit_code == 2 and "--points gives knee twice" in result.stderr
+
+
+def test_points_apply_to_every_region_of_their_protocol() -> None:
+    args = ["session", "--region", "knee:left", "--region", "knee:right", "--points", "knee=3"]
+    result = CliRunner().invoke(cli, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    regions = json.loads(result.stdout)["regions"]
+    assert [(r["side"], r["points"]) for r in regions] == [("left", 3), ("right", 3)]
+
+
+def test_markdown_escapes_html_from_a_protocol(tmp_path: Path) -> None:
+    clinic = tmp_path / "clinic"
+    clinic.mkdir()
+    text = (ROOT / "protocols" / "knee.yaml").read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    hostile = 'title: Knee <img src=x onerror="alert(1)"> & <script>steal()</script>'
+    (clinic / "knee.yaml").write_text(text.replace(title, hostile), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["checklist", "knee", "--protocols", str(clinic), "--format", "md"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "<img" not in result.stdout and "<script>" not in result.stdout
+    assert (
+        'Knee &lt;img src=x onerror="alert(1)"&gt; &amp; &lt;script&gt;steal()&lt;/script&gt;'
+        in result.stdout
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from fractions import Fraction
 from pathlib import Path
@@ -62,6 +63,7 @@ def catalogue() -> Catalogue:
 @pytest.fixture
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A runner that never reads the machine's own clinic settings."""
+    (tmp_path / "no-settings.toml").write_text("")  # named: never the machine's own
     monkeypatch.setenv("NPT_CONFIG", str(tmp_path / "no-settings.toml"))
     return CliRunner()
 
@@ -346,9 +348,10 @@ def test_clinic_catalogue_adds_and_replaces_products(tmp_path: Path) -> None:
     [
         ("products:\n  - id: X\n    colour: red\n", "unknown key 'colour'"),
         ("products:\n  - id: X\n    role: solvent\n", "role 'solvent'"),
-        ("products:\n  - name: X\n", "with an id"),
-        ("products: [\n", "not valid YAML"),
-        ("items: []\n", "'products:' list"),
+        ("products:\n  - name: X\n", "clinic.yaml:2:5: products[1] is missing 'id'"),
+        ("products: [\n", "clinic.yaml:2:1: YAML syntax error"),
+        ("items: []\n", "has 2 problems, first"),
+        ("items: []\n", "clinic.yaml:1:1: catalogue has unknown key 'items'"),
         ("products:\n  - id: X\n    composition: dextrose 5,5%\n", "decimal comma"),
     ],
 )
@@ -447,3 +450,92 @@ def test_products_bad_clinic_catalogue_is_exit_2(runner: CliRunner, tmp_path: Pa
     assert result.exit_code == 2
     assert "unknown key 'colour'" in result.stderr
     assert "Traceback" not in result.output
+
+
+def _clinic(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "clinic.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("composition", "osmolarity", "accepted"),
+    [
+        ("dextrose 50%", "2530", True),  # US label; 2,523 from the monohydrate
+        ("glucose 50%", "2775", True),  # BP label; 2,775 from anhydrous glucose
+        ("dextrose 50%", "253", False),  # a slipped digit
+        ("dextrose 50%", "2780", False),  # a BP figure on a monohydrate composition
+        (None, "0", True),  # water: no solute
+        (None, "11", False),
+    ],
+)
+def test_a_stated_osmolarity_must_agree_with_the_composition(
+    tmp_path: Path, composition: str | None, osmolarity: str, accepted: bool
+) -> None:
+    stated = f"    composition: {composition}\n" if composition else "    role: diluent\n"
+    path = _clinic(
+        tmp_path,
+        f"products:\n  - id: D50-local\n{stated}    osmolarity_mOsmol_per_L: {osmolarity}\n",
+    )
+    if accepted:
+        assert load_catalogue(path).product("D50-local").label_osmolarity == int(osmolarity)
+        return
+    with pytest.raises(InputError, match=r"clinic\.yaml:4:30: .*osmolarity .* disagrees"):
+        load_catalogue(path)
+
+
+def test_a_clinic_product_taking_a_shipped_name_is_named_in_the_recipe(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = _clinic(tmp_path, "products:\n  - id: D50\n    composition: dextrose 50%\n")
+    catalogue = load_catalogue(path)
+    assert catalogue.product("D50").replaces == "D50W"
+    args = ["prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50"]
+    result = runner.invoke(cli, [*args, "--catalogue", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "takes the name of the shipped D50W" in result.stdout
+
+
+def test_the_catalogue_version_names_the_clinic_file_contents(tmp_path: Path) -> None:
+    text = "products:\n  - id: D20-local\n    composition: dextrose 20%\n"
+    first = load_catalogue(_clinic(tmp_path, text)).version
+    second = load_catalogue(_clinic(tmp_path, text.replace("20%", "25%"))).version
+    shipped = shipped_catalogue().version
+    assert first.startswith(f"{shipped}+") and second.startswith(f"{shipped}+")
+    assert first != second and len(first) == len(shipped) + 13
+
+
+def test_validate_lists_every_problem_with_its_position(runner: CliRunner, tmp_path: Path) -> None:
+    path = _clinic(
+        tmp_path,
+        "products:\n  - id: A\n    colour: red\n  - id: B\n    sizes_mL: [010]\n",
+    )
+    result = runner.invoke(cli, ["products", "--catalogue", str(path), "--validate"])
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert lines == [
+        f"{path}:3:5: products[1] has unknown key 'colour'; expected one of id, aliases, name, "
+        "composition, excipients, osmolarity_mOsmol_per_L, ph, sizes_mL, sizes_note, role, "
+        "source, confidence",
+        f"{path}:5:16: product B size '010' is read by YAML as 8, not 010; expected a plain "
+        "decimal such as 10 or 0.5",
+        f"2 problems in {path}.",
+    ]
+    good = _clinic(tmp_path, "products:\n  - id: A\n    composition: dextrose 20%\n")
+    result = runner.invoke(cli, ["products", "--catalogue", str(good), "--validate"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{good}: 1 product, no problems found.\n"
+
+
+def test_validate_needs_a_clinic_catalogue(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["products", "--validate"])
+    assert result.exit_code == 2
+    assert "give one with --catalogue FILE" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
+def test_a_fifo_named_as_the_catalogue_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "clinic.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="is a FIFO"):
+        load_catalogue(fifo)

@@ -41,6 +41,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write(shipped, "knee")
     write(shipped, "hip", **{"title: Fixture knee protocol for tests": "title: Hip template"})
     monkeypatch.setattr(protocol_library, "shipped_dir", lambda: shipped)
+    (tmp_path / "no-settings.toml").write_text("")  # named: never the machine's own
     monkeypatch.setenv("NPT_CONFIG", str(tmp_path / "no-settings.toml"))
     return shipped
 

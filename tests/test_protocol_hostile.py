@@ -81,3 +81,53 @@ def test_a_dangling_link_is_unreadable_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot be read" in result.output
     assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# Line breaks an editor does not show, and numbers YAML reads in another base
+
+FIXTURE_TEXT = (Path(__file__).parent / "protocol_fixtures" / "fixture-knee.yaml").read_text(
+    encoding="utf-8"
+)
+
+
+@pytest.mark.parametrize("mark", ["\u2028", "\u2029", "\u0085"])
+def test_a_hidden_line_break_never_starts_a_key(mark: str) -> None:
+    # An editor shows one line; YAML would read a second key `max_points` from it.
+    line = next(n for n, row in enumerate(FIXTURE_TEXT.splitlines(), 1) if row.startswith("title"))
+    title = FIXTURE_TEXT.splitlines()[line - 1]
+    text = FIXTURE_TEXT.replace(title, f"{title}{mark}max_points: 1000", 1)
+    loaded = check_bytes(text.encode("utf-8"), path="knee.yaml")
+    assert loaded.protocol is None
+    [finding] = loaded.findings
+    assert (finding.line, finding.column) == (line, len(title) + 1)
+    assert f"U+{ord(mark):04X} is a line break to YAML that editors do not show" in (
+        finding.message
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "read_as"),
+    [
+        ("010", "8 (octal)"),
+        ("0x14", "20 (hexadecimal)"),
+        ("1:00", "60 (base 60)"),
+        ("1_4", "14 (digits with underscores)"),
+        ("0b1110", "14 (binary)"),
+    ],
+)
+def test_numbers_in_another_base_are_refused_with_their_position(
+    written: str, read_as: str
+) -> None:
+    text = FIXTURE_TEXT.replace("max_points: 14", f"max_points: {written}")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "max_points:" in row)
+    loaded = check_bytes(text.encode("utf-8"), path="knee.yaml")
+    assert loaded.protocol is None
+    assert [(f.line, f.column, f.message) for f in loaded.findings] == [
+        (
+            line,
+            15,
+            f"limits max_points is written {written!r}, which YAML reads as {read_as}; "
+            "expected plain digits such as 10",
+        )
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,62 @@ def test_a_clinic_folder_that_is_the_shipped_folder_is_read_once(shipped: Path) 
     library = load_library([shipped], shipped=shipped)
     assert all(entry.hides == () for entry in library.entries.values())
     assert library.get("knee").origin == str(shipped)
+
+
+# ---------------------------------------------------------------------------------------------
+# Entries of a clinic folder that cannot be read never fall back to the shipped protocol
+
+
+def _unreadable(folder: Path, kind: str) -> Path:
+    """Make a knee.yaml entry that cannot be read: a link to an unmounted share, a FIFO, a
+    folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    entry = folder / "knee.yaml"
+    if kind == "dangling link":
+        entry.symlink_to("/mnt/unmounted-share/knee.yaml")
+    elif kind == "fifo":
+        os.mkfifo(entry)
+    else:
+        entry.mkdir()
+    return entry
+
+
+@pytest.mark.parametrize("kind", ["dangling link", "fifo", "folder"])
+def test_an_unreadable_clinic_entry_is_an_error_not_a_fallback(
+    tmp_path: Path, shipped: Path, kind: str
+) -> None:
+    clinic = tmp_path / "clinic"
+    _unreadable(clinic, kind)
+    library = load_library([clinic], shipped=shipped)
+    with pytest.raises(ProtocolError, match="cannot be read; expected a YAML protocol file"):
+        library.get("knee")  # the shipped knee must not be used instead of the clinic's
+
+
+@pytest.mark.parametrize("kind", ["dangling link", "fifo", "folder"])
+def test_validate_reports_an_unreadable_entry_never_zero_files(tmp_path: Path, kind: str) -> None:
+    entry = _unreadable(tmp_path / "clinic", kind)
+    results = check_paths([tmp_path / "clinic"])
+    assert [(r.path, r.protocol) for r in results] == [(str(entry), None)]
+    assert "so it cannot be read" in results[0].findings[0].message
+
+
+def test_a_fifo_named_on_purpose_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "knee.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(ProtocolError, match="is a FIFO"):
+        check_paths([fifo])
+
+
+def test_a_protocol_with_a_million_points_is_refused_with_the_limit(tmp_path: Path) -> None:
+    text = TEXT.replace("max_points: 14", "max_points: 1000000")
+    assert text != TEXT
+    path = tmp_path / "huge.yaml"
+    path.write_text(text, encoding="utf-8")
+    [result] = check_paths([path])
+    assert result.protocol is None
+    [finding] = result.findings
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "max_points:" in row)
+    assert (finding.line, finding.message) == (
+        line,
+        "limits max_points is 1,000,000; expected at most 200 points per session",
+    )

@@ -92,6 +92,29 @@ def test_bilateral_doubles_the_rows_and_applies_limits_per_side() -> None:
     assert {row.side for row in both.rows} == {"left", "right"}
 
 
+@pytest.mark.parametrize(
+    "regions",
+    [
+        [("knee", "left", 20), ("knee", "left", 20)],
+        [("knee", "left", None), ("knee", "left", None), ("knee", "left", None)],
+        [("knee", "left", 10), ("knee", "bilateral", 10)],
+        [("knee", "bilateral", None), ("shoulder", "right", None), ("knee", "right", None)],
+    ],
+)
+def test_a_side_asked_for_twice_is_refused(regions: list[tuple[str, str, int | None]]) -> None:
+    # Three times knee:left with 20 points each planned 60 points against a limit of 20.
+    with pytest.raises(InputError, match="already treats; give each region and side once"):
+        session(regions)
+
+
+def test_each_side_once_is_within_the_limit_per_side() -> None:
+    knee = shipped()["knee"]
+    plan = session([("knee", "left", knee.limits.max_points), ("knee", "right", None)])
+    left, right = (region.checklist for region in plan.regions)
+    assert left.total_points == knee.limits.max_points
+    assert right.total_points <= knee.limits.max_points
+
+
 def test_use_by_rule_is_named_and_applied() -> None:
     plan = session([("knee", "left", None)], use_by_rule="category-1-fridge")
     label = plan.solutions[0].label

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -26,7 +29,7 @@ from npt_protocol.ismp import (
 )
 from npt_protocol.numbers import MAX_DIGITS, json_number, parse_number, parse_percent
 from npt_protocol.numbers import clip as _clip
-from npt_protocol.units import _cache_folder, parse_mass, parse_volume, unit_factor
+from npt_protocol.units import parse_mass, parse_volume, unit_factor
 from tests.strategies import (
     ISMP_NUMBER,
     decimal_text,
@@ -361,20 +364,52 @@ def message(error: pytest.ExceptionInfo[BaseException]) -> str:
 # The Pint cache folder
 
 
-def test_cache_folder_is_switched_off_by_npt_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    """NPT_NO_CACHE (any non-empty value) means no cache folder at all."""
-    monkeypatch.setenv("NPT_NO_CACHE", "1")
-    assert _cache_folder() is None
+PLANT = """
+import os, pickle, sys
+from fractions import Fraction
+from pathlib import Path
+import pint
+from npt_protocol.units import _DEFINITIONS
+
+class Planted:
+    def __reduce__(self):
+        return (os.system, (f"touch {sys.argv[2]}",))
+
+# Let Pint write its cache files where npt would look, then swap each pickle for a planted one.
+folder = Path(sys.argv[1]) / "npt"
+pint.UnitRegistry(str(_DEFINITIONS), non_int_type=Fraction, cache_folder=str(folder))
+for name in folder.glob("*.pickle"):
+    name.write_bytes(pickle.dumps(Planted()))
+"""
 
 
-def test_cache_folder_is_the_npt_user_cache(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """Without NPT_NO_CACHE the cache is the user cache folder named 'npt' (on Linux,
-    $XDG_CACHE_HOME/npt)."""
-    monkeypatch.delenv("NPT_NO_CACHE", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert _cache_folder() == str(tmp_path / "npt")
+def test_a_pickle_planted_in_the_cache_folder_never_runs(tmp_path: Path) -> None:
+    cache, marker = tmp_path / "cache", tmp_path / "ran"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "NPT_CONFIG": str(tmp_path / "s.toml")}
+    (tmp_path / "s.toml").write_text("")
+    subprocess.run([sys.executable, "-c", PLANT, str(cache), str(marker)], check=True, env=env)
+    assert list((cache / "npt").glob("*.pickle"))
+    planted = {p: p.read_bytes() for p in (cache / "npt").iterdir()}
+    command = "from npt_protocol.console import run; run()"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            command,
+            "prepare",
+            "dextrose 5%",
+            "--volume",
+            "60mL",
+            "--from",
+            "D50",
+        ],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists()
+    assert {p: p.read_bytes() for p in (cache / "npt").iterdir()} == planted  # nothing written
 
 
 # ---------------------------------------------------------------------------------------------

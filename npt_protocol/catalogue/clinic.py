@@ -12,20 +12,24 @@ import hashlib
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from npt_protocol.catalogue.products import (
     Catalogue,
     Product,
     Role,
     Stated,
+    lookup_key,
     shipped_catalogue,
 )
 from npt_protocol.errors import InputError, NptError
 from npt_protocol.ismp import format_number
-from npt_protocol.reading.fields import FieldReader, unique_ids
+from npt_protocol.reading.files import read_regular
 from npt_protocol.reading.findings import Finding
-from npt_protocol.reading.source import read_regular_file
-from npt_protocol.reading.yaml_tree import CATALOGUE, MAX_BYTES, Node, read_yaml
+
+if TYPE_CHECKING:
+    from npt_protocol.reading.fields import FieldReader
+    from npt_protocol.reading.yaml_tree import Node
 
 PRODUCT_KEYS = (
     "aliases",
@@ -58,8 +62,13 @@ class CatalogueCheck:
 
 def check_catalogue(path: Path, base: Catalogue | None = None) -> CatalogueCheck:
     """Read a clinic catalogue and return its products or every problem, with positions."""
+    # PyYAML is imported only when a clinic catalogue is named: `npt prepare` without one
+    # starts without it.
+    from npt_protocol.reading.fields import FieldReader  # noqa: PLC0415
+    from npt_protocol.reading.yaml_tree import CATALOGUE, MAX_BYTES, read_yaml  # noqa: PLC0415
+
     base = base or shipped_catalogue()
-    data = read_regular_file(path, what="catalogue", limit=MAX_BYTES)
+    data = read_regular(path, what="catalogue", limit=MAX_BYTES, error=InputError)
     digest = hashlib.sha256(data).hexdigest()
     root, findings = read_yaml(data, path=str(path), document=CATALOGUE)
     if root is None:
@@ -95,13 +104,37 @@ def _products(reader: FieldReader, root: Node, base: Catalogue, path: Path) -> l
     items = reader.seq(top.get("products"), "products", nonempty=True)
     if items is None:
         return []
-    unique_ids(reader, items, "product id")
+    _names_once(reader, items)
     products = []
     for index, item in enumerate(items, 1):
         product = _product(reader, item, base, index, path)
         if product is not None:
             products.append(product)
     return products
+
+
+def _names_once(reader: FieldReader, items: tuple[Node, ...]) -> None:
+    """Report an id or alias that names an earlier product as the lookup reads names (case,
+    spaces and underscores do not matter), so `--from` can never pick between two products."""
+    seen: dict[str, tuple[str, int]] = {}
+    for index, item in enumerate(items, 1):
+        if item.kind != "map":
+            continue
+        fields = {key.text: value for key, value in item.value if key.tag == "str"}
+        names = [fields["id"]] if "id" in fields else []
+        if "aliases" in fields and fields["aliases"].kind == "seq":
+            names += list(fields["aliases"].value)
+        for node in names:
+            if node.kind != "scalar" or node.tag != "str" or not node.text.strip():
+                continue  # the field's own check reports it
+            earlier = seen.setdefault(lookup_key(node.text), (node.text, index))
+            if earlier[1] != index:
+                reader.add(
+                    node,
+                    f"products[{index}] name {node.text!r} is the same as {earlier[0]!r} of "
+                    f"products[{earlier[1]}] (case, spaces and underscores do not count); "
+                    "expected each id and alias once",
+                )
 
 
 def _product(
@@ -207,6 +240,7 @@ def _check_osmolarity(
         reader.add(
             node,
             f"{what} osmolarity {format_number(stated_value)} mOsmol/L disagrees with the "
-            f"{format_number(computed, places=0)} mOsmol/L its composition gives (ideal, "
-            "within 10 %); expected the label's value, such as 2530 for dextrose 50 %",
+            f"{format_number(computed, places=0)} mOsmol/L its composition gives; expected "
+            f"the value on the product's label, within {format_number(allowed, places=0)} "
+            "mOsmol/L of that (check for a slipped digit or the wrong basis)",
         )

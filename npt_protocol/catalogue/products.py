@@ -199,9 +199,9 @@ class Catalogue:
 
     def solute(self, text: str, *, what: str) -> Solute:
         """Find a solute by name or alias, or say which names exist."""
-        key = _key(text)
+        key = lookup_key(text)
         for solute in self.solutes.values():
-            if key == _key(solute.name) or key in {_key(a) for a in solute.aliases}:
+            if key == lookup_key(solute.name) or key in {lookup_key(a) for a in solute.aliases}:
                 return solute
         names = sorted(self.solutes)
         import difflib  # noqa: PLC0415 - only a failed lookup needs suggestions
@@ -214,14 +214,14 @@ class Catalogue:
 
     def product(self, spec: str, *, what: str = "product") -> Product:
         """Resolve an id, an alias or a spec such as 'dextrose 500 mg/mL' to a Product."""
-        key = _key(spec)
+        key = lookup_key(spec)
         if not key:
             raise InputError(
                 f"{what} is empty; expected a product id such as D50 or a spec "
                 "such as 'dextrose 500 mg/mL'."
             )
         for product in self.products:
-            if key == _key(product.id) or key in {_key(a) for a in product.aliases}:
+            if key == lookup_key(product.id) or key in {lookup_key(a) for a in product.aliases}:
                 return product
         if any(ch.isdigit() for ch in spec):
             try:
@@ -236,11 +236,11 @@ class Catalogue:
     def _unknown(self, spec: str, what: str, detail: str) -> str:
         """Build the one-sentence message for a product that cannot be resolved."""
         ids = [p.id for p in self.products]
-        by_key = {_key(p.id): p.id for p in self.products}
-        by_key.update({_key(a): p.id for p in self.products for a in p.aliases})
+        by_key = {lookup_key(p.id): p.id for p in self.products}
+        by_key.update({lookup_key(a): p.id for p in self.products for a in p.aliases})
         import difflib  # noqa: PLC0415 - only a failed lookup needs suggestions
 
-        near_keys = difflib.get_close_matches(_key(spec), list(by_key), n=4, cutoff=0.6)
+        near_keys = difflib.get_close_matches(lookup_key(spec), list(by_key), n=4, cutoff=0.6)
         near = list(dict.fromkeys(by_key[k] for k in near_keys))
         hint = f" (did you mean {' or '.join(near[:3])}?)" if near else ""
         looks_like_spec = any(ch in spec for ch in " %/")
@@ -308,9 +308,11 @@ class Catalogue:
                     f"{trailing!r} out."
                 )
             return solute.canonical
-        named = [f for f in solute.forms if _key(name) in {_key(w) for w in f.words}]
+        named = [f for f in solute.forms if lookup_key(name) in {lookup_key(w) for w in f.words}]
         after = [
-            f for f in solute.forms if trailing and _key(trailing) in {_key(w) for w in f.words}
+            f
+            for f in solute.forms
+            if trailing and lookup_key(trailing) in {lookup_key(w) for w in f.words}
         ]
         if trailing and not after:
             bases = " or ".join(f.basis for f in solute.forms)
@@ -327,9 +329,10 @@ class Catalogue:
         chosen = self.bases.get(solute.name)
         if chosen is not None:
             return next(f for f in solute.forms if f.basis == chosen)
-        word = _key(name)
+        word = lookup_key(name)
         return next(
-            (f for f in solute.forms if word in {_key(w) for w in f.default_for}), solute.canonical
+            (f for f in solute.forms if word in {lookup_key(w) for w in f.default_for}),
+            solute.canonical,
         )
 
     def with_bases(self, bases: Mapping[str, str], *, what: str = "basis") -> Catalogue:
@@ -376,26 +379,31 @@ class Catalogue:
         that takes a shipped id or alias says which shipped product it replaces, so that every
         recipe using it can say so.
         """
-        shipped = {_key(p.id): p for p in self.products}
-        names = {_key(name): p for p in self.products for name in (p.id, *p.aliases)}
+        shipped = {lookup_key(p.id): p for p in self.products}
+        names = {lookup_key(name): p for p in self.products for name in (p.id, *p.aliases)}
         merged = []
         for product in extra:
             taken = next(
-                (names[_key(n)] for n in (product.id, *product.aliases) if _key(n) in names), None
+                (
+                    names[lookup_key(n)]
+                    for n in (product.id, *product.aliases)
+                    if lookup_key(n) in names
+                ),
+                None,
             )
             if taken is None:
                 merged.append(product)
                 continue
             aliases = product.aliases
-            if _key(product.id) in shipped:
-                aliases = tuple(dict.fromkeys(aliases + shipped[_key(product.id)].aliases))
+            if lookup_key(product.id) in shipped:
+                aliases = tuple(dict.fromkeys(aliases + shipped[lookup_key(product.id)].aliases))
             merged.append(replace(product, aliases=aliases, replaces=taken.id))
-        replaced = {_key(p.id) for p in merged}
-        kept = tuple(p for p in self.products if _key(p.id) not in replaced)
+        replaced = {lookup_key(p.id) for p in merged}
+        kept = tuple(p for p in self.products if lookup_key(p.id) not in replaced)
         return replace(self, products=tuple(merged) + kept)
 
 
-def _key(text: str) -> str:
+def lookup_key(text: str) -> str:
     """Normalise a name for lookup: case, spaces and the % sign do not matter."""
     return re.sub(r"[\s_]+", "", text.strip().lower())
 

@@ -6,6 +6,7 @@ package; nothing in the package imports it.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import sys
@@ -55,6 +56,38 @@ class LazyGroup(click.Group):
         module_name, attribute = target.split(":")
         command: click.Command = getattr(importlib.import_module(module_name), attribute)
         return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a broken pipe ends it quietly, and output that cannot be written
+        is one sentence and exit 2, saying whether a record was already logged."""
+        from npt_protocol.cli import streams  # noqa: PLC0415 - small; kept out of --help
+        from npt_protocol.cli.common import RECORDED, one_line  # noqa: PLC0415
+
+        RECORDED.clear()
+        streams.prepare_streams()
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:
+                streams.flush_stdout()
+        except BrokenPipeError:
+            streams.silence_stdout()
+            sys.exit(streams.BROKEN_PIPE_EXIT)
+        except OSError as error:
+            if not streams.is_output_failure(error):
+                raise
+            logged = (
+                f"the record was already written to {one_line(RECORDED[-1])}"
+                if RECORDED
+                else "nothing was logged"
+            )
+            streams.silence_stdout()
+            with contextlib.suppress(OSError):
+                click.echo(
+                    f"Error: standard output cannot be written ({error.strerror}); {logged}.",
+                    err=True,
+                )
+            sys.exit(2)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List commands with their one-line summaries without importing them."""

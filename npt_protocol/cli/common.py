@@ -5,26 +5,59 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from npt_protocol.errors import NptError
+from npt_protocol.errors import NptError, OutputError
 
 P = ParamSpec("P")
 R = TypeVar("R")
 ARGV_KEY = "npt.argv"
+# The logs this process has written a record to, so that a failure to print afterwards can say
+# the record was kept.
+RECORDED: list[Path] = []
 
 
-class ArgvCommand(click.Command):
-    """A command that keeps the arguments it was given, so a log can record them as typed."""
+class NptCommand(click.Command):
+    """A command that refuses an option given twice where it takes one value (Click would keep
+    the last silently), and keeps its arguments so a log can record them as typed."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Remember the arguments, then parse them as usual."""
+        """Remember the arguments, refuse a repeated single-value option, then parse them."""
         ctx.meta[ARGV_KEY] = list(args)
+        _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        seen: set[click.Parameter] = set()
+        for param in order:
+            single = isinstance(param, click.Option) and not (
+                param.multiple or param.count or param.is_flag
+            )
+            if single and param in seen:
+                raise click.UsageError(
+                    f"{'/'.join(param.opts)} is given more than once; give it once.", ctx
+                )
+            seen.add(param)
         return super().parse_args(ctx, args)
+
+
+class NptGroup(click.Group):
+    """A group whose commands are NptCommands."""
+
+    command_class = NptCommand
+
+
+def waiting_for(path: Path) -> Callable[[float], None]:
+    """Say on stderr that the command waits for another process to let go of a log."""
+
+    def tell(seconds: float) -> None:
+        click.echo(
+            f"Waiting for {one_line(path)}: another process is using it (at most {seconds:g} s).",
+            err=True,
+        )
+
+    return tell
 
 
 class UsablePath(click.Path):
@@ -76,17 +109,30 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def emit(content: str | bytes, *, output: Path | None, force: bool) -> None:
-    """Print content, or write it to a file atomically when -o is given."""
-    if output is None:
+def to_stdout(output: Path | None) -> bool:
+    """Say whether output goes to standard output: no -o, or -o -."""
+    return output is None or str(output) == "-"
+
+
+def emit(
+    content: str | bytes, *, output: Path | None, force: bool, read: Iterable[Path] = ()
+) -> None:
+    """Print content (-o - included), or write it to a file atomically when -o names one."""
+    if to_stdout(output):
         if isinstance(content, bytes):
+            if sys.stdout.isatty():
+                raise OutputError(
+                    "A PDF is not for a terminal; pipe it (-o - | lpr) or write it with "
+                    "-o FILE.pdf."
+                )
             stream = sys.stdout.buffer
             stream.write(content)
             stream.flush()
         else:
             click.echo(content, nl=not content.endswith("\n"))
         return
+    assert output is not None
     from npt_protocol.cli.output import write_atomically  # noqa: PLC0415 - only -o needs it
 
-    write_atomically(output, content, force=force)
+    write_atomically(output, content, force=force, read=read)
     click.echo(f"Wrote {one_line(output)}", err=True)

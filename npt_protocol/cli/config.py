@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from npt_protocol.cli.common import echo_json, reports_errors
+from npt_protocol.cli.common import NptGroup, echo_json, reports_errors
 from npt_protocol.render.columns import align
-from npt_protocol.settings import KNOWN_KEYS, default_path, load_settings
+from npt_protocol.settings import KNOWN_KEYS, load_settings, settings_location
 
 
-@click.group()
+@click.group(cls=NptGroup)
 def config() -> None:
     """Show the clinic settings file and the values in force.
 
@@ -29,8 +29,8 @@ def show(as_json: bool) -> None:
     Example:
       npt config show --json
     """
-    path = default_path()
-    settings = load_settings(path)
+    path, explicit = settings_location()
+    settings = load_settings(path, explicit=explicit)
     rows = {
         key: {
             "value": settings.get(key),

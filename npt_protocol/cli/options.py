@@ -11,12 +11,14 @@ import click
 
 from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.catalogue.products import Catalogue
-from npt_protocol.cli.common import ARGV_KEY, UsablePath, one_line
+from npt_protocol.cli.common import ARGV_KEY, RECORDED, UsablePath, one_line, waiting_for
 from npt_protocol.engine.requests import DEFAULT_TOLERANCE_TEXT, CheckRequest, PrepareRequest
 from npt_protocol.engine.requests import parse_weight as _parse_weight
 from npt_protocol.engine.safety import parse_tolerance
 from npt_protocol.engine.syringes import DEFAULT_SYRINGES_TEXT, Syringe, syringe_set
 from npt_protocol.errors import InputError
+from npt_protocol.numbers import parse_number
+from npt_protocol.reading.files import irregular
 from npt_protocol.settings import Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,8 +34,13 @@ def catalogue_option(function: F) -> F:
 
 
 def catalogue_path(option: Path | None, settings: Settings) -> Path | None:
-    """Return the clinic catalogue file from the option, else the settings file, else None."""
-    return option or settings.catalogue
+    """Return the clinic catalogue file from the option, else the settings file, else None;
+    refuse at once one that is not a regular file (a FIFO would be waited on for ever)."""
+    path = option or settings.catalogue
+    kind = None if path is None else irregular(path)
+    if kind is not None:
+        raise InputError(f"catalogue {path} is {kind}; expected a YAML file of products.")
+    return path
 
 
 def resolve_catalogue(option: Path | None, settings: Settings) -> Catalogue:
@@ -77,8 +84,26 @@ def resolve_syringes(options: Sequence[str], settings: Settings) -> tuple[Syring
     return syringe_set(syringe_texts(options, settings))
 
 
+def require_percent(text: str, *, what: str) -> str:
+    """Refuse a number given as a percentage without its % sign: 0.05 could mean 5 % or
+    0.05 %, so the sign is required (text that is not a number is left to its parser)."""
+    stripped = text.strip()
+    if stripped and "%" not in stripped:
+        try:
+            parse_number(stripped, what=what)
+        except InputError:
+            return text
+        raise InputError(
+            f"{what} {text!r} has no % sign; write the percentage with it, such as 5% "
+            f"({stripped}% if {stripped} % is meant)."
+        )
+    return text
+
+
 def tolerance_text(option: str | None, settings: Settings) -> str:
     """Return the tolerance as written: the option, else the settings, else the default."""
+    if option is not None:
+        require_percent(option, what="--tolerance")
     text = option if option is not None else settings.get("tolerance")
     # An empty option or a 0 in the settings is refused by the parser, never replaced silently.
     return DEFAULT_TOLERANCE_TEXT if text is None else str(text)
@@ -150,12 +175,13 @@ def write_log(
         prepared_by=prepared_by,
         checked_by=checked_by,
     )
-    appended = append(log_file, record)
-    if appended.torn_bytes:
+    appended = append(log_file, record, on_wait=waiting_for(log_file))
+    RECORDED.append(log_file)
+    if appended.repaired_bytes:
         click.echo(
-            f"Warning: {one_line(log_file)} ended with an incomplete line "
-            f"({appended.torn_bytes} bytes) left by an interrupted write; it was removed "
-            "before this record was added.",
+            f"Warning: {one_line(log_file)} ended with {appended.repaired_bytes:,} bytes left "
+            "by an interrupted write; they stay in the file, closed by a repair record written "
+            "before this record.",
             err=True,
         )
     click.echo(f"Recorded in {one_line(log_file)}.", err=True)

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from npt_protocol.catalogue.clinic import load_catalogue
-from npt_protocol.cli.common import ArgvCommand, echo_json, reports_errors
+from npt_protocol.cli.common import NptCommand, echo_json, reports_errors
 from npt_protocol.cli.options import (
     absolute,
     basis_option,
@@ -28,7 +28,7 @@ from npt_protocol.engine.requests import CheckRequest, PrepareRequest, run_check
 from npt_protocol.render.recipe import check_text, recipe_text
 
 
-@click.command(cls=ArgvCommand)
+@click.command(cls=NptCommand)
 @click.argument("target")
 @click.option("--volume", "volume_text", required=True, help="Final volume, e.g. 60mL or 0.06L.")
 @click.option(
@@ -119,7 +119,7 @@ def prepare(
     )
 
 
-@click.command(cls=ArgvCommand)
+@click.command(cls=NptCommand)
 @click.argument("target")
 @click.argument("drawn", nargs=-1, required=True)
 @click.option("--tolerance", help="Allowed deviation of each strength, e.g. 5% (default 5%).")

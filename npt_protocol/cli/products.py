@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from npt_protocol.catalogue.products import Catalogue, Product
-from npt_protocol.cli.common import echo_json, one_line, reports_errors
+from npt_protocol.cli.common import NptCommand, echo_json, one_line, reports_errors
 from npt_protocol.cli.options import catalogue_option, catalogue_path, resolve_catalogue, settings
 from npt_protocol.errors import InputError
 from npt_protocol.ismp import format_composition, format_number, format_volume
@@ -70,7 +70,7 @@ def product_text(product: Product, catalogue: Catalogue) -> str:
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(cls=NptCommand)
 @catalogue_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of products.")
 @click.option(
@@ -120,4 +120,5 @@ def _validate(path: Path | None) -> None:
         count = len(checked.findings)
         click.echo(f"{count} problem{'s' * (count != 1)} in {one_line(path)}.")
         raise SystemExit(1)
-    click.echo(f"{one_line(path)}: {len(checked.products)} products, no problems found.")
+    count = len(checked.products)
+    click.echo(f"{one_line(path)}: {count} product{'s' * (count != 1)}, no problems found.")

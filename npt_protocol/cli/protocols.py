@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from npt_protocol.cli.common import UsablePath, echo_json, one_line, reports_errors
+from npt_protocol.cli.common import NptGroup, UsablePath, echo_json, one_line, reports_errors
 from npt_protocol.protocol.library import Library, check_paths, load_library
 from npt_protocol.render.columns import align
 from npt_protocol.render.protocol import protocol_json, protocol_text
@@ -44,7 +44,7 @@ def _warn_broken(library: Library) -> None:
         )
 
 
-@click.group()
+@click.group(cls=NptGroup)
 def protocols() -> None:
     """List, show and validate region protocols.
 

@@ -8,16 +8,18 @@ from typing import Any
 
 import click
 
-from npt_protocol.cli.common import UsablePath, emit, reports_errors
+from npt_protocol.cli.common import NptCommand, UsablePath, emit, reports_errors, to_stdout
 from npt_protocol.cli.options import (
     catalogue_option,
+    catalogue_path,
+    require_percent,
     resolve_catalogue,
     resolve_syringes,
     resolve_tolerance,
     resolve_weight,
     settings,
 )
-from npt_protocol.errors import InputError, OutputError
+from npt_protocol.errors import InputError
 from npt_protocol.numbers import parse_percent
 from npt_protocol.render.registry import FORMATS, Format, render_document
 from npt_protocol.settings import Settings
@@ -49,10 +51,15 @@ def output_options(function: Any) -> Any:
             click.option(
                 "-o",
                 "--output",
-                type=UsablePath(path_type=Path, dir_okay=False),
-                help="Write to this file (atomically; refuses to replace one without --force).",
+                type=UsablePath(path_type=Path, dir_okay=False, allow_dash=True),
+                help="Write to this file (atomically; refuses to replace one without --force); "
+                "- writes to standard output. The format follows the file's extension.",
             ),
-            click.option("--force", is_flag=True, help="Replace an existing output file."),
+            click.option(
+                "--force",
+                is_flag=True,
+                help="Replace an existing output file (a regular file the command did not read).",
+            ),
             click.option(
                 "--protocols",
                 "protocols_dir",
@@ -72,18 +79,37 @@ def output_options(function: Any) -> Any:
 
 
 def choose_format(fmt: str | None, as_json: bool, output: Path | None, force: bool) -> Format:
-    """Decide the format from --format, --json or the output file's suffix; refuse early an
-    output file that exists, before any work is done."""
-    if output is not None and output.exists() and not force:
-        raise OutputError(f"Output {output} already exists; use --force to replace it.")
+    """Decide the format from --format, --json or the output file's extension, refusing a
+    contradiction; refuse early an output file that may not be written, before any work."""
+    named = None if to_stdout(output) else output
+    if named is not None:
+        from npt_protocol.cli.output import check_target  # noqa: PLC0415 - only -o needs it
+
+        check_target(named, force=force)
     if as_json:
         if fmt not in (None, "json"):
             raise InputError(f"--json and --format {fmt} disagree; give one of them.")
-        return "json"
-    chosen = fmt or (SUFFIXES.get(output.suffix.lower(), "text") if output else "text")
+        fmt = "json"
+    by_name = SUFFIXES.get(named.suffix.lower()) if named is not None else None
+    if fmt is not None and by_name is not None and fmt != by_name:
+        raise InputError(
+            f"-o {named} is a {by_name} file by its extension, but the format asked for is "
+            f"{fmt}; give a file name that agrees, or leave the format out."
+        )
+    chosen = fmt or by_name or "text"
     if chosen == "pdf" and output is None:
-        raise InputError("A PDF needs an output file; add -o FILE.pdf.")
+        raise InputError("A PDF needs an output: add -o FILE.pdf, or -o - to pipe it.")
     return next(f for f in FORMATS if f == chosen)
+
+
+def files_read(config: Settings, lib: Any, *others: Path | None) -> list[Path]:
+    """List the files a command read: settings, catalogue and protocols; --force must not
+    replace them with its output."""
+    paths = [p for p in (config.path, *others) if p is not None]
+    for entry in lib.entries.values():
+        paths += [Path(p.path) for p in (entry.protocol, *entry.hides) if p.path]
+    paths += [Path(bad.loaded.path) for bad in lib.broken]
+    return paths
 
 
 def library(protocols_dir: Path | None, config: Settings, ids: list[str]) -> Any:
@@ -110,9 +136,9 @@ def meta(
     )
 
 
-def deliver(content: str | bytes, *, output: Path | None, force: bool) -> None:
+def deliver(content: str | bytes, *, output: Path | None, force: bool, read: list[Path]) -> None:
     """Print or write the rendered document."""
-    emit(content, output=output, force=force)
+    emit(content, output=output, force=force, read=read)
 
 
 def parse_time(text: str | None) -> dt.datetime:
@@ -139,7 +165,7 @@ def parse_count(text: str, *, what: str) -> int:
     return int(stripped)
 
 
-@click.command()
+@click.command(cls=NptCommand)
 @click.argument("protocol_id")
 @click.option("--side", help="left, right, bilateral or midline (default: the protocol's first).")
 @click.option("--points", "points", help="Number of points (default: the typical).")
@@ -170,7 +196,8 @@ def checklist(
 
     config = settings()
     fmt = choose_format(fmt, as_json, output, force)
-    protocol = library(protocols_dir, config, [protocol_id]).get(protocol_id)
+    lib = library(protocols_dir, config, [protocol_id])
+    protocol = lib.get(protocol_id)
     sheet = build_checklist(
         protocol,
         side=protocol.sides[0] if side is None else side,
@@ -180,10 +207,10 @@ def checklist(
     content = render_document(
         "checklist", checklist_data(sheet), meta(config, paper, clinic, now), fmt, timestamp=now
     )
-    deliver(content, output=output, force=force)
+    deliver(content, output=output, force=force, read=files_read(config, lib))
 
 
-@click.command()
+@click.command(cls=NptCommand)
 @click.option(
     "--region",
     "regions",
@@ -272,11 +299,12 @@ def session(
             RegionRequest(
                 protocol,
                 side.strip() if separator else protocol.sides[0],
-                counts.pop(protocol.id, None),
+                counts.get(protocol.id),  # each region of the protocol: limits hold per side
             )
         )
-    if counts:
-        raise InputError(f"--points names {', '.join(counts)}, which no --region uses.")
+    unused = sorted(set(counts) - {r.protocol.id for r in requests})
+    if unused:
+        raise InputError(f"--points names {', '.join(unused)}, which no --region uses.")
     now = parse_time(None)
     plan = plan_session(
         requests,
@@ -286,7 +314,10 @@ def session(
         syringes=resolve_syringes(syringes, config),
         prepared_at=parse_time(prepared_at),
         solution_override=solution,
-        margin=parse_percent(chosen(margin, config, "margin", "10%"), what="--margin"),
+        margin=parse_percent(
+            require_percent(chosen(margin, config, "margin", "10%"), what="--margin"),
+            what="--margin",
+        ),
         treatment_syringe_ml=parse_volume(treatment_syringe, what="--treatment-syringe"),
         use_by_rule=chosen(use_by_rule, config, "use_by_rule", "immediate-use"),
         tolerance=resolve_tolerance(tolerance, config),
@@ -304,7 +335,8 @@ def session(
     content = render_document(
         "session", session_data(plan), meta(config, paper, clinic, now), fmt, timestamp=now
     )
-    deliver(content, output=output, force=force)
+    read = files_read(config, lib, catalogue_path(catalogue, config))
+    deliver(content, output=output, force=force, read=read)
     for dose in plan.doses_over:
         # Printed first in the packet too; said again here, where a script sees it.
         click.echo(
@@ -328,5 +360,9 @@ def _point_counts(items: tuple[str, ...]) -> dict[str, int]:
             or not number.strip().isdigit()
         ):
             raise InputError(f"--points {item!r} is not ID=N; expected such as knee=14.")
+        if name.strip() in counts:
+            raise InputError(
+                f"--points gives {name.strip()} twice; give each protocol's points once."
+            )
         counts[name.strip()] = int(number)
     return counts

@@ -24,12 +24,13 @@ from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.catalogue.products import Catalogue
 from npt_protocol.engine.requests import CheckRequest, PrepareRequest, run_check, run_prepare
 from npt_protocol.engine.results import check_data, recipe_data
-from npt_protocol.errors import NptError
+from npt_protocol.errors import InputError, NptError
 from npt_protocol.log.record import SCHEMA, canonical, parse_line, request_from
+from npt_protocol.reading.files import irregular
 
-Kind = Literal["broken", "invalid", "disagreement", "torn"]
+Kind = Literal["broken", "invalid", "disagreement", "torn", "head"]
 ABSENT: Any = object()
-_RESULT_KEY = b',"result":'
+RESULT_KEY = b',"result":'
 _HEAD_KEYS = frozenset(
     {
         "body_sha256",
@@ -98,12 +99,12 @@ class Recomputer:
 
     def _read_fast(self, line: bytes) -> tuple[dict[str, Any], _Expected] | None:
         """Parse all but the result, when the result is byte for byte what this engine writes."""
-        at = line.find(_RESULT_KEY)
+        at = line.find(RESULT_KEY)
         head = parse_line(line[:at] + b"}") if at > 0 else None
         if head is None or head.keys() != _HEAD_KEYS:
             return None
         expected = self._expected(head)
-        start = at + len(_RESULT_KEY)
+        start = at + len(RESULT_KEY)
         end = start + len(expected.encoded)
         if (
             not expected.encoded
@@ -207,6 +208,9 @@ class Recomputer:
     def _catalogue(self, path: str | None) -> Catalogue:
         """Load a catalogue once per path."""
         if path not in self._catalogues:
+            kind = None if path is None else irregular(Path(path))
+            if kind is not None:  # a FIFO named in a record would be waited on for ever
+                raise InputError(f"its catalogue {path} is {kind}")
             self._catalogues[path] = load_catalogue(None if path is None else Path(path))
         return self._catalogues[path]
 

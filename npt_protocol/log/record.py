@@ -23,6 +23,19 @@ from npt_protocol.errors import InputError
 SCHEMA = "npt.log/1"
 GENESIS = "0" * 64
 Command = Literal["prepare", "check"]
+HEADER_KEYS = frozenset(
+    {"body_sha256", "created", "log_id", "prev", "schema", "tool_version", "type"}
+)
+REPAIR_KEYS = frozenset(
+    {"body_sha256", "prev", "repaired", "schema", "time", "tool_version", "type"}
+)
+# What one command may write: a person's name is short, an argument is a word or a path, and a
+# record is a few kilobytes. The reader accepts lines of up to 1 MiB, so every record it is
+# given by this tool can be read back whole.
+MAX_NAME_CHARS = 100
+MAX_ARGUMENT_CHARS = 1000
+MAX_ARGUMENTS = 100
+MAX_RECORD_BYTES = 64 * 1024
 
 BODY_KEY = b'{"body_sha256":"'
 _BODY_START = len(BODY_KEY) + 64 + 2  # after the digest and its closing '",'
@@ -90,8 +103,11 @@ def new_record(
     checked_by: str | None = None,
     protocol: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Build a record (without `prev`, which `append` fills in) from a command's result data."""
-    return {
+    """Build a record (without `prev`, which `append` fills in) from a command's result data;
+    InputError when a field is longer than a log keeps."""
+    names = _name(prepared_by, "--by"), _name(checked_by, "--checked-by")
+    _check_arguments(argv)
+    record = {
         "schema": SCHEMA,
         "time": utc_text(time),
         "command": command,
@@ -101,19 +117,95 @@ def new_record(
         "result": dict(result),
         "pass": bool(result["pass"]),
         "tool_version": __version__,
-        "prepared_by": _name(prepared_by, "--by"),
-        "checked_by": _name(checked_by, "--checked-by"),
+        "prepared_by": names[0],
+        "checked_by": names[1],
+    }
+    size = len(encode({**record, "prev": GENESIS}))
+    if size > MAX_RECORD_BYTES:
+        raise InputError(
+            f"the log record would take {size:,} bytes, more than the {MAX_RECORD_BYTES // 1024} "
+            "KiB a record may hold; give shorter arguments."
+        )
+    return record
+
+
+def header_record(*, time: dt.datetime, log_id: str) -> dict[str, Any]:
+    """Build the header that starts every log: it says the file is an npt preparation log."""
+    return {
+        "schema": SCHEMA,
+        "type": "header",
+        "created": utc_text(time),
+        "log_id": log_id,
+        "tool_version": __version__,
+        "prev": GENESIS,
     }
 
 
+def repair_record(*, time: str, torn: bytes, prev: str) -> dict[str, Any]:
+    """Build the record that closes bytes an interrupted write left, naming their size and hash."""
+    return {
+        "schema": SCHEMA,
+        "type": "repair",
+        "time": time,
+        "repaired": {"bytes": len(torn), "sha256": hashlib.sha256(torn).hexdigest()},
+        "tool_version": __version__,
+        "prev": prev,
+    }
+
+
+def closes(repair: Mapping[str, Any], span: bytes) -> bool:
+    """Say whether a repair record names exactly these bytes."""
+    return repair.get("repaired") == {
+        "bytes": len(span),
+        "sha256": hashlib.sha256(span).hexdigest(),
+    }
+
+
+def entry_type(record: Mapping[str, Any]) -> str:
+    """Say what a parsed line is: a header, a repair, or (anything else) a preparation record."""
+    kind = record.get("type")
+    if kind == "header" and record.keys() == HEADER_KEYS:
+        return "header"
+    if kind == "repair" and record.keys() == REPAIR_KEYS:
+        return "repair"
+    return "record"
+
+
+def _check_arguments(argv: Sequence[str]) -> None:
+    """Refuse more arguments, or a longer argument, than a log record keeps."""
+    if len(argv) > MAX_ARGUMENTS:
+        raise InputError(
+            f"{len(argv)} arguments are more than a log record keeps; give at most {MAX_ARGUMENTS}."
+        )
+    for argument in argv:
+        if len(argument) > MAX_ARGUMENT_CHARS:
+            raise InputError(
+                f"the argument {argument[:20]!r}... is {len(argument):,} characters long, more "
+                f"than the {MAX_ARGUMENT_CHARS:,} a log record keeps; give a shorter one."
+            )
+
+
 def _name(text: str | None, what: str) -> str | None:
-    """Accept a person's name as given, refusing an empty one or one with control characters."""
+    """Accept a person's name as given, refusing an empty or long one or one with control
+    characters."""
     if text is None:
         return None
     if not text.strip():
         raise InputError(f"{what} is empty; give the name to record, such as 'A. Lee'.")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
-        raise InputError(f"{what} {text!r} has a control character; give the name on one line.")
+    if len(text) > MAX_NAME_CHARS:
+        raise InputError(
+            f"{what} is {len(text):,} characters long; give a name of at most "
+            f"{MAX_NAME_CHARS} characters, such as 'A. Lee'."
+        )
+    # Bytes that were not UTF-8 arrive as lone surrogates and are kept (written as escapes).
+    hidden = next(
+        (ch for ch in text if not ch.isprintable() and not "\ud800" <= ch <= "\udfff"), None
+    )
+    if hidden is not None:
+        raise InputError(
+            f"{what} {text!r} has a character that does not print (U+{ord(hidden):04X}); give "
+            "the name on one line in plain characters."
+        )
     return text
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from npt_protocol.errors import InputError
-from npt_protocol.log.record import parse_line
-from npt_protocol.log.store import lines
+from npt_protocol.log.head import Head
+from npt_protocol.log.record import GENESIS, entry_type, line_hash, parse_line
+from npt_protocol.log.store import LOCK_WAIT_SECONDS, Overlong, Waiting, lines
 from npt_protocol.times import parse_utc_time
 
 SHOW_SCHEMA = "npt.log-show/1"
@@ -30,6 +31,7 @@ class Listing:
     entries: tuple[LogEntry, ...]
     warnings: tuple[str, ...]
     unreadable: int
+    head: Head
 
     def data(self, path: Path) -> dict[str, Any]:
         """Return the listing as JSON-ready data (schema npt.log-show/1)."""
@@ -38,6 +40,7 @@ class Listing:
             "file": str(path),
             "records": [{"line": e.line, "record": e.record} for e in self.entries],
             "warnings": list(self.warnings),
+            "head": self.head.token,
         }
 
 
@@ -46,20 +49,38 @@ def parse_since(text: str) -> dt.datetime:
     return parse_utc_time(text, what="--since")
 
 
-def entries(path: Path, *, since: dt.datetime | None = None) -> Listing:
-    """Read the records of a log, keeping those made at or after `since`."""
+def entries(
+    path: Path,
+    *,
+    since: dt.datetime | None = None,
+    wait: float = LOCK_WAIT_SECONDS,
+    on_wait: Waiting | None = None,
+) -> Listing:
+    """Read the preparation records of a log, keeping those made at or after `since`; the head
+    is that of the last whole line, as `npt log verify` would find it if the log is intact."""
     selected: list[LogEntry] = []
     warnings: list[str] = []
-    unreadable = 0
-    for number, raw in enumerate(lines(path), 1):
-        if raw[-1:] != b"\n":
-            warnings.append(f"line {number} is incomplete (a write was interrupted); skipped.")
-            break
-        record = parse_line(raw[:-1])
-        if record is None:
+    unreadable = records = 0
+    prev = GENESIS
+    for number, raw in enumerate(lines(path, wait=wait, on_wait=on_wait), 1):
+        if isinstance(raw, Overlong):
             unreadable += 1
-            warnings.append(f"line {number} is not a JSON record; skipped (run `npt log verify`).")
+            warnings.append(f"line {number} is longer than any record; skipped.")
             continue
+        record = parse_line(raw[:-1] if raw.endswith(b"\n") else raw)
+        if record is None:
+            if raw.endswith(b"\n"):
+                unreadable += 1
+                warnings.append(
+                    f"line {number} is not a JSON record; skipped (run `npt log verify`)."
+                )
+            else:
+                warnings.append(f"line {number} is incomplete (a write was interrupted); skipped.")
+            continue
+        prev = line_hash(raw[:-1] if raw.endswith(b"\n") else raw)
+        if entry_type(record) != "record":
+            continue  # the header and repair records are not preparations
+        records += 1
         if since is not None:
             try:
                 made = parse_utc_time(str(record.get("time")), what=f"line {number} time")
@@ -70,7 +91,7 @@ def entries(path: Path, *, since: dt.datetime | None = None) -> Listing:
             if made < since:
                 continue
         selected.append(LogEntry(number, record))
-    return Listing(tuple(selected), tuple(warnings), unreadable)
+    return Listing(tuple(selected), tuple(warnings), unreadable, Head(records, prev))
 
 
 def entry_text(entry: LogEntry) -> str:

@@ -224,6 +224,23 @@ def choose_batch(
     )
 
 
+def _refuse_a_side_twice(requests: Sequence[RegionRequest]) -> None:
+    """Refuse a protocol's side asked for twice (bilateral is both sides): its session limits
+    hold for each side treated, counted over every row of the protocol."""
+    treated: dict[tuple[str, str], str] = {}
+    for request in requests:
+        side = request.side.strip().lower()
+        asked = f"{request.protocol.id}:{side}"
+        for each in ("left", "right") if side == "bilateral" else (side,):
+            earlier = treated.setdefault((request.protocol.id, each), asked)
+            if earlier is not asked:
+                raise InputError(
+                    f"--region {asked} treats the {each} side of {request.protocol.id}, which "
+                    f"--region {earlier} already treats; give each region and side once (use "
+                    "--points for more points)."
+                )
+
+
 def plan_session(
     requests: Sequence[RegionRequest],
     *,
@@ -242,6 +259,7 @@ def plan_session(
     """Plan the session: one recipe and one label for each distinct solution."""
     if not requests:
         raise InputError("No region is given; add one with --region, e.g. --region knee:left.")
+    _refuse_a_side_twice(requests)
     if not 0 <= margin <= 1:
         raise InputError("The margin must lie between 0 % and 100 %, e.g. 10%.")
     check_syringe_size(treatment_syringe_ml, what="The treatment syringe")

@@ -11,12 +11,17 @@ import attrs
 import npt_protocol
 from npt_protocol.catalogue.products import Catalogue
 from npt_protocol.errors import ProtocolError
-from npt_protocol.protocol.loader import Loaded, check_file
+from npt_protocol.protocol.loader import Loaded, check_file, read_file
 from npt_protocol.protocol.model import Protocol
+from npt_protocol.reading.files import irregular
 from npt_protocol.reading.findings import Finding
+from npt_protocol.reading.yaml_tree import read_yaml
 
 SHIPPED = "shipped"
 SUFFIXES = (".yaml", ".yml")
+# A session sheet lists every point; past this many a protocol is a mistake or an attack (a
+# million points took minutes and gigabytes to render). Protocols in use need a few dozen.
+MAX_POINTS_PER_SESSION = 200
 
 
 def shipped_dir() -> Path:
@@ -27,7 +32,8 @@ def shipped_dir() -> Path:
 
 
 def protocol_files(folder: Path) -> list[Path]:
-    """List a folder's protocol files (*.yaml, *.yml), sorted, without hidden files."""
+    """List a folder's protocol entries (*.yaml, *.yml), sorted, without hidden files; entries
+    that are not readable files are listed too, so that checking them reports them."""
     try:
         entries = sorted(Path(folder).iterdir())
     except OSError as error:
@@ -36,11 +42,55 @@ def protocol_files(folder: Path) -> list[Path]:
             f"Protocol folder {folder} cannot be read ({reason}); expected a "
             "folder of YAML protocol files."
         ) from None
-    return [
-        p
-        for p in entries
-        if p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.is_file()
-    ]
+    return [p for p in entries if p.suffix.lower() in SUFFIXES and not p.name.startswith(".")]
+
+
+def unreadable(path: Path) -> Loaded | None:
+    """Describe, as a finding, a protocol entry that is not a regular file: a link to nothing
+    (an unmounted share), a FIFO, a folder named like a file. None for a regular file."""
+    kind = irregular(path)
+    if kind is None:
+        return None
+    return Loaded(
+        path=str(path),
+        protocol=None,
+        findings=(
+            Finding(
+                str(path),
+                1,
+                1,
+                f"this entry is {kind}, so it cannot be read; expected a YAML protocol file "
+                "(remove or fix it, so that no protocol falls back to another silently)",
+            ),
+        ),
+    )
+
+
+def too_many_points(loaded: Loaded) -> Loaded:
+    """Refuse a protocol whose session limit is more points than any sheet should hold."""
+    protocol = loaded.protocol
+    if protocol is None or protocol.limits.max_points <= MAX_POINTS_PER_SESSION:
+        return loaded
+    line, column = _position(Path(loaded.path), ("limits", "max_points"))
+    finding = Finding(
+        loaded.path,
+        line,
+        column,
+        f"limits max_points is {protocol.limits.max_points:,}; expected at most "
+        f"{MAX_POINTS_PER_SESSION} points per session",
+    )
+    return attrs.evolve(loaded, protocol=None, findings=(*loaded.findings, finding))
+
+
+def _position(path: Path, keys: tuple[str, ...]) -> tuple[int, int]:
+    """Find where a nested key's value is written, for a finding (1, 1 if it is not found)."""
+    root, _ = read_yaml(read_file(path), path=str(path))
+    node = root
+    for key in keys:
+        if node is None or node.kind != "map":
+            return 1, 1
+        node = next((value for name, value in node.value if name.text == key), None)
+    return (node.line, node.column) if node is not None else (1, 1)
 
 
 def check_paths(
@@ -52,16 +102,32 @@ def check_paths(
         if Path(path).is_dir():
             files.extend(protocol_files(path))
         elif Path(path).exists() or Path(path).is_symlink():
+            kind = irregular(Path(path))
+            if kind is not None:  # named on purpose: it cannot be read at all
+                raise ProtocolError(
+                    f"Protocol file {path} cannot be read: it is {kind}; expected a YAML "
+                    "protocol file."
+                )
             files.append(Path(path))
         else:
             raise ProtocolError(
                 f"Protocol path {path} does not exist; expected a YAML file or a folder of them."
             )
-    unique = list({p.resolve(): p for p in reversed(files)}.values())[::-1]
+    unique = list({_identity(p): p for p in reversed(files)}.values())[::-1]
     results = [
-        check_file(path, origin=origin or str(path.parent), catalogue=catalogue) for path in unique
+        unreadable(path)
+        or too_many_points(check_file(path, origin=origin or str(path.parent), catalogue=catalogue))
+        for path in unique
     ]
     return _with_duplicates(results, [p.parent.resolve() for p in unique])
+
+
+def _identity(path: Path) -> Path:
+    """Return where an entry leads, or the entry itself when it leads nowhere."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _with_duplicates(results: list[Loaded], folders: list[Path]) -> list[Loaded]:

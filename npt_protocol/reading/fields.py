@@ -16,6 +16,9 @@ from npt_protocol.reading.yaml_tree import Node
 from npt_protocol.units import parse_volume
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A whole number as people write it. YAML also reads 010 as 8 (octal), 0x14 as 20, 1:00 as 60
+# (base 60) and 1_000 as 1000; none of those is what a protocol's author meant to write.
+PLAIN_WHOLE = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
 _TYPE_NAMES = {
     "str": "text",
     "int": "a whole number",
@@ -151,6 +154,13 @@ class FieldReader:
             )
             return None
         value: int = node.value
+        if not PLAIN_WHOLE.match(node.text):
+            self.add(
+                node,
+                f"{what} is written {node.text!r}, which YAML reads as {value:,} "
+                f"({_number_form(node.text)}); expected plain digits such as {max(minimum, 10)}",
+            )
+            return None
         if value < minimum:
             self.add(node, f"{what} is {value}; expected a whole number of at least {minimum}")
             return None
@@ -255,6 +265,22 @@ def unique_ids(check: FieldReader, items: tuple[Node, ...], what: str, where: st
             )
         else:
             seen[node.value] = node.line
+
+
+def _number_form(text: str) -> str:
+    """Name the YAML number form a whole number was written in."""
+    body = text.lstrip("+-")
+    if ":" in body:
+        return "base 60"
+    if body[:2].lower() == "0x":
+        return "hexadecimal"
+    if body[:2].lower() == "0b":
+        return "binary"
+    if "_" in body:
+        return "digits with underscores"
+    if body[:1] == "0":
+        return "octal"
+    return "a signed number"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -22,6 +22,9 @@ _ALLOWED_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "map", "seq
 _FORBIDDEN_CHAR = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 )
+# YAML reads NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR as line breaks, where an editor shows
+# none: inside a value they could start a key that nobody sees.
+_HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]")
 _LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -94,6 +97,15 @@ def _decode(data: bytes, document: Contents) -> str:
             line,
             column,
             f"control character U+{ord(bad.group()):04X} is not allowed; expected printable text",
+        )
+    hidden = _HIDDEN_BREAK.search(text)
+    if hidden:
+        line, column = _position(text, hidden.start())
+        raise _RefusedError(
+            line,
+            column,
+            f"U+{ord(hidden.group()):04X} is a line break to YAML that editors do not show; "
+            "expected ordinary line breaks only (remove it or write a space)",
         )
     if not text.strip():
         raise _RefusedError(

@@ -18,12 +18,19 @@ class _Writer:
         self.style = style
         self.lines: list[str] = []
 
+    def escape(self, text: str) -> str:
+        """In Markdown, write HTML's special characters as entities, so text from a protocol
+        (a title such as '<script>') shows as written instead of becoming markup."""
+        if self.style != "md":
+            return text
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
     def heading(self, text: str, level: int = 2) -> None:
         """Add a heading."""
         if self.lines and self.lines[-1] != "":
             self.lines.append("")
         if self.style == "md":
-            self.lines += [f"{'#' * level} {text}", ""]
+            self.lines += [f"{'#' * level} {self.escape(text)}", ""]
         else:
             self.lines += [
                 text.upper() if level == 1 else text,
@@ -32,7 +39,7 @@ class _Writer:
 
     def line(self, text: str = "") -> None:
         """Add a line of text (a paragraph in Markdown)."""
-        self.lines.append(text)
+        self.lines.append(self.escape(text))
 
     def items(self, items: Sequence[str], *, boxes: bool = False) -> None:
         """Add a list, with tick boxes when asked."""
@@ -41,7 +48,7 @@ class _Writer:
             if boxes
             else ("- " if self.style == "md" else "  - ")
         )
-        self.lines += [f"{mark}{item}" for item in items]
+        self.lines += [f"{mark}{self.escape(item)}" for item in items]
         self.lines.append("")
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
@@ -49,7 +56,7 @@ class _Writer:
         if self.style == "md":
 
             def cell(text: str) -> str:
-                return text.replace("|", "\\|").replace("\n", " ")
+                return self.escape(text).replace("|", "\\|").replace("\n", " ")
 
             self.lines.append("| " + " | ".join(cell(h) for h in header) + " |")
             self.lines.append("|" + "|".join("---" for _ in header) + "|")
@@ -151,7 +158,8 @@ def _recipe(w: _Writer, recipe: dict[str, Any]) -> None:
     ]
     w.table(["Product", "Role", "Volume", "Measure with"], rows)
     w.lines += [
-        f"{'' if w.style == 'md' else '  '}{i}. {s}" for i, s in enumerate(recipe["steps"], 1)
+        f"{'' if w.style == 'md' else '  '}{i}. {w.escape(s)}"
+        for i, s in enumerate(recipe["steps"], 1)
     ]
     w.line("")
 
