@@ -141,7 +141,11 @@ def parse_count(text: str, *, what: str) -> int:
 
 @click.command()
 @click.argument("protocol_id")
-@click.option("--side", help="left, right, bilateral or midline (default: the protocol's first).")
+@click.option(
+    "--side",
+    help="left, right, bilateral or midline (default: none; the sheet leaves the side blank "
+    "to write in).",
+)
 @click.option("--points", "points", help="Number of points (default: the typical).")
 @output_options
 @reports_errors
@@ -159,6 +163,8 @@ def checklist(
 ) -> None:
     """Print the injection checklist of one protocol.
 
+    Without --side the sheet leaves the side blank to be written in by hand.
+
     \b
     Examples:
       npt checklist knee --side left
@@ -173,7 +179,7 @@ def checklist(
     protocol = library(protocols_dir, config, [protocol_id]).get(protocol_id)
     sheet = build_checklist(
         protocol,
-        side=protocol.sides[0] if side is None else side,
+        side=side,
         points=None if points is None else parse_count(points, what="--points"),
     )
     now = parse_time(None)
@@ -189,7 +195,8 @@ def checklist(
     "regions",
     multiple=True,
     required=True,
-    help="A protocol and side, e.g. knee:left; repeat for each region.",
+    help="A protocol and its side, e.g. knee:left (the side is required unless the protocol is "
+    "midline only); repeat for each region.",
 )
 @click.option(
     "--points",
@@ -255,6 +262,7 @@ def session(
       npt session --region knee:left --region shoulder:right --from D50 -o session.pdf
       npt session --region knee:left --points knee=14 --weight 70kg --format json
     """
+    from npt_protocol.planning.checklist import region_side  # noqa: PLC0415
     from npt_protocol.planning.session import RegionRequest, plan_session  # noqa: PLC0415
     from npt_protocol.render.documents import session_data  # noqa: PLC0415
 
@@ -265,17 +273,14 @@ def session(
     counts = _point_counts(point_counts)
     requests = []
     for item in regions:
-        protocol_id, separator, side = item.partition(":")
-        protocol = lib.get(protocol_id.strip())
+        protocol = lib.get(item.partition(":")[0].strip())
+        # --points ID=N gives N points on each side of every region of that protocol.
         requests.append(
-            RegionRequest(
-                protocol,
-                side.strip() if separator else protocol.sides[0],
-                counts.pop(protocol.id, None),
-            )
+            RegionRequest(protocol, region_side(protocol, item), counts.get(protocol.id))
         )
-    if counts:
-        raise InputError(f"--points names {', '.join(counts)}, which no --region uses.")
+    unused = [name for name in counts if name not in {r.protocol.id for r in requests}]
+    if unused:
+        raise InputError(f"--points names {', '.join(unused)}, which no --region uses.")
     now = parse_time(None)
     plan = plan_session(
         requests,
