@@ -27,7 +27,7 @@ from npt_protocol.engine.snap import Method
 from npt_protocol.engine.syringes import DEFAULT_SYRINGES_TEXT, syringe_set
 from npt_protocol.errors import InputError
 from npt_protocol.numbers import parse_percent
-from npt_protocol.planning.checklist import Checklist
+from npt_protocol.planning.checklist import Checklist, region_side
 from npt_protocol.planning.session import DEFAULT_MARGIN, RegionRequest, Session
 from npt_protocol.planning.session import plan_session as _plan_session
 from npt_protocol.protocol.library import Library
@@ -110,12 +110,14 @@ def plan_session(
     counts = dict(points or {})
     requests = []
     for region in regions:
-        protocol_id, separator, side = region.partition(":")
-        protocol = library.get(protocol_id.strip())
-        side_text = side.strip() if separator else protocol.sides[0]
-        requests.append(RegionRequest(protocol, side_text, counts.pop(protocol.id, None)))
-    if counts:
-        raise InputError(f"points name {', '.join(counts)}, which no region uses.")
+        protocol = library.get(region.partition(":")[0].strip())
+        # A region must name its side (never a silent default); points hold on each side.
+        requests.append(
+            RegionRequest(protocol, region_side(protocol, region), counts.get(protocol.id))
+        )
+    unused = [name for name in counts if name not in {r.protocol.id for r in requests}]
+    if unused:
+        raise InputError(f"points name {', '.join(unused)}, which no region uses.")
     cat = load_catalogue(catalogue)
     return _plan_session(
         requests,

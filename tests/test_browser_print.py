@@ -108,13 +108,13 @@ def test_chromium_prints_the_checklist_whole(
     assert text.count(doc["rows"][0]["point"]) >= sum(
         r["point"] == doc["rows"][0]["point"] for r in doc["rows"]
     )
-    assert f"Total: {doc['total_points']} points, {doc['total_volume_text']}." in text
+    assert f"Total: {doc['total_points_text']}, {doc['total_volume_text']}." in text
     for number, page_text in enumerate(texts, 1):
         assert f"Page {number} of {len(texts)}" in page_text  # the CSS page-margin footer
         assert "Template — confirm against local policy" in page_text
         # Every page that carries rows of the points table repeats its column headings.
         if re.search(r"\b\d+ (left|right) ", page_text):
-            assert "# Side Nerve Point Volume Done Pain response" in page_text
+            assert "# Side Nerve Point Volume Caution Done Pain response" in page_text
     assert sum("# Side Nerve Point" in t for t in texts) >= (2 if side == "bilateral" else 1)
 
 

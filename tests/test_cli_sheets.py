@@ -34,7 +34,7 @@ def test_checklist_json_rows_add_up() -> None:
     code, out, _ = run("checklist", "shoulder", "--json")
     assert code == 0
     doc = json.loads(out)
-    assert doc["schema"] == "npt.checklist/1"
+    assert doc["schema"] == "npt.checklist/2"
     assert doc["total_points"] == len(doc["rows"])
     assert sum(row["volume_mL"] for row in doc["rows"]) == pytest.approx(doc["total_volume_mL"])
     assert doc["protocol"]["version"] and doc["document"]["tool_version"]
@@ -91,7 +91,7 @@ def test_session_json_has_recipe_label_and_checklists() -> None:
     )
     assert code == 0
     doc = json.loads(out)
-    assert doc["schema"] == "npt.session/1"
+    assert doc["schema"] == "npt.session/2"
     (solution,) = doc["solutions"]
     # 14 x 0.5 = 7 mL; + 0.15 mL dead space; x 1.1 = 7.865 mL; prepare 8 mL.
     assert solution["required_mL"] == pytest.approx(7.865)

@@ -27,6 +27,18 @@ def _shoulder() -> dict[str, object]:
     return checklist_data(build_checklist(shipped()["shoulder"], side="right", points=6))
 
 
+def _knee_side_blank() -> dict[str, object]:
+    return checklist_data(build_checklist(shipped()["knee"], side=None))
+
+
+def _achilles_bilateral() -> dict[str, object]:
+    return checklist_data(build_checklist(shipped()["ankle-achilles"], side="bilateral"))
+
+
+def _carpal_tunnel() -> dict[str, object]:
+    return checklist_data(build_checklist(shipped()["hydrodissection-carpal-tunnel"], side="right"))
+
+
 def _session() -> dict[str, object]:
     return session_data(
         session([("knee", "left", 14), ("ankle-achilles", "right", None)], weight_kg=70)
@@ -36,6 +48,9 @@ def _session() -> dict[str, object]:
 CASES: dict[str, tuple[Callable[[], dict[str, object]], str]] = {
     "checklist-knee-left": (_knee, "checklist"),
     "checklist-shoulder-right-6": (_shoulder, "checklist"),
+    "checklist-knee-side-blank": (_knee_side_blank, "checklist"),
+    "checklist-achilles-bilateral": (_achilles_bilateral, "checklist"),
+    "checklist-carpal-tunnel-right": (_carpal_tunnel, "checklist"),
     "session-knee-achilles": (_session, "session"),
 }
 

@@ -116,9 +116,13 @@ def test_show_prints_a_readable_summary() -> None:
     text = result.output
     assert text.startswith("knee — Fixture knee protocol for tests\n")
     assert "0.5 mL per point (range 0.2 mL to 1 mL); 3 typical, at most 6" in text
-    assert "typical: 7 points, 3.5 mL" in text
-    assert "at most 14 points and 10 mL" in text
-    assert "every 7 days, typically 4 to 6 sessions" in text
+    assert "typical (one side): 7 points, 3.5 mL" in text
+    assert "at most 14 points and 10 mL per side" in text
+    assert "every 7 days [source: example-2020]" in text
+    assert "typically 4 to 6 sessions [practice-based default — confirm locally]" in text
+    assert "reassess after 3 sessions: Reconsider" in text
+    assert "caution: Keep the needle subcutaneous beside the tendon." in text
+    assert "Trial exclusion criteria (not proven contraindications)\n  - Pregnancy." in text
     assert "[example-2020] Example A." in text
     assert "practice-based default — confirm locally" in text
     assert "This protocol is a template" in text
@@ -158,7 +162,7 @@ def test_validate_prints_every_finding_and_exits_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         f"{path}:4:1: protocol has unknown key 'titel'; did you mean 'title'?",
-        f"{path}:60:15: limits max_points is 0; expected a whole number of at least 1",
+        f"{path}:63:15: limits max_points is 0; expected a whole number of at least 1",
         "2 problems in 1 of 1 file.",
     ]
 

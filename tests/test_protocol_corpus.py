@@ -42,3 +42,27 @@ def test_findings_print_as_file_line_column_message(name: str) -> None:
     first = loaded.findings[0]
     line, column, _ = EXPECTATIONS[name][0]
     assert str(first).startswith(f"{CORPUS / name}:{line}:{column}: ")
+
+
+def test_the_schema_1_base_loads_with_its_old_fields_mapped() -> None:
+    """Schema 1 files keep loading: precautions and contraindications keep their kind with no
+    source, limits hold per side, and the one course source covers count and interval."""
+    protocol = check_file(CORPUS / "base.yaml").protocol
+    assert protocol is not None and protocol.schema_version == 1
+    assert [w.text for w in protocol.warnings.contraindications] == ["Infection at the site."]
+    assert [w.text for w in protocol.warnings.precautions] == ["Confirm locally."]
+    assert {w.source for w in protocol.warnings.precautions} == {None}
+    assert protocol.warnings.trial_exclusions == () and protocol.warnings.local_policy == ()
+    assert protocol.limits.per == "side"
+    assert protocol.course.sessions_source == protocol.course.interval_source == "practice-default"
+    assert protocol.course.reassess.rule == "After 3 sessions without relief."
+    assert protocol.cautions == () and protocol.outcome_measures == ()
+
+
+def test_the_schema_2_base_loads_every_new_part() -> None:
+    protocol = check_file(CORPUS / "v2-base.yaml").protocol
+    assert protocol is not None and protocol.schema_version == 2
+    assert protocol.limits.per == "session"
+    assert [w.source for w in protocol.warnings.trial_exclusions] == ["example-2020"]
+    assert protocol.nerves[0].points[0].cautions[0].text == "A vein runs here."
+    assert protocol.outcome_measures == ("nrs-pain", "koos")

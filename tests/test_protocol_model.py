@@ -18,10 +18,11 @@ from npt_protocol.catalogue.products import Catalogue, shipped_catalogue
 from npt_protocol.errors import ProtocolError
 from npt_protocol.protocol.dump import dump_protocol, exact_decimal
 from npt_protocol.protocol.loader import check_bytes, check_file, load_file
-from npt_protocol.protocol.model import Protocol
+from npt_protocol.protocol.model import Protocol, Sourced
 from npt_protocol.render.protocol import protocol_json
 
 FIXTURE = Path(__file__).parent / "protocol_fixtures" / "fixture-knee.yaml"
+FIXTURE_V1 = Path(__file__).parent / "protocol_fixtures" / "fixture-knee-v1.yaml"
 TEXT = FIXTURE.read_text(encoding="utf-8")
 
 
@@ -223,7 +224,19 @@ def variants(draw: st.DrawFn) -> Protocol:
         nerves=tuple(nerves),
         title=draw(TEXTS),
         notes=draw(TEXTS),
-        precautions=tuple(draw(st.lists(TEXTS, max_size=3))),
+        warnings=attrs.evolve(
+            base.warnings,
+            precautions=tuple(
+                Sourced(
+                    text=text, source=draw(st.sampled_from(["practice-default", "example-2020"]))
+                )
+                for text in draw(st.lists(TEXTS, max_size=3))
+            ),
+        ),
+        cautions=tuple(
+            Sourced(text=text, source="practice-default")
+            for text in draw(st.lists(TEXTS, max_size=2))
+        ),
     )
     limits = attrs.evolve(
         varied.limits,
@@ -251,3 +264,145 @@ def test_the_annotated_example_in_the_format_docs_is_valid() -> None:
     example = docs.read_text(encoding="utf-8").split("```yaml\n", 1)[1].split("```", 1)[0]
     loaded = check_bytes(example.encode("utf-8"), path="docs/protocol-format.md example")
     assert loaded.findings == (), "\n".join(map(str, loaded.findings))
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema 2 parts, and schema 1 files read into the same model
+
+
+def test_schema_2_keeps_kinds_of_warning_cautions_course_and_measures_apart() -> None:
+    protocol = load_file(FIXTURE)
+    assert protocol.schema_version == 2
+    assert protocol.limits.per == "side"
+    assert [w.text for w in protocol.warnings.contraindications] == [
+        "Infection at the injection site."
+    ]
+    assert [w.text for w in protocol.warnings.trial_exclusions] == ["Pregnancy."]
+    assert protocol.warnings.trial_exclusions[0].source == "example-2020"
+    assert [w.text for w in protocol.warnings.local_policy] == [
+        "Decide locally whether to treat during pregnancy."
+    ]
+    assert protocol.cautions[0].text == "Inject subcutaneously only."
+    point = protocol.nerves[0].points[0]
+    assert point.cautions == (
+        Sourced(text="Keep the needle subcutaneous beside the tendon.", source="practice-default"),
+    )
+    course = protocol.course
+    assert (course.interval_days, course.interval_source) == (7, "example-2020")
+    assert (course.typical_sessions_min, course.typical_sessions_max) == (4, 6)
+    assert course.sessions_source == "practice-default"
+    assert course.reassess.after_sessions == 3
+    assert not course.single_session and course.follow_up is None
+    assert protocol.outcome_measures == ("nrs-pain", "koos")
+    assert protocol.indications[0].source == "example-2020"
+
+
+def test_a_schema_1_file_loads_with_its_meaning_kept() -> None:
+    """Schema 1 limits were applied to each side, precautions and contraindications were
+    their own kinds, and the course had one source for every figure; all of that is kept."""
+    protocol = load_file(FIXTURE_V1)
+    assert protocol.schema_version == 1
+    assert protocol.limits.per == "side"
+    assert protocol.warnings.precautions == (
+        Sourced(text="Confirm every value locally before use.", source=None),
+    )
+    assert protocol.warnings.contraindications == (
+        Sourced(text="Infection at the injection site.", source=None),
+    )
+    assert protocol.warnings.trial_exclusions == () and protocol.warnings.local_policy == ()
+    assert protocol.aftercare[0].source is None
+    course = protocol.course
+    assert (course.interval_days, course.typical_sessions_min, course.typical_sessions_max) == (
+        7,
+        4,
+        6,
+    )
+    assert course.sessions_source == course.interval_source == course.reassess.source
+    assert course.reassess.rule == "Reconsider if there is no relief after 3 sessions."
+    assert course.reassess.after_sessions is None
+    assert (
+        protocol.cautions == () and protocol.indications == () and protocol.outcome_measures == ()
+    )
+
+
+def test_a_schema_1_file_round_trips_in_schema_1() -> None:
+    protocol = load_file(FIXTURE_V1)
+    dumped = dump_protocol(protocol)
+    assert dumped.startswith("schema_version: 1\n")
+    assert "precautions:" in dumped and "warnings:" not in dumped
+    assert load_text(dumped) == protocol
+
+
+def test_schema_2_keys_are_refused_in_a_schema_1_file() -> None:
+    text = FIXTURE_V1.read_text(encoding="utf-8").replace("notes: >-", "cautions: []\nnotes: >-")
+    loaded = check_bytes(text.encode(), path="v1.yaml")
+    assert loaded.protocol is None
+    assert "unknown key 'cautions'" in loaded.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment"),
+    [
+        ("  per: side\n", "  per: leg\n", "limits per 'leg' is not allowed"),
+        ("  per: side\n", "", "limits is missing 'per'"),
+        (
+            "outcome_measures: [nrs-pain, koos]",
+            "outcome_measures: [nrs-pain, kos]",
+            "'kos' is not a known measure",
+        ),
+        (
+            "outcome_measures: [nrs-pain, koos]",
+            "outcome_measures: [koos, koos]",
+            "lists 'koos' twice",
+        ),
+        (
+            "    source: example-2020\nwarnings:",
+            "    source: exampel-2020\nwarnings:",
+            "names no reference",
+        ),
+        ("  trial_exclusions:", "  exclusions:", "unknown key 'exclusions'"),
+    ],
+)
+def test_schema_2_rules(old: str, new: str, fragment: str) -> None:
+    assert old in TEXT
+    loaded = check_bytes(TEXT.replace(old, new).encode(), path="x.yaml")
+    assert loaded.protocol is None
+    assert any(fragment in f.message for f in loaded.findings), loaded.findings
+
+
+def test_a_single_session_course_needs_a_follow_up_and_no_interval() -> None:
+    single = TEXT.replace(
+        "{min: 4, max: 6, source: practice-default}", "{min: 1, max: 1, source: practice-default}"
+    )
+    loaded = check_bytes(single.encode(), path="x.yaml")
+    assert any(
+        "interval is given for a single-session course" in f.message for f in loaded.findings
+    )
+    without_interval = single.replace("  interval: {days: 7, source: example-2020}\n", "")
+    loaded = check_bytes(without_interval.encode(), path="x.yaml")
+    assert any("has no follow_up" in f.message for f in loaded.findings)
+    with_follow_up = without_interval.replace(
+        "outcome_measures:",
+        "  follow_up: {text: Review at 1 month., source: example-2020}\noutcome_measures:",
+    )
+    protocol = load_text(with_follow_up)
+    assert protocol.course.single_session and protocol.course.interval_days is None
+    assert protocol.course.follow_up == Sourced(text="Review at 1 month.", source="example-2020")
+    again = load_text(dump_protocol(protocol))
+    assert again == protocol
+
+
+def test_a_course_of_several_sessions_needs_an_interval() -> None:
+    text = TEXT.replace("  interval: {days: 7, source: example-2020}\n", "")
+    loaded = check_bytes(text.encode(), path="x.yaml")
+    assert any("has no interval" in f.message for f in loaded.findings)
+
+
+def test_an_unverified_reference_keeps_its_reason() -> None:
+    text = TEXT.replace(
+        "    url: https://example.org/example-2020\n",
+        "    url: https://example.org/example-2020\n    unverified: pages not confirmed\n",
+    )
+    protocol = load_text(text)
+    assert protocol.references[0].unverified == "pages not confirmed"
+    assert load_text(dump_protocol(protocol)) == protocol

@@ -102,7 +102,7 @@ def parse_html(html: str) -> _Page:
 
 def totals_in(text: str) -> list[str]:
     """Find the total lines ('Total: 10 points, 5 mL.') in a sheet's text."""
-    return re.findall(r"Total: \d+ points, \S+ mL\.", text)
+    return re.findall(r"Total: \d+ points?, \S+ mL\.", text)
 
 
 def html_facts(html: str) -> tuple[list[Row], list[str]]:
@@ -120,7 +120,7 @@ def md_facts(md: str) -> tuple[list[Row], list[str]]:
     rows: list[Row] = []
     for line in md.splitlines():
         cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
-        if len(cells) == 7 and cells[0].isdigit():
+        if len(cells) == 8 and cells[0].isdigit():
             rows.append((cells[0], cells[1], cells[2], cells[3], cells[4].removesuffix(" *")))
     return rows, totals_in(md)
 
@@ -132,7 +132,7 @@ def json_facts(doc: dict[str, Any]) -> tuple[list[Row], list[str]]:
         (str(r["number"]), r["side"], r["nerve"], r["point"], r["volume_text"])
         for r in data["rows"]
     ]
-    return rows, [f"Total: {data['total_points']} points, {data['total_volume_text']}."]
+    return rows, [f"Total: {data['total_points_text']}, {data['total_volume_text']}."]
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -223,7 +223,13 @@ def test_template_line_unless_reviewed(status: str) -> None:
 def test_tick_boxes_are_bordered_boxes_not_glyphs() -> None:
     doc = checklist("knee", "left")
     html = render_checklist_html(doc, meta())
-    assert html.count('<span class="box"></span>') == len(doc["rows"]) + len(doc["pre_checks"])
+    ticks = (
+        len(doc["rows"])
+        + len(doc["pre_checks"])
+        + len(doc["indications"])
+        + sum(len(group["items"]) for group in doc["warnings"])
+    )
+    assert html.count('<span class="box"></span>') == ticks
     assert re.search(r"\.box \{[^}]*border: [^;]*solid #000", html)
     assert not re.search("[☐☑□■]", html)
 

@@ -202,10 +202,10 @@ def test_checklist_shows_every_point_the_totals_and_the_identity(library: Any) -
     text = " ".join(pages_text(pdf))
     for row in doc["rows"]:
         assert f"{row['point']} {row['volume_text']}" in text
-    assert f"Total: {doc['total_points']} points, {doc['total_volume_text']}." in text
+    assert f"Total: {doc['total_points_text']}, {doc['total_volume_text']}." in text
     for fact in (
         "knee",
-        "1.0.0",
+        "2.0.0",
         doc["protocol"]["content_hash"],
         TEMPLATE_LINE,
         "Riverside Clinic",
@@ -228,13 +228,13 @@ def test_every_page_has_its_header_footer_and_page_x_of_y(library: Any) -> None:
     assert 2 <= len(pages) <= 4
     for number, text in enumerate(pages, 1):
         assert f"Page {number} of {len(pages)}" in text
-        assert "knee version 1.0.0, content " + doc["protocol"]["content_hash"] in text
+        assert "knee version 2.0.0, content " + doc["protocol"]["content_hash"] in text
         assert TEMPLATE_LINE in text
         assert "npt 0.1.0 · made 2026-11-25 09:00 +00:00" in text
 
 
 def test_a_long_table_repeats_its_column_headings(library: Any) -> None:
-    doc = knee(library, side="bilateral")
+    doc = checklist_data(build_checklist(library.get("knee"), side="bilateral", points=20))
     pages = pages_text(render_checklist_pdf(doc, meta(), timestamp=MADE))
     with_rows = [
         t
@@ -242,7 +242,7 @@ def test_a_long_table_repeats_its_column_headings(library: Any) -> None:
         if f"{doc['rows'][-1]['point']} 0.5 mL" in t or f"{doc['rows'][0]['point']} 0.5 mL" in t
     ]
     assert len(with_rows) >= 2
-    assert all("Side Nerve Point Volume Done Pain response" in t for t in with_rows)
+    assert all("Side Nerve Point Volume Caution Done Pain response" in t for t in with_rows)
 
 
 @pytest.mark.parametrize("status", ["reviewed", "draft", "template"])
@@ -320,7 +320,7 @@ def test_title_metadata_and_embedded_fonts(library: Any) -> None:
     assert reader.metadata is not None
     assert reader.metadata.title == (
         "Checklist: Knee — infrapatellar branch of the saphenous "
-        "nerve and other cutaneous nerves — left"
+        "nerve and the patellar plexus — left"
     )
     for page in reader.pages:
         for reference in page["/Resources"]["/Font"].values():

@@ -84,7 +84,7 @@ def test_points_above_the_protocol_limit_are_refused() -> None:
         build_checklist(knee, side="left", points=knee.limits.max_points + 1)
 
 
-def test_bilateral_doubles_the_rows_and_applies_limits_per_side() -> None:
+def test_bilateral_doubles_the_rows_of_a_protocol_limited_per_side() -> None:
     knee = shipped()["knee"]
     both = build_checklist(knee, side="bilateral")
     one = build_checklist(knee, side="left")
@@ -148,15 +148,20 @@ def test_session_total_is_parts_plus_dead_space_plus_margin(
         # Refused only when a count is above what the protocol allows, and it says so.
         assert "maximum" in str(error)
         over = False
-        for pid, _, points in regions:
+        for pid, side, points in regions:
             protocol = shipped()[pid]
             capacity = sum(p.count.max for _, p in protocol.points)
             if points is not None and points > min(protocol.limits.max_points, capacity):
                 over = True
-            else:
-                counted = distribute(protocol, points)
-                volume = sum((p.volume.default_ml * c for _, p, c in counted), Fraction(0))
-                over = over or volume > protocol.limits.max_volume_ml
+                continue
+            counted = distribute(protocol, points)
+            sides = 2 if side == "bilateral" else 1
+            volume = sum((p.volume.default_ml * c for _, p, c in counted), Fraction(0))
+            count = sum(c for _, _, c in counted)
+            if protocol.limits.per == "session":
+                volume, count = volume * sides, count * sides
+            over = over or volume > protocol.limits.max_volume_ml
+            over = over or count > protocol.limits.max_points
         assert over
         return
     for solution in plan.solutions:
@@ -185,5 +190,7 @@ def test_session_total_is_parts_plus_dead_space_plus_margin(
     for region in plan.regions:
         protocol = region.checklist.protocol
         sides = 2 if region.checklist.side == "bilateral" else 1
+        if protocol.limits.per == "session":
+            sides = 1  # the limits hold for the whole session, both sides together
         assert region.checklist.total_points <= protocol.limits.max_points * sides
         assert region.injected_ml <= protocol.limits.max_volume_ml * sides

@@ -167,7 +167,11 @@ def parse_count(text: str, *, what: str) -> int:
 
 @click.command(cls=NptCommand)
 @click.argument("protocol_id")
-@click.option("--side", help="left, right, bilateral or midline (default: the protocol's first).")
+@click.option(
+    "--side",
+    help="left, right, bilateral or midline (default: none; the sheet leaves the side blank "
+    "to write in).",
+)
 @click.option("--points", "points", help="Number of points (default: the typical).")
 @output_options
 @reports_errors
@@ -185,6 +189,8 @@ def checklist(
 ) -> None:
     """Print the injection checklist of one protocol.
 
+    Without --side the sheet leaves the side blank to be written in by hand.
+
     \b
     Examples:
       npt checklist knee --side left
@@ -200,7 +206,7 @@ def checklist(
     protocol = lib.get(protocol_id)
     sheet = build_checklist(
         protocol,
-        side=protocol.sides[0] if side is None else side,
+        side=side,
         points=None if points is None else parse_count(points, what="--points"),
     )
     now = parse_time(None)
@@ -216,7 +222,8 @@ def checklist(
     "regions",
     multiple=True,
     required=True,
-    help="A protocol and side, e.g. knee:left; repeat for each region.",
+    help="A protocol and its side, e.g. knee:left (the side is required unless the protocol is "
+    "midline only); repeat for each region.",
 )
 @click.option(
     "--points",
@@ -283,6 +290,7 @@ def session(
       npt session --region knee:left --region shoulder:right --from D50 -o session.pdf
       npt session --region knee:left --points knee=14 --weight 70kg --format json
     """
+    from npt_protocol.planning.checklist import region_side  # noqa: PLC0415
     from npt_protocol.planning.session import RegionRequest, plan_session  # noqa: PLC0415
     from npt_protocol.render.documents import session_data  # noqa: PLC0415
 
@@ -293,14 +301,10 @@ def session(
     counts = _point_counts(point_counts)
     requests = []
     for item in regions:
-        protocol_id, separator, side = item.partition(":")
-        protocol = lib.get(protocol_id.strip())
+        protocol = lib.get(item.partition(":")[0].strip())
+        # --points ID=N gives N points on each side of every region of that protocol.
         requests.append(
-            RegionRequest(
-                protocol,
-                side.strip() if separator else protocol.sides[0],
-                counts.get(protocol.id),  # each region of the protocol: limits hold per side
-            )
+            RegionRequest(protocol, region_side(protocol, item), counts.get(protocol.id))
         )
     unused = sorted(set(counts) - {r.protocol.id for r in requests})
     if unused:

@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from npt_protocol.errors import InputError
-from npt_protocol.ismp import format_composition, format_volume
+from npt_protocol.ismp import format_composition
+from npt_protocol.planning.limits import check_limits
+from npt_protocol.planning.wording import (
+    WarningGroup,
+    course_text,
+    equipment,
+    pre_checks,
+    statement,
+    warning_groups,
+)
+from npt_protocol.protocol.measures import OutcomeMeasure, outcome_measures
 from npt_protocol.protocol.model import PRACTICE_DEFAULT, Nerve, Point, Protocol
 
 SIDE_CHOICES = ("left", "right", "bilateral", "midline")
@@ -17,7 +27,7 @@ class ChecklistRow:
     """One injection to give and tick off."""
 
     number: int
-    side: str
+    side: str  # empty on a sheet whose side is written in by hand
     nerve: str
     point: str
     landmark: str
@@ -25,6 +35,16 @@ class ChecklistRow:
     min_ml: Fraction
     max_ml: Fraction
     practice_default: bool
+    cautions: tuple[str, ...] = ()  # labels of the point's cautions, such as "C1"
+
+
+@dataclass(frozen=True)
+class PointCaution:
+    """A caution that belongs to particular points, labelled so each row can point to it."""
+
+    label: str
+    text: str  # with its source
+    points: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -32,12 +52,18 @@ class Checklist:
     """Everything one region's sheet shows, ready for any renderer."""
 
     protocol: Protocol
-    side: str
+    side: str | None  # None: a sheet whose side is left blank to be written in
     solution: str
     rows: tuple[ChecklistRow, ...]
     pre_checks: tuple[str, ...]
     equipment: tuple[str, ...]
     next_session: str
+    indications: tuple[str, ...] = ()
+    warnings: tuple[WarningGroup, ...] = ()
+    site_cautions: tuple[str, ...] = ()
+    point_cautions: tuple[PointCaution, ...] = ()
+    aftercare: tuple[str, ...] = ()
+    measures: tuple[OutcomeMeasure, ...] = ()
 
     @property
     def total_points(self) -> int:
@@ -74,8 +100,8 @@ def check_side(protocol: Protocol, side: str) -> str:
 
 
 def distribute(protocol: Protocol, total: int | None) -> list[tuple[Nerve, Point, int]]:
-    """Share a number of points among the protocol's points in proportion to their typical
-    counts, never above any point's own maximum; None keeps the typical counts."""
+    """Share a number of points on one side among the protocol's points in proportion to their
+    typical counts, never above any point's own maximum; None keeps the typical counts."""
     entries = list(protocol.points)
     if total is None:
         return [(n, p, p.count.typical) for n, p in entries]
@@ -86,7 +112,7 @@ def distribute(protocol: Protocol, total: int | None) -> list[tuple[Nerve, Point
         limit = min(protocol.limits.max_points, capacity)
         raise InputError(
             f"{total} points for {protocol.id} exceeds the protocol's maximum of "
-            f"{limit} per session; give at most {limit}."
+            f"{limit} on one side; give at most {limit}."
         )
     typical = sum(p.count.typical for _, p in entries) or 1
     shares = [Fraction(p.count.typical * total, typical) for _, p in entries]
@@ -106,66 +132,67 @@ def solution_text(protocol: Protocol) -> str:
     return format_composition(protocol.solution.composition, style="spelled")
 
 
-def pre_checks(protocol: Protocol) -> tuple[str, ...]:
-    """List what to confirm before the first injection."""
-    stated = " ".join(protocol.contraindications + protocol.precautions).lower()
-    corn = "dextrose" in protocol.solution.composition and "corn" not in stated
-    checks = [
-        "Consent discussed and recorded",
-        *[f"Contraindication absent: {c}" for c in protocol.contraindications],
-        *[f"Precaution considered: {p}" for p in protocol.precautions],
-        "Allergies asked about" + (" (including corn: dextrose is corn-derived)" if corn else ""),
-    ]
-    if "anticoagul" not in stated:
-        checks.append("Anticoagulants reviewed (do not stop them without the prescriber)")
-    if "lidocaine" in protocol.solution.composition:
-        checks.append("Local anaesthetic allergy asked about; weight recorded for the dose check")
-    return tuple(dict.fromkeys(checks))
+def chosen_side(protocol: Protocol, side: str | None) -> str | None:
+    """Return the side to print: the one asked for, midline for a midline-only protocol, or
+    None for a sheet whose side is written in by hand. Nothing is ever chosen silently."""
+    if side is not None:
+        return check_side(protocol, side)
+    return None if protocol.sided else "midline"
 
 
-def equipment(protocol: Protocol) -> tuple[str, ...]:
-    """List what to have ready."""
-    needle = protocol.technique.needle
-    note = (
-        " (practice-based default — confirm locally)" if needle.source == PRACTICE_DEFAULT else ""
-    )
-    composition = format_composition(protocol.solution.composition)
-    return (
-        f"Prepared solution: {composition}, labelled, within its use-by time",
-        f"Needle {needle.gauge}, {needle.length}{note}",
-        f"Guidance: {protocol.technique.guidance}; depth: {protocol.technique.depth}",
-        "Skin antiseptic, gauze, gloves, sharps bin",
+def region_side(protocol: Protocol, region: str) -> str:
+    """Return the side a region written 'protocol:side' names; a sided protocol must name one
+    (a session never defaults to a side), and a midline-only protocol needs none."""
+    _, separator, side = region.partition(":")
+    if separator:
+        return check_side(protocol, side)
+    if not protocol.sided:
+        return "midline"
+    choices = [s for s in protocol.sides if s != "midline"]
+    examples = ", ".join(f"{protocol.id}:{s}" for s in choices)
+    raise InputError(
+        f"region {region.strip()!r} names no side; expected one of {examples} "
+        f"(sides: {', '.join(choices)})."
     )
 
 
-def next_session(protocol: Protocol) -> str:
-    """Say when the next session falls and when to reconsider, from the protocol's course."""
-    course = protocol.course
-    sessions = (
-        f"{course.typical_sessions_min}"
-        if course.typical_sessions_min == course.typical_sessions_max
-        else f"{course.typical_sessions_min} to {course.typical_sessions_max}"
-    )
-    return (
-        f"Next session in {course.interval_days} days; a typical course is {sessions} "
-        f"sessions. {course.reconsider}"
-    ).strip()
+def _point_cautions(
+    protocol: Protocol,
+) -> tuple[tuple[PointCaution, ...], dict[str, tuple[str, ...]]]:
+    """Label each distinct point caution (C1, C2 ...) and say which labels each point carries."""
+    notes: dict[str, PointCaution] = {}
+    by_point: dict[str, tuple[str, ...]] = {}
+    for _, point in protocol.points:
+        labels = []
+        for caution in point.cautions:
+            text = statement(caution)
+            note = notes.get(text)
+            if note is None:
+                note = PointCaution(label=f"C{len(notes) + 1}", text=text, points=())
+            notes[text] = PointCaution(
+                label=note.label, text=text, points=(*note.points, point.name)
+            )
+            labels.append(note.label)
+        by_point[point.id] = tuple(labels)
+    return tuple(notes.values()), by_point
 
 
-def build_checklist(protocol: Protocol, *, side: str, points: int | None = None) -> Checklist:
-    """Build the checklist for one protocol, one side and a number of points."""
-    chosen_side = check_side(protocol, side)
-    # Bilateral treats both sides; the protocol's limits apply to each side treated.
-    sides = ("left", "right") if chosen_side == "bilateral" else (chosen_side,)
+def build_checklist(
+    protocol: Protocol, *, side: str | None, points: int | None = None
+) -> Checklist:
+    """Build the checklist for one protocol, one side (or both, or none chosen) and a number of
+    points on each side, refusing what the protocol's limits do not allow."""
+    printed = chosen_side(protocol, side)
+    sides = ("left", "right") if printed == "bilateral" else (printed or "",)
     shared = distribute(protocol, points)
-    per_side = sum((p.volume.default_ml * c for _, p, c in shared), Fraction(0))
-    if per_side > protocol.limits.max_volume_ml:
-        raise InputError(
-            f"{sum(c for _, _, c in shared)} points for {protocol.id} need "
-            f"{format_volume(per_side)}, more than the protocol's maximum of "
-            f"{format_volume(protocol.limits.max_volume_ml)} per session; give "
-            "fewer points."
-        )
+    per_side_points = sum(c for _, _, c in shared)
+    per_side_volume = sum((p.volume.default_ml * c for _, p, c in shared), Fraction(0))
+    check_limits(
+        protocol,
+        {each: per_side_points for each in sides},
+        {each: per_side_volume for each in sides},
+    )
+    notes, labels = _point_cautions(protocol)
     rows: list[ChecklistRow] = []
     for each_side in sides:
         for nerve, point, count in shared:
@@ -181,14 +208,22 @@ def build_checklist(protocol: Protocol, *, side: str, points: int | None = None)
                         min_ml=point.volume.min_ml,
                         max_ml=point.volume.max_ml,
                         practice_default=point.source == PRACTICE_DEFAULT,
+                        cautions=labels[point.id],
                     )
                 )
+    known = outcome_measures()
     return Checklist(
         protocol=protocol,
-        side=chosen_side,
+        side=printed,
         solution=solution_text(protocol),
         rows=tuple(rows),
         pre_checks=pre_checks(protocol),
         equipment=equipment(protocol),
-        next_session=next_session(protocol),
+        next_session=course_text(protocol.course),
+        indications=tuple(statement(item) for item in protocol.indications),
+        warnings=warning_groups(protocol),
+        site_cautions=tuple(statement(item) for item in protocol.cautions),
+        point_cautions=notes,
+        aftercare=tuple(statement(item) for item in protocol.aftercare),
+        measures=tuple(known[m] for m in protocol.outcome_measures if m in known),
     )

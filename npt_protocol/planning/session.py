@@ -25,6 +25,7 @@ from npt_protocol.engine.syringes import Syringe, check_syringe_size
 from npt_protocol.errors import InputError, MeasurementError
 from npt_protocol.ismp import format_volume
 from npt_protocol.planning.checklist import Checklist, build_checklist
+from npt_protocol.planning.limits import check_session_limits
 from npt_protocol.protocol.model import Protocol
 
 DEFAULT_MARGIN = Fraction(10, 100)
@@ -264,6 +265,12 @@ def plan_session(
         raise InputError("The margin must lie between 0 % and 100 %, e.g. 10%.")
     check_syringe_size(treatment_syringe_ml, what="The treatment syringe")
     regions = tuple(plan_region(r, treatment_syringe_ml) for r in requests)
+    # A protocol's limits hold for the whole session when it says so, over all its regions.
+    check_session_limits(
+        (region.checklist.protocol, row.side, row.volume_ml)
+        for region in regions
+        for row in region.checklist.rows
+    )
     groups: dict[str, list[RegionPlan]] = {}
     for region in regions:
         text = (

@@ -9,12 +9,15 @@ from typing import Any
 
 from npt_protocol.numbers import round_to
 from npt_protocol.protocol.model import (
+    WARNING_KEYS,
+    WARNING_KINDS,
     Course,
     Nerve,
     Point,
     Protocol,
     Reference,
     Solution,
+    Sourced,
     Technique,
 )
 
@@ -44,9 +47,14 @@ def dump_protocol(protocol: Protocol) -> str:
     return text
 
 
-def protocol_to_data(protocol: Protocol) -> dict[str, Any]:
-    """Return the protocol as the mapping its YAML file holds (volumes as text with mL)."""
-    return {
+def protocol_to_data(protocol: Protocol, *, layout: int | None = None) -> dict[str, Any]:
+    """Return the protocol as the mapping its YAML file holds (volumes as text with mL).
+
+    A protocol read from a schema 1 file is written back in schema 1, so that loading the
+    result gives an equal protocol; everything else is written in the current schema. `layout`
+    asks for one schema's layout whatever the file's (JSON output always uses the current one).
+    """
+    data: dict[str, Any] = {
         "schema_version": protocol.schema_version,
         "id": protocol.id,
         "title": protocol.title,
@@ -64,13 +72,40 @@ def protocol_to_data(protocol: Protocol) -> dict[str, Any]:
             "max_volume": _volume_text(protocol.limits.max_volume_ml),
             "source": protocol.limits.source,
         },
-        "precautions": list(protocol.precautions),
-        "contraindications": list(protocol.contraindications),
-        "aftercare": list(protocol.aftercare),
-        "course": _course(protocol.course),
-        "references": [_reference(ref) for ref in protocol.references],
-        "notes": protocol.notes,
     }
+    if (layout or protocol.schema_version) == 1:
+        warnings = protocol.warnings
+        data |= {
+            "precautions": [item.text for item in warnings.precautions],
+            "contraindications": [item.text for item in warnings.contraindications],
+            "aftercare": [item.text for item in protocol.aftercare],
+            "course": _course_v1(protocol.course),
+        }
+    else:
+        data["limits"]["per"] = protocol.limits.per
+        if protocol.cautions:
+            data["cautions"] = _statements(protocol.cautions)
+        if protocol.indications:
+            data["indications"] = _statements(protocol.indications)
+        data |= {
+            "warnings": {
+                key: _statements(protocol.warnings.of_kind(kind))
+                for key, kind in zip(WARNING_KEYS, WARNING_KINDS, strict=True)
+                if protocol.warnings.of_kind(kind)
+            },
+            "aftercare": _statements(protocol.aftercare),
+            "course": _course(protocol.course),
+        }
+        if protocol.outcome_measures:
+            data["outcome_measures"] = list(protocol.outcome_measures)
+    data["references"] = [_reference(ref) for ref in protocol.references]
+    data["notes"] = protocol.notes
+    return data
+
+
+def _statements(items: tuple[Sourced, ...]) -> list[dict[str, Any]]:
+    """Return sourced statements as the mappings the file holds."""
+    return [{"text": item.text, "source": item.source} for item in items]
 
 
 def _volume_text(value: Fraction) -> str:
@@ -113,7 +148,7 @@ def nerve_data(nerve: Nerve, volume: Callable[[Fraction], Any]) -> dict[str, Any
 
 def _point(point: Point, volume: Callable[[Fraction], Any]) -> dict[str, Any]:
     """Return one point, writing volumes with the given function."""
-    return {
+    data: dict[str, Any] = {
         "id": point.id,
         "name": point.name,
         "landmark": point.landmark,
@@ -125,25 +160,49 @@ def _point(point: Point, volume: Callable[[Fraction], Any]) -> dict[str, Any]:
         "count": {"typical": point.count.typical, "max": point.count.max},
         "source": point.source,
     }
+    if point.cautions:
+        data["cautions"] = _statements(point.cautions)
+    return data
 
 
-def _course(course: Course) -> dict[str, Any]:
-    """Return the course section."""
+def _course_v1(course: Course) -> dict[str, Any]:
+    """Return the course section of a schema 1 file."""
     return {
         "interval_days": course.interval_days,
         "typical_sessions": {
             "min": course.typical_sessions_min,
             "max": course.typical_sessions_max,
         },
-        "reconsider": course.reconsider,
-        "source": course.source,
+        "reconsider": course.reassess.rule,
+        "source": course.sessions_source,
     }
+
+
+def _course(course: Course) -> dict[str, Any]:
+    """Return the course section of the current schema."""
+    data: dict[str, Any] = {
+        "typical_sessions": {
+            "min": course.typical_sessions_min,
+            "max": course.typical_sessions_max,
+            "source": course.sessions_source,
+        },
+    }
+    if course.interval_days is not None:
+        data["interval"] = {"days": course.interval_days, "source": course.interval_source}
+    reassess: dict[str, Any] = {}
+    if course.reassess.after_sessions is not None:
+        reassess["after_sessions"] = course.reassess.after_sessions
+    reassess |= {"rule": course.reassess.rule, "source": course.reassess.source}
+    data["reassess"] = reassess
+    if course.follow_up is not None:
+        data["follow_up"] = {"text": course.follow_up.text, "source": course.follow_up.source}
+    return data
 
 
 def _reference(reference: Reference) -> dict[str, Any]:
     """Return one reference, leaving out links it does not have."""
     data: dict[str, Any] = {"id": reference.id, "citation": reference.citation}
-    for key in ("doi", "pmid", "url"):
+    for key in ("doi", "pmid", "url", "unverified"):
         value = getattr(reference, key)
         if value is not None:
             data[key] = value

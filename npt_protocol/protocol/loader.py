@@ -11,20 +11,33 @@ import attrs
 from npt_protocol.catalogue.products import Catalogue, shipped_catalogue
 from npt_protocol.errors import ProtocolError
 from npt_protocol.protocol.checks import check_sources, check_totals
-from npt_protocol.protocol.model import SCHEMA_VERSION, SIDES, STATUSES, Protocol
+from npt_protocol.protocol.course import read_course
+from npt_protocol.protocol.model import (
+    SCHEMA_VERSION,
+    SCHEMA_VERSIONS,
+    SIDES,
+    STATUSES,
+    Protocol,
+    Warnings,
+)
 from npt_protocol.protocol.nerves import read_nerves
 from npt_protocol.protocol.sections import (
-    read_course,
     read_limits,
     read_references,
     read_solution,
     read_technique,
 )
+from npt_protocol.protocol.statements import (
+    read_measure_ids,
+    read_sourced,
+    read_warnings,
+    unsourced,
+)
 from npt_protocol.reading.fields import FieldReader, describe
 from npt_protocol.reading.findings import Finding
 from npt_protocol.reading.yaml_tree import MAX_BYTES, Node, read_yaml
 
-_TOP = (
+_COMMON = (
     "schema_version",
     "id",
     "title",
@@ -36,13 +49,26 @@ _TOP = (
     "technique",
     "nerves",
     "limits",
-    "precautions",
-    "contraindications",
-    "aftercare",
-    "course",
-    "references",
-    "notes",
 )
+# Required and optional top-level keys of each schema version.
+_TOP = {
+    1: (
+        (
+            *_COMMON,
+            "precautions",
+            "contraindications",
+            "aftercare",
+            "course",
+            "references",
+            "notes",
+        ),
+        ("reviewed_by", "reviewed_on"),
+    ),
+    2: (
+        (*_COMMON, "warnings", "aftercare", "course", "references", "notes"),
+        ("reviewed_by", "reviewed_on", "cautions", "indications", "outcome_measures"),
+    ),
+}
 
 
 @attrs.frozen
@@ -102,8 +128,9 @@ def check_bytes(
     if root is None:
         return Loaded(path, None, tuple(findings))
     check = FieldReader(path)
-    fields = _top(check, root)
-    protocol = None if fields is None else _protocol(check, fields, catalogue)
+    top = _top(check, root)
+    fields = None if top is None else top[0]
+    protocol = None if top is None else _protocol(check, top[0], top[1], catalogue)
     id_node = (fields or {}).get("id")
     found = tuple(sorted(check.findings, key=lambda f: (f.line, f.column)))
     if protocol is not None and not found:
@@ -119,8 +146,12 @@ def check_bytes(
     )
 
 
-def _top(check: FieldReader, root: Node) -> dict[str, Node] | None:
-    """Read the top-level mapping, stopping early on a schema_version this code cannot read."""
+def _top(check: FieldReader, root: Node) -> tuple[dict[str, Node], int] | None:
+    """Read the top-level mapping by the rules of its schema_version.
+
+    Stops early on a version this code cannot read. When the version is missing or not a number
+    (itself a finding), the file's keys say which rules to check the rest by.
+    """
     if root.kind != "map":
         held = "only null" if root.tag == "null" else describe(root)
         check.add(
@@ -129,30 +160,37 @@ def _top(check: FieldReader, root: Node) -> dict[str, Node] | None:
             "schema_version, id and title",
         )
         return None
-    version = next(
+    keys = {k.text for k, _ in root.value if k.kind == "scalar"}
+    node = next(
         (v for k, v in root.value if k.kind == "scalar" and k.text == "schema_version"), None
     )
-    if version is not None and version.tag == "int" and version.value != SCHEMA_VERSION:
+    supported = " or ".join(str(v) for v in SCHEMA_VERSIONS)
+    if node is not None and node.tag == "int" and node.value not in SCHEMA_VERSIONS:
         # A newer format would only produce noise when read with these rules.
         check.add(
-            version,
-            f"schema_version {version.value} is not supported; expected "
-            f"{SCHEMA_VERSION} (a newer npt may read this file)",
+            node,
+            f"schema_version {node.value} is not supported; expected {supported} "
+            "(a newer npt may read this file)",
         )
         return None
-    return check.fields(root, "protocol", required=_TOP, optional=("reviewed_by", "reviewed_on"))
+    if node is not None and node.tag == "int":
+        version = int(node.value)
+    else:
+        version = 2 if "warnings" in keys else 1
+    required, optional = _TOP[version]
+    fields = check.fields(root, "protocol", required=required, optional=optional)
+    return None if fields is None else (fields, version)
 
 
 def _protocol(
-    check: FieldReader, f: dict[str, Node], catalogue: Catalogue | None
+    check: FieldReader, f: dict[str, Node], version: int, catalogue: Catalogue | None
 ) -> Protocol | None:
     """Read every part of the protocol, then the rules that span parts."""
-    version = f.get("schema_version")
-    if version is not None and version.tag != "int":
+    node = f.get("schema_version")
+    if node is not None and node.tag != "int":
         check.add(
-            version,
-            f"schema_version is {describe(version)}; expected the number "
-            f"{SCHEMA_VERSION}, unquoted",
+            node,
+            f"schema_version is {describe(node)}; expected the number {SCHEMA_VERSION}, unquoted",
         )
     sides = _sides(check, f.get("sides"))
     status = check.choice(f.get("status"), "status", STATUSES)
@@ -169,7 +207,7 @@ def _protocol(
             "reviewer's name and the date (YYYY-MM-DD), or status template",
         )
     parts: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": version,
         "id": check.slug(f.get("id"), "id"),
         "title": check.text(f.get("title"), "title"),
         "region": check.text(f.get("region"), "region"),
@@ -180,14 +218,12 @@ def _protocol(
         "reviewed_on": reviewed_on,
         "solution": read_solution(check, f.get("solution"), catalogue or shipped_catalogue()),
         "technique": read_technique(check, f.get("technique")),
-        "nerves": read_nerves(check, f.get("nerves")),
-        "limits": read_limits(check, f.get("limits")),
-        "precautions": check.texts(f.get("precautions"), "precautions"),
-        "contraindications": check.texts(f.get("contraindications"), "contraindications"),
-        "aftercare": check.texts(f.get("aftercare"), "aftercare"),
-        "course": read_course(check, f.get("course")),
+        "nerves": read_nerves(check, f.get("nerves"), version=version),
+        "limits": read_limits(check, f.get("limits"), version=version),
+        "course": read_course(check, f.get("course"), version=version),
         "references": read_references(check, f.get("references")),
         "notes": check.text(f.get("notes"), "notes"),
+        **(_statements_v1(check, f) if version == 1 else _statements_v2(check, f)),
     }
     if parts["references"] is not None:
         check_sources(check, {ref.id for ref in parts["references"]})
@@ -197,6 +233,31 @@ def _protocol(
     if any(v is None for k, v in parts.items() if k not in optional):
         return None
     return Protocol(**parts)
+
+
+def _statements_v1(check: FieldReader, f: dict[str, Node]) -> dict[str, Any]:
+    """Read schema 1's plain lists: precautions and contraindications keep their own kind."""
+    precautions = unsourced(check, f.get("precautions"), "precautions")
+    contraindications = unsourced(check, f.get("contraindications"), "contraindications")
+    warnings = (
+        None
+        if precautions is None or contraindications is None
+        else Warnings(precautions=precautions, contraindications=contraindications)
+    )
+    return {"warnings": warnings, "aftercare": unsourced(check, f.get("aftercare"), "aftercare")}
+
+
+def _statements_v2(check: FieldReader, f: dict[str, Node]) -> dict[str, Any]:
+    """Read schema 2's sourced statements: warnings by kind, cautions, indications, measures."""
+    return {
+        "warnings": read_warnings(check, f.get("warnings")),
+        "aftercare": read_sourced(check, f.get("aftercare"), "aftercare"),
+        "cautions": read_sourced(check, f.get("cautions"), "cautions") if "cautions" in f else (),
+        "indications": (
+            read_sourced(check, f.get("indications"), "indications") if "indications" in f else ()
+        ),
+        "outcome_measures": read_measure_ids(check, f.get("outcome_measures")),
+    }
 
 
 def _sides(check: FieldReader, node: Node | None) -> tuple[str, ...] | None:

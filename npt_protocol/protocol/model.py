@@ -11,11 +11,23 @@ from typing import Literal
 import attrs
 
 Status = Literal["draft", "template", "reviewed"]
+LimitScope = Literal["side", "session"]
+WarningKind = Literal["contraindication", "precaution", "trial_exclusion", "local_policy"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+SCHEMA_VERSIONS = (1, 2)  # every version this code reads; files are written in their own
 STATUSES: tuple[Status, ...] = ("draft", "template", "reviewed")
 SIDES = ("left", "right", "bilateral", "midline")
 GUIDANCE = ("palpation", "landmark", "ultrasound")
+LIMIT_SCOPES: tuple[LimitScope, ...] = ("side", "session")
+WARNING_KINDS: tuple[WarningKind, ...] = (
+    "contraindication",
+    "precaution",
+    "trial_exclusion",
+    "local_policy",
+)
+# The keys of a file's warnings section, one per kind, in the order the sheet prints them.
+WARNING_KEYS = ("contraindications", "precautions", "trial_exclusions", "local_policy")
 PRACTICE_DEFAULT = "practice-default"
 PRACTICE_DEFAULT_TEXT = "practice-based default — confirm locally"
 
@@ -29,6 +41,39 @@ class Reference:
     doi: str | None = None
     pmid: str | None = None
     url: str | None = None
+    unverified: str | None = None  # why the citation could not be confirmed, when it could not
+
+    @property
+    def findable(self) -> bool:
+        """Return whether a reader can find the source: it has a DOI, PMID or address."""
+        return bool(self.doi or self.pmid or self.url)
+
+
+@attrs.frozen(kw_only=True)
+class Sourced:
+    """A statement with its source: a reference id, practice-default, or None (schema 1)."""
+
+    text: str
+    source: str | None
+
+
+@attrs.frozen(kw_only=True)
+class Warnings:
+    """The kinds of warning kept apart: what they rest on differs, so the sheet says which."""
+
+    contraindications: tuple[Sourced, ...] = ()
+    precautions: tuple[Sourced, ...] = ()
+    trial_exclusions: tuple[Sourced, ...] = ()  # patients the trials left out, not proof of harm
+    local_policy: tuple[Sourced, ...] = ()  # a clinic's own rule
+
+    def of_kind(self, kind: WarningKind) -> tuple[Sourced, ...]:
+        """Return the warnings of one kind."""
+        return {
+            "contraindication": self.contraindications,
+            "precaution": self.precautions,
+            "trial_exclusion": self.trial_exclusions,
+            "local_policy": self.local_policy,
+        }[kind]
 
 
 @attrs.frozen(kw_only=True)
@@ -50,7 +95,7 @@ class PointCount:
 
 @attrs.frozen(kw_only=True)
 class Point:
-    """A kind of injection point along a nerve."""
+    """A kind of injection point along a nerve, with the cautions that belong to it."""
 
     id: str
     name: str
@@ -58,6 +103,7 @@ class Point:
     volume: VolumeRange
     count: PointCount
     source: str
+    cautions: tuple[Sourced, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -111,22 +157,39 @@ class Solution:
 
 @attrs.frozen(kw_only=True)
 class Limits:
-    """The protocol's own per-session maximum, over all nerves."""
+    """The protocol's own maximum points and volume, for each side treated or for the session."""
 
     max_points: int
     max_volume_ml: Fraction
+    per: LimitScope
+    source: str
+
+
+@attrs.frozen(kw_only=True)
+class Reassessment:
+    """When to stop and reconsider: after how many sessions, by which rule, from which source."""
+
+    after_sessions: int | None
+    rule: str
     source: str
 
 
 @attrs.frozen(kw_only=True)
 class Course:
-    """How sessions are spaced and how many are typical before reconsidering."""
+    """How many sessions, how far apart, when to reassess, and the follow-up after a course."""
 
-    interval_days: int
     typical_sessions_min: int
     typical_sessions_max: int
-    reconsider: str
-    source: str
+    sessions_source: str
+    interval_days: int | None  # None for a single-session protocol
+    interval_source: str | None
+    reassess: Reassessment
+    follow_up: Sourced | None = None
+
+    @property
+    def single_session(self) -> bool:
+        """Return whether the protocol is one session, with no repeat planned."""
+        return self.typical_sessions_max == 1
 
 
 @attrs.frozen(kw_only=True)
@@ -146,12 +209,14 @@ class Protocol:
     technique: Technique
     nerves: tuple[Nerve, ...]
     limits: Limits
-    precautions: tuple[str, ...]
-    contraindications: tuple[str, ...]
-    aftercare: tuple[str, ...]
+    warnings: Warnings
+    aftercare: tuple[Sourced, ...]
     course: Course
     references: tuple[Reference, ...]
     notes: str
+    cautions: tuple[Sourced, ...] = ()  # safety text for the whole region
+    indications: tuple[Sourced, ...] = ()
+    outcome_measures: tuple[str, ...] = ()  # ids in the package's outcome measure file
     origin: str = attrs.field(default="", eq=False)
     path: Path | None = attrs.field(default=None, eq=False)
     sha256: str = attrs.field(default="", eq=False, repr=False)
@@ -165,12 +230,12 @@ class Protocol:
 
     @property
     def typical_points(self) -> int:
-        """Return the number of points in a typical session."""
+        """Return the number of points in a typical session on one side."""
         return sum(point.count.typical for _, point in self.points)
 
     @property
     def typical_volume_ml(self) -> Fraction:
-        """Return the volume a typical session injects, in mL."""
+        """Return the volume a typical session injects on one side, in mL."""
         return sum(
             (point.count.typical * point.volume.default_ml for _, point in self.points), Fraction(0)
         )
@@ -184,6 +249,11 @@ class Protocol:
     def is_template(self) -> bool:
         """Return whether the protocol still needs local review before clinical use."""
         return self.status != "reviewed"
+
+    @property
+    def sided(self) -> bool:
+        """Return whether a side must be chosen (a midline-only protocol needs none)."""
+        return self.sides != ("midline",)
 
     def reference(self, reference_id: str) -> Reference | None:
         """Return the reference with this id, if the protocol has one."""

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from npt_protocol.protocol.model import Nerve, Point, PointCount, VolumeRange
+from npt_protocol.protocol.statements import read_sourced
 from npt_protocol.reading.fields import FieldReader, unique_ids
 from npt_protocol.reading.yaml_tree import Node
 
 
-def read_nerves(check: FieldReader, node: Node | None) -> tuple[Nerve, ...] | None:
+def read_nerves(check: FieldReader, node: Node | None, *, version: int) -> tuple[Nerve, ...] | None:
     """Read the nerves, each with a unique id and at least one point."""
     items = check.seq(node, "nerves", nonempty=True)
     if items is None:
         return None
     unique_ids(check, items, "nerve id")
-    nerves = [_nerve(check, item, f"nerves[{i}]") for i, item in enumerate(items, 1)]
+    nerves = [_nerve(check, item, f"nerves[{i}]", version) for i, item in enumerate(items, 1)]
     return None if None in nerves else tuple(n for n in nerves if n is not None)
 
 
-def _nerve(check: FieldReader, node: Node, what: str) -> Nerve | None:
+def _nerve(check: FieldReader, node: Node, what: str, version: int) -> Nerve | None:
     """Read one nerve."""
     f = check.fields(node, what, required=("id", "name", "source", "points"), optional=("course",))
     if f is None:
@@ -30,16 +31,23 @@ def _nerve(check: FieldReader, node: Node, what: str) -> Nerve | None:
     points = None
     if items is not None:
         unique_ids(check, items, "point id", f" in {what}")
-        read = [_point(check, item, f"{what}.points[{i}]") for i, item in enumerate(items, 1)]
+        read = [
+            _point(check, item, f"{what}.points[{i}]", version) for i, item in enumerate(items, 1)
+        ]
         points = None if None in read else tuple(p for p in read if p is not None)
     if ident is None or name is None or source is None or points is None:
         return None
     return Nerve(id=ident, name=name, course=course, source=source, points=points)
 
 
-def _point(check: FieldReader, node: Node, what: str) -> Point | None:
-    """Read one point with its volume range and counts."""
-    f = check.fields(node, what, required=("id", "name", "landmark", "volume", "count", "source"))
+def _point(check: FieldReader, node: Node, what: str, version: int) -> Point | None:
+    """Read one point with its volume range, counts and (schema 2) the cautions that are its."""
+    f = check.fields(
+        node,
+        what,
+        required=("id", "name", "landmark", "volume", "count", "source"),
+        optional=("cautions",) if version >= 2 else (),
+    )
     if f is None:
         return None
     ident = check.slug(f.get("id"), f"{what} id")
@@ -48,6 +56,7 @@ def _point(check: FieldReader, node: Node, what: str) -> Point | None:
     volume = _volume_range(check, f.get("volume"), f"{what}.volume")
     count = _count(check, f.get("count"), f"{what}.count")
     source = check.source(f.get("source"), f"{what} source")
+    cautions = read_sourced(check, f.get("cautions"), f"{what}.cautions") if "cautions" in f else ()
     if (
         ident is None
         or name is None
@@ -55,9 +64,18 @@ def _point(check: FieldReader, node: Node, what: str) -> Point | None:
         or volume is None
         or count is None
         or source is None
+        or cautions is None
     ):
         return None
-    return Point(id=ident, name=name, landmark=landmark, volume=volume, count=count, source=source)
+    return Point(
+        id=ident,
+        name=name,
+        landmark=landmark,
+        volume=volume,
+        count=count,
+        source=source,
+        cautions=cautions,
+    )
 
 
 def _volume_range(check: FieldReader, node: Node | None, what: str) -> VolumeRange | None:

@@ -1,4 +1,4 @@
-"""Readers for the protocol's sections other than nerves: solution, technique, limits, course."""
+"""Readers for the protocol's sections: solution, technique, limits, references."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from npt_protocol.catalogue.products import Catalogue, shipped_catalogue
 from npt_protocol.errors import NptError
 from npt_protocol.protocol.model import (
     GUIDANCE,
+    LIMIT_SCOPES,
     PRACTICE_DEFAULT,
     Buffer,
-    Course,
     Limits,
+    LimitScope,
     Needle,
     Reference,
     Solution,
@@ -133,48 +134,23 @@ def read_technique(check: FieldReader, node: Node | None) -> Technique | None:
     return Technique(depth=depth, guidance=guidance, needle=needle)
 
 
-def read_limits(check: FieldReader, node: Node | None) -> Limits | None:
-    """Read the per-session maximum points and volume."""
-    f = check.fields(node, "limits", required=("max_points", "max_volume", "source"))
+def read_limits(check: FieldReader, node: Node | None, *, version: int) -> Limits | None:
+    """Read the maximum points and volume; schema 2 says whether they are per side or session.
+
+    Schema 1 files were always applied to each side treated, so they keep that meaning.
+    """
+    keys = ("max_points", "max_volume", "source") + (("per",) if version >= 2 else ())
+    f = check.fields(node, "limits", required=keys)
     if f is None:
         return None
     points = check.integer(f.get("max_points"), "limits max_points", minimum=1)
     volume = check.volume(f.get("max_volume"), "limits max_volume")
+    per = check.choice(f.get("per"), "limits per", LIMIT_SCOPES) if version >= 2 else "side"
     source = check.source(f.get("source"), "limits source")
-    if points is None or volume is None or source is None:
+    if points is None or volume is None or per is None or source is None:
         return None
-    return Limits(max_points=points, max_volume_ml=volume, source=source)
-
-
-def read_course(check: FieldReader, node: Node | None) -> Course | None:
-    """Read the interval between sessions and the typical number of sessions."""
-    f = check.fields(
-        node, "course", required=("interval_days", "typical_sessions", "reconsider", "source")
-    )
-    if f is None:
-        return None
-    interval = check.integer(f.get("interval_days"), "course interval_days", minimum=1)
-    s = check.fields(f.get("typical_sessions"), "course typical_sessions", required=("min", "max"))
-    low = high = None
-    if s is not None:
-        low = check.integer(s.get("min"), "typical_sessions min", minimum=1)
-        high = check.integer(s.get("max"), "typical_sessions max", minimum=1)
-        if low is not None and high is not None and low > high:
-            check.add(
-                s["min"], f"typical_sessions min {low} is more than max {high}; expected min <= max"
-            )
-            low = None
-    reconsider = check.text(f.get("reconsider"), "course reconsider")
-    source = check.source(f.get("source"), "course source")
-    if interval is None or low is None or high is None or reconsider is None or source is None:
-        return None
-    return Course(
-        interval_days=interval,
-        typical_sessions_min=low,
-        typical_sessions_max=high,
-        reconsider=reconsider,
-        source=source,
-    )
+    scope: LimitScope = "session" if per == "session" else "side"
+    return Limits(max_points=points, max_volume_ml=volume, per=scope, source=source)
 
 
 def read_references(check: FieldReader, node: Node | None) -> tuple[Reference, ...] | None:
@@ -189,7 +165,7 @@ def read_references(check: FieldReader, node: Node | None) -> tuple[Reference, .
 
 def _reference(check: FieldReader, node: Node, what: str) -> Reference | None:
     """Read one reference; DOI, PMID and URL are optional."""
-    f = check.fields(node, what, required=("id", "citation"), optional=tuple(_LINKS))
+    f = check.fields(node, what, required=("id", "citation"), optional=(*_LINKS, "unverified"))
     if f is None:
         return None
     ident = check.slug(f.get("id"), f"{what} id")
@@ -201,10 +177,15 @@ def _reference(check: FieldReader, node: Node, what: str) -> Reference | None:
         ident = None
     citation = check.text(f.get("citation"), f"{what} citation")
     links = {key: _link(check, f.get(key), what, key) for key in _LINKS}
+    unverified = check.text(f.get("unverified"), f"{what} unverified", optional=True)
     if ident is None or citation is None or False in links.values():
         return None
+    if "unverified" in f and f["unverified"].tag != "null" and unverified is None:
+        return None
     doi, pmid, url = (v if isinstance(v, str) else None for v in links.values())
-    return Reference(id=ident, citation=citation, doi=doi, pmid=pmid, url=url)
+    return Reference(
+        id=ident, citation=citation, doi=doi, pmid=pmid, url=url, unverified=unverified
+    )
 
 
 def _link(check: FieldReader, node: Node | None, what: str, key: str) -> str | bool | None:

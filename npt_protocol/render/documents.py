@@ -2,7 +2,7 @@
 
 Every output format (terminal, Markdown, HTML, PDF, JSON) is drawn from these dictionaries, so
 the facts on each agree by construction; the numbers are printed here once, the ISMP way.
-Schema: docs/json-schema.md (npt.checklist/1 and npt.session/1).
+Schema: docs/json-schema.md (npt.checklist/2 and npt.session/2).
 """
 
 from __future__ import annotations
@@ -17,11 +17,14 @@ from npt_protocol.engine.results import recipe_data
 from npt_protocol.ismp import format_mass, format_number, format_volume
 from npt_protocol.numbers import json_number
 from npt_protocol.planning.checklist import Checklist
+from npt_protocol.planning.limits import scope_words
 from npt_protocol.planning.session import Session, SolutionPlan
-from npt_protocol.protocol.model import PRACTICE_DEFAULT, PRACTICE_DEFAULT_TEXT, Protocol
+from npt_protocol.planning.wording import cite
+from npt_protocol.protocol.measures import OutcomeMeasure
+from npt_protocol.protocol.model import PRACTICE_DEFAULT_TEXT, Protocol
 
-CHECKLIST_SCHEMA = "npt.checklist/1"
-SESSION_SCHEMA = "npt.session/1"
+CHECKLIST_SCHEMA = "npt.checklist/2"
+SESSION_SCHEMA = "npt.session/2"
 
 
 def _time(moment: dt.datetime) -> str:
@@ -52,7 +55,14 @@ def protocol_meta(protocol: Protocol, status_line: str) -> dict[str, Any]:
         "content_hash": protocol.content_hash,
         "origin": protocol.origin,
         "references": [
-            {"id": r.id, "citation": r.citation, "doi": r.doi, "pmid": r.pmid, "url": r.url}
+            {
+                "id": r.id,
+                "citation": r.citation,
+                "doi": r.doi,
+                "pmid": r.pmid,
+                "url": r.url,
+                "unverified": r.unverified,
+            }
             for r in protocol.references
         ],
         "notes": protocol.notes,
@@ -71,11 +81,14 @@ def checklist_data(checklist: Checklist) -> dict[str, Any]:
             "landmark": row.landmark,
             "volume_mL": json_number(row.volume_ml),
             "volume_text": format_volume(row.volume_ml),
-            "range_text": f"{format_volume(row.min_ml)} to {format_volume(row.max_ml)}",
+            "range_text": _range_text(row.min_ml, row.max_ml),
             "practice_default": row.practice_default,
+            "cautions": list(row.cautions),
         }
         for row in checklist.rows
     ]
+    limits = protocol.limits
+    course = protocol.course
     return {
         "schema": CHECKLIST_SCHEMA,
         "protocol": protocol_meta(protocol, checklist.status_line),
@@ -83,19 +96,75 @@ def checklist_data(checklist: Checklist) -> dict[str, Any]:
         "solution": checklist.solution,
         "rows": rows,
         "total_points": checklist.total_points,
+        "total_points_text": _points(checklist.total_points),
         "total_volume_mL": json_number(checklist.total_volume_ml),
         "total_volume_text": format_volume(checklist.total_volume_ml),
+        "limits": {
+            "max_points": limits.max_points,
+            "max_volume_mL": json_number(limits.max_volume_ml),
+            "per": limits.per,
+            "source": limits.source,
+        },
         "limits_text": (
-            f"at most {protocol.limits.max_points} points and "
-            f"{format_volume(protocol.limits.max_volume_ml)} per session, each side"
-            + (f" ({PRACTICE_DEFAULT_TEXT})" if protocol.limits.source == PRACTICE_DEFAULT else "")
+            f"at most {_points(limits.max_points)} and {format_volume(limits.max_volume_ml)} "
+            f"{scope_words(protocol)} {cite(limits.source)}"
         ),
+        "indications": list(checklist.indications),
+        "warnings": [
+            {"kind": group.kind, "heading": group.heading, "items": list(group.items)}
+            for group in checklist.warnings
+        ],
         "pre_checks": list(checklist.pre_checks),
+        "site_cautions": list(checklist.site_cautions),
+        "point_cautions": [
+            {"label": note.label, "text": note.text, "points": list(note.points)}
+            for note in checklist.point_cautions
+        ],
         "equipment": list(checklist.equipment),
-        "aftercare": list(protocol.aftercare),
+        "aftercare": list(checklist.aftercare),
+        "course": {
+            "single_session": course.single_session,
+            "interval_days": course.interval_days,
+            "typical_sessions_min": course.typical_sessions_min,
+            "typical_sessions_max": course.typical_sessions_max,
+            "reassess_after_sessions": course.reassess.after_sessions,
+        },
         "next_session": checklist.next_session,
+        "outcome_measures": [
+            {
+                "id": m.id,
+                "text": f"{m.describe()} [{_measure_source(protocol, m)}]",
+                "score_min": json_number(m.score_min),
+                "score_max": json_number(m.score_max),
+                "better": m.better,
+                "mic": None if m.mic is None else json_number(m.mic),
+                "mic_unit": m.mic_unit,
+                "mic_note": m.mic_note,
+                "source": {
+                    "id": _measure_source(protocol, m),
+                    "citation": m.source.citation,
+                    "doi": m.source.doi,
+                    "pmid": m.source.pmid,
+                    "url": m.source.url,
+                    "unverified": None,
+                },
+            }
+            for m in checklist.measures
+        ],
         "practice_default_text": PRACTICE_DEFAULT_TEXT,
     }
+
+
+def _points(count: int) -> str:
+    """Print a number of points: '1 point', '10 points'."""
+    return f"{count} point{'s' * (count != 1)}"
+
+
+def _measure_source(protocol: Protocol, measure: OutcomeMeasure) -> str:
+    """Return the label a measure's source is printed under: the protocol's own reference when
+    it cites the same work, else the measure's id."""
+    citation = measure.source.citation
+    return next((r.id for r in protocol.references if r.citation == citation), measure.id)
 
 
 def _solution_data(plan: SolutionPlan) -> dict[str, Any]:
@@ -212,3 +281,10 @@ def session_data(session: Session) -> dict[str, Any]:
         "checklists": [checklist_data(r.checklist) for r in session.regions],
         "warnings": list(session.warnings),
     }
+
+
+def _range_text(low: Fraction, high: Fraction) -> str:
+    """Say a point's volume range, or the one volume when the range is a single value."""
+    if low == high:
+        return format_volume(low)
+    return f"{format_volume(low)} to {format_volume(high)}"

@@ -1,4 +1,4 @@
-"""Small pieces every renderer prints the same way: volumes from JSON numbers, references."""
+"""Small pieces every renderer prints the same way: volumes, references, headings, points."""
 
 from __future__ import annotations
 
@@ -20,14 +20,18 @@ def whole_text(value: float | int) -> str:
 
 
 def reference_text(ref: dict[str, Any]) -> str:
-    """Print a reference with its identifiers."""
+    """Print a reference under the label statements cite it by, with its identifiers, and say
+    so when its citation could not be confirmed."""
     ids = [
         f"doi:{ref['doi']}" if ref["doi"] else "",
         f"PMID {ref['pmid']}" if ref["pmid"] else "",
         ref["url"] or "",
     ]
     extra = "; ".join(i for i in ids if i)
-    return str(ref["citation"]) + (f" ({extra})" if extra else "")
+    text = f"[{ref['id']}] {ref['citation']}" + (f" ({extra})" if extra else "")
+    if ref.get("unverified"):
+        text += f" Unverified: {ref['unverified']}"
+    return text
 
 
 def draws_text(draws: list[dict[str, Any]]) -> str:
@@ -44,3 +48,40 @@ def draws_text(draws: list[dict[str, Any]]) -> str:
             shown = " and ".join(ml_text(v) for v in volumes)
             texts.append(f"{shown}, each in a {ml_text(capacity)} syringe")
     return " and ".join(texts)
+
+
+def sheet_heading(doc: dict[str, Any]) -> str:
+    """Return a sheet's heading: the title and the side, or the title alone when the side is
+    left to be written in."""
+    title = str(doc["protocol"]["title"])
+    return f"{title} — {doc['side']}" if doc["side"] else title
+
+
+def point_notes(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return each point once, with its range, landmark and the cautions that belong to it."""
+    cautions = {note["label"]: note["text"] for note in doc["point_cautions"]}
+    seen: dict[str, dict[str, Any]] = {}
+    for r in doc["rows"]:
+        seen.setdefault(
+            r["point"],
+            {
+                "point": r["point"],
+                "range_text": r["range_text"],
+                "landmark": r["landmark"],
+                "cautions": [f"Caution {label}: {cautions[label]}" for label in r["cautions"]],
+            },
+        )
+    return list(seen.values())
+
+
+def reference_lines(doc: dict[str, Any]) -> list[str]:
+    """Return the protocol's references, then the sources of its outcome measures."""
+    known = {r["id"] for r in doc["protocol"]["references"]}
+    refs = [reference_text(r) for r in doc["protocol"]["references"]]
+    extra = [reference_text(m["source"]) for m in doc["outcome_measures"]]
+    extra = [
+        text
+        for text, m in zip(extra, doc["outcome_measures"], strict=True)
+        if m["source"]["id"] not in known
+    ]
+    return refs + list(dict.fromkeys(extra))

@@ -58,7 +58,7 @@ def _page(view: dict[str, Any], meta: dict[str, Any], index: int) -> dict[str, A
 
 
 def render_checklist_html(doc: dict[str, Any], meta: dict[str, Any]) -> str:
-    """Render one checklist document (npt.checklist/1) as a printable HTML page."""
+    """Render one checklist document (npt.checklist/2) as a printable HTML page."""
     view = checklist_view(doc, meta)
     sheets = [_page(view, meta, 1)]
     return (
@@ -76,7 +76,7 @@ def render_checklist_html(doc: dict[str, Any], meta: dict[str, Any]) -> str:
 
 
 def render_session_html(doc: dict[str, Any], meta: dict[str, Any]) -> str:
-    """Render a session packet (npt.session/1): summary, labels, then one checklist per region."""
+    """Render a session packet (npt.session/2): summary, labels, then one checklist per region."""
     view = session_view(doc, meta)
     sheets = [_page(c, meta, i) for i, c in enumerate(view["checklists"], 1)]
     return (

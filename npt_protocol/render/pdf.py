@@ -40,12 +40,12 @@ def _compile(
 def render_checklist_pdf(
     doc: dict[str, Any], meta: dict[str, Any], *, timestamp: dt.datetime | None = None
 ) -> bytes:
-    """Render one checklist document (npt.checklist/1) as PDF; `timestamp` fixes its dates."""
+    """Render one checklist document (npt.checklist/2) as PDF; `timestamp` fixes its dates."""
     return _compile("checklist.typ", checklist_view(doc, meta), meta, timestamp)
 
 
 def render_session_pdf(
     doc: dict[str, Any], meta: dict[str, Any], *, timestamp: dt.datetime | None = None
 ) -> bytes:
-    """Render a session packet (npt.session/1) as PDF; `timestamp` fixes its dates."""
+    """Render a session packet (npt.session/2) as PDF; `timestamp` fixes its dates."""
     return _compile("session.typ", session_view(doc, meta), meta, timestamp)

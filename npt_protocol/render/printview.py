@@ -1,8 +1,9 @@
 """What the printed formats (HTML, PDF) show beyond the shared documents, decided once for both.
 
 The documents already carry the printed numbers; this adds the few layout facts both printed
-formats need (page size, landmarks listed once per point, reference lines, recipe volumes printed
-the ISMP way) so that the HTML and typst templates contain no logic that could make them disagree.
+formats need (page size, landmarks and cautions once per point, reference lines, recipe volumes
+printed the ISMP way) so that the HTML and typst templates contain no logic that could make them
+disagree.
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from fractions import Fraction
 from typing import Any
 
 from npt_protocol.ismp import format_number
-from npt_protocol.render.fragments import draws_text, ml_text, reference_text
+from npt_protocol.render.fragments import (
+    draws_text,
+    ml_text,
+    point_notes,
+    reference_lines,
+    sheet_heading,
+)
 
 # Paper names accepted in meta["paper"] → (CSS @page size, typst paper name).
 PAPERS = {"a4": ("A4", "a4"), "letter": ("letter", "us-letter")}
@@ -28,13 +35,7 @@ def paper(meta: dict[str, Any]) -> tuple[str, str]:
 def checklist_view(doc: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     """Return the checklist document with a "print" section of layout facts added."""
     protocol = doc["protocol"]
-    landmarks: dict[str, dict[str, str]] = {}
-    for row in doc["rows"]:
-        landmarks.setdefault(
-            row["point"],
-            {"point": row["point"], "range_text": row["range_text"], "landmark": row["landmark"]},
-        )
-    heading = f"{protocol['title']} — {doc['side']}"
+    heading = sheet_heading(doc)
     made = (
         f"Made by npt {meta['tool_version']} on {meta['generated_at']}"
         + (f" for {meta['clinic']}" if meta["clinic"] else "")
@@ -45,11 +46,12 @@ def checklist_view(doc: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
         "print": {
             "heading": heading,
             "document_title": f"Checklist: {heading}",
+            "side_text": doc["side"] or "",
             "warn_status": protocol["status"] != "reviewed",
             "identity": f"{protocol['id']} version {protocol['version']}, content "
             f"{protocol['content_hash']}",
-            "landmarks": list(landmarks.values()),
-            "references": [reference_text(r) for r in protocol["references"]],
+            "landmarks": point_notes(doc),
+            "references": reference_lines(doc),
             "has_practice_default": any(r["practice_default"] for r in doc["rows"]),
             "made": made,
         },

@@ -12,8 +12,12 @@ from npt_protocol.protocol.dump import nerve_data, protocol_to_data
 from npt_protocol.protocol.model import (
     PRACTICE_DEFAULT,
     PRACTICE_DEFAULT_TEXT,
+    SCHEMA_VERSION,
+    WARNING_KEYS,
+    WARNING_KINDS,
     Point,
     Protocol,
+    Sourced,
 )
 
 _WIDTH = 100
@@ -65,31 +69,47 @@ def protocol_text(protocol: Protocol) -> str:
                 f"{point.count.max} {_src(point.source)}"
             )
             lines += _wrap(f"landmark: {point.landmark}", "        ")
+            for caution in point.cautions:
+                lines += _wrap(f"caution: {_item(caution)}", "        ")
     limits = p.limits
+    scope = "per session, all sides together" if limits.per == "session" else "per side"
     lines += [
         "",
         "Session",
-        f"  typical: {_count(p.typical_points, 'point')}, {format_volume(p.typical_volume_ml)}",
+        f"  typical (one side): {_count(p.typical_points, 'point')}, "
+        f"{format_volume(p.typical_volume_ml)}",
         f"  limits: at most {_count(limits.max_points, 'point')} and "
-        f"{format_volume(limits.max_volume_ml)} {_src(limits.source)}",
+        f"{format_volume(limits.max_volume_ml)} {scope} {_src(limits.source)}",
     ]
     course = p.course
-    lines += [
-        "",
-        "Course",
-        f"  every {_count(course.interval_days, 'day')}, typically "
-        f"{_span(course.typical_sessions_min, course.typical_sessions_max, 'session')} "
-        f"{_src(course.source)}",
-    ]
-    lines += _wrap(f"reconsider: {course.reconsider}", "  ")
-    for heading, items in (
-        ("Precautions", p.precautions),
-        ("Contraindications", p.contraindications),
+    sessions = _span(course.typical_sessions_min, course.typical_sessions_max, "session")
+    lines += ["", "Course"]
+    if course.interval_days is not None:
+        lines.append(
+            f"  every {_count(course.interval_days, 'day')} {_src(course.interval_source)}"
+        )
+    lines.append(f"  typically {sessions} {_src(course.sessions_source)}")
+    reassess = course.reassess
+    when = (
+        f"after {_count(reassess.after_sessions, 'session')}: " if reassess.after_sessions else ""
+    )
+    lines += _wrap(f"reassess {when}{reassess.rule} {_src(reassess.source)}", "  ")
+    if course.follow_up is not None:
+        lines += _wrap(f"follow-up: {_item(course.follow_up)}", "  ")
+    sections = [
+        ("Cautions at this site", p.cautions),
+        ("Indications", p.indications),
+        *((_HEADINGS[kind], p.warnings.of_kind(kind)) for kind in WARNING_KINDS),
         ("Aftercare", p.aftercare),
-    ):
-        lines += ["", heading] + [line for item in items for line in _wrap(item, "  - ")]
+    ]
+    for heading, items in sections:
+        if not items and heading not in ("Aftercare",):
+            continue
+        lines += ["", heading] + [line for item in items for line in _wrap(_item(item), "  - ")]
         if not items:
             lines.append("  (none listed)")
+    if p.outcome_measures:
+        lines += ["", "Outcome measures", *(f"  - {m}" for m in p.outcome_measures)]
     lines += ["", "References"]
     for ref in p.references:
         links = [
@@ -97,7 +117,10 @@ def protocol_text(protocol: Protocol) -> str:
             f"PMID {ref.pmid}" if ref.pmid else "",
             ref.url or "",
         ]
-        lines += _wrap(f"[{ref.id}] {ref.citation} {' '.join(x for x in links if x)}", "  ")
+        unverified = f" Unverified: {ref.unverified}" if ref.unverified else ""
+        lines += _wrap(
+            f"[{ref.id}] {ref.citation} {' '.join(x for x in links if x)}{unverified}", "  "
+        )
     lines += ["", "Notes", *_wrap(p.notes, "  ")]
     return "\n".join(lines) + "\n"
 
@@ -123,9 +146,24 @@ def _span(low: int, high: int, noun: str) -> str:
     return _count(low, noun) if low == high else f"{low} to {_count(high, noun)}"
 
 
-def _src(source: str) -> str:
+def _src(source: str | None) -> str:
     """Print a value's source, spelling out practice-based defaults."""
+    if source is None:
+        return "[no source given]"
     return f"[{PRACTICE_DEFAULT_TEXT}]" if source == PRACTICE_DEFAULT else f"[source: {source}]"
+
+
+def _item(item: Sourced) -> str:
+    """Print a statement with its source."""
+    return f"{item.text} {_src(item.source)}"
+
+
+_HEADINGS = {
+    "contraindication": "Contraindications",
+    "precaution": "Precautions",
+    "trial_exclusion": "Trial exclusion criteria (not proven contraindications)",
+    "local_policy": "Local policy",
+}
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -139,12 +177,12 @@ def _wrap(text: str, indent: str) -> list[str]:
 
 def protocol_json(protocol: Protocol) -> dict[str, Any]:
     """Return the protocol as JSON-ready data: volumes are numbers in mL under *_ml keys."""
-    data = protocol_to_data(protocol)
+    data = protocol_to_data(protocol, layout=SCHEMA_VERSION)
     data["reviewed_on"] = protocol.reviewed_on.isoformat() if protocol.reviewed_on else None
     # The file leaves out empty optional keys; a JSON schema keeps every key, null when empty.
     data["solution"].setdefault("buffer", None)
     for reference in data["references"]:
-        for key in ("doi", "pmid", "url"):
+        for key in ("doi", "pmid", "url", "unverified"):
             reference.setdefault(key, None)
     data["solution"]["composition_mg_per_ml"] = {
         solute: json_number(value) for solute, value in protocol.solution.composition.items()
@@ -154,8 +192,19 @@ def protocol_json(protocol: Protocol) -> dict[str, Any]:
         nerve.setdefault("course", "")
         for point in nerve["points"]:
             point["volume_ml"] = point.pop("volume")
+    # Every key is present whatever the file left out, so one schema describes every protocol.
+    for key in ("cautions", "indications", "outcome_measures"):
+        data.setdefault(key, [])
+    data["warnings"] = {key: data["warnings"].get(key, []) for key in WARNING_KEYS}
+    data["course"].setdefault("interval", None)
+    data["course"].setdefault("follow_up", None)
+    data["course"]["reassess"].setdefault("after_sessions", None)
+    for nerve in data["nerves"]:
+        for point in nerve["points"]:
+            point.setdefault("cautions", [])
     del data["limits"]["max_volume"]
     data["limits"]["max_volume_ml"] = json_number(protocol.limits.max_volume_ml)
+    data["schema_version"] = protocol.schema_version
     data["typical_points"] = protocol.typical_points
     data["typical_volume_ml"] = json_number(protocol.typical_volume_ml)
     data["source"] = protocol.origin

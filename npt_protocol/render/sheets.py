@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from npt_protocol.render.columns import align
-from npt_protocol.render.fragments import draws_text, ml_text, reference_text, whole_text
+from npt_protocol.render.fragments import (
+    draws_text,
+    ml_text,
+    point_notes,
+    reference_lines,
+    sheet_heading,
+    whole_text,
+)
 
 Style = Literal["text", "md"]
 
@@ -79,16 +86,27 @@ def _checklist(w: _Writer, doc: dict[str, Any], meta: dict[str, Any], *, level: 
     """Write one checklist."""
     protocol = doc["protocol"]
     blank = _blank(w.style)
-    w.heading(f"{protocol['title']} — {doc['side']}", level)
+    w.heading(sheet_heading(doc), level)
     w.line(
         f"Protocol {protocol['id']} version {protocol['version']} ({protocol['status']}), "
         f"content {protocol['content_hash']}. {protocol['status_line']}."
     )
     w.line(f"Solution: {doc['solution']}")
+    if not doc["side"]:
+        w.line(f"Side: {blank} (write left or right; the rows are for one side)")
     w.line("")
     w.line(f"Patient: {blank}  Date: {blank}  Clinician: {blank}  Pain before (0 to 10): {blank}")
+    if doc["indications"]:
+        w.heading("Indications: confirm before treating", level + 1)
+        w.items(doc["indications"], boxes=True)
+    for group in doc["warnings"]:
+        w.heading(group["heading"], level + 1)
+        w.items(group["items"], boxes=True)
     w.heading("Before the first injection", level + 1)
     w.items(doc["pre_checks"], boxes=True)
+    if doc["site_cautions"]:
+        w.heading("Cautions at this site", level + 1)
+        w.items(doc["site_cautions"])
     w.heading("Equipment", level + 1)
     w.items(doc["equipment"])
     w.heading("Points", level + 1)
@@ -99,14 +117,15 @@ def _checklist(w: _Writer, doc: dict[str, Any], meta: dict[str, Any], *, level: 
             r["nerve"],
             r["point"],
             r["volume_text"] + (" *" if r["practice_default"] else ""),
+            ", ".join(r["cautions"]),
             "[ ]",
             blank,
         ]
         for r in doc["rows"]
     ]
-    w.table(["#", "Side", "Nerve", "Point", "Volume", "Done", "Pain response"], rows)
+    w.table(["#", "Side", "Nerve", "Point", "Volume", "Caution", "Done", "Pain response"], rows)
     w.line(
-        f"Total: {doc['total_points']} points, {doc['total_volume_text']}. Limits: "
+        f"Total: {doc['total_points_text']}, {doc['total_volume_text']}. Limits: "
         f"{doc['limits_text']}."
     )
     if any(r["practice_default"] for r in doc["rows"]):
@@ -114,18 +133,24 @@ def _checklist(w: _Writer, doc: dict[str, Any], meta: dict[str, Any], *, level: 
             f"* Volume is a {doc['practice_default_text']}; each point's range is on the "
             "landmark list."
         )
-    w.heading("Landmarks", level + 1)
-    seen: dict[str, str] = {}
-    for r in doc["rows"]:
-        seen.setdefault(r["point"], f"{r['point']} ({r['range_text']}): {r['landmark']}")
-    w.items(list(seen.values()))
+    w.heading("Landmarks and cautions at each point", level + 1)
+    notes = point_notes(doc)
+    w.items(
+        [
+            " ".join([f"{n['point']} ({n['range_text']}): {n['landmark']}", *n["cautions"]])
+            for n in notes
+        ]
+    )
     w.heading("After the procedure", level + 1)
     w.line(f"Pain after (0 to 10): {blank}  Adverse events: {blank}")
     w.line("")
     w.items(doc["aftercare"])
-    w.line(f"Next session: {doc['next_session']}")
+    w.line(doc["next_session"])
+    if doc["outcome_measures"]:
+        w.heading("Outcome measures", level + 1)
+        w.items([m["text"] for m in doc["outcome_measures"]])
     w.heading("References", level + 1)
-    w.items([reference_text(r) for r in protocol["references"]])
+    w.items(reference_lines(doc))
     w.heading("Notes on the evidence", level + 1)
     w.line(" ".join(protocol["notes"].split()))
     w.line("")
