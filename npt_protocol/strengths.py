@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from npt_protocol.errors import InputError, UnitError
 from npt_protocol.numbers import parse_number
@@ -27,8 +26,7 @@ _PER_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Strength:
+class Strength(NamedTuple):
     """An exact concentration: mg per mL for a mass basis, mEq per mL for an equivalent basis."""
 
     value: Fraction

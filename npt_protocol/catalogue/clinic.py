@@ -9,10 +9,10 @@ named in every recipe that uses it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from npt_protocol.catalogue.products import (
     Catalogue,
@@ -25,10 +25,10 @@ from npt_protocol.catalogue.products import (
 from npt_protocol.errors import InputError, NptError
 from npt_protocol.ismp import format_number
 from npt_protocol.reading.files import read_regular
-from npt_protocol.reading.findings import Finding
 
 if TYPE_CHECKING:
     from npt_protocol.reading.fields import FieldReader
+    from npt_protocol.reading.findings import Finding
     from npt_protocol.reading.yaml_tree import Node
 
 PRODUCT_KEYS = (
@@ -50,8 +50,7 @@ PRODUCT_KEYS = (
 OSMOLARITY_MARGIN, OSMOLARITY_FLOOR = Fraction(1, 10), Fraction(10)
 
 
-@dataclass(frozen=True)
-class CatalogueCheck:
+class CatalogueCheck(NamedTuple):
     """What reading a clinic catalogue found: its products, or every problem in it."""
 
     path: Path

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from npt_protocol.errors import ImpossibleStrengthError, InputError, NptError, ProductError
 from npt_protocol.ismp import CompositionStyle, format_composition, format_percent
@@ -31,8 +31,7 @@ _PART_SPLIT = re.compile(r"\s+\+\s+|\s+with\s+|\s+and\s+|\s*\+\s*(?=[A-Za-z])")
 PHYSICAL_LIMIT_MG_PER_ML = Fraction(1000)
 
 
-@dataclass(frozen=True)
-class Form:
+class Form(NamedTuple):
     """A way a solute's strength is stated (its basis), and how it converts to the canonical one."""
 
     basis: str
@@ -47,8 +46,7 @@ class Form:
         return canonical_mg_per_ml / self.to_canonical
 
 
-@dataclass(frozen=True)
-class DoseLimit:
+class DoseLimit(NamedTuple):
     """A solute's maximum dose: per kilogram of body weight, and an absolute cap, with source."""
 
     max_mg: Fraction
@@ -93,8 +91,7 @@ class Solute:
         return mg_per_ml / self.molar_mass_g_per_mol * self.osmoles_per_mole * 1000
 
 
-@dataclass(frozen=True)
-class CautionRule:
+class CautionRule(NamedTuple):
     """A warning that applies to a composition, with the source that backs it."""
 
     key: str

@@ -14,16 +14,15 @@ reading off the same way, cannot move a strength by more than the tolerance.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from npt_protocol.catalogue.products import Product
 from npt_protocol.engine.measured import Measurement, Reading
 from npt_protocol.ismp import format_volume
 
 
-@dataclass(frozen=True)
-class PartError:
+class PartError(NamedTuple):
     """How far the readings of one measured part may move one solute's strength, and its share."""
 
     part: str
@@ -50,8 +49,7 @@ class PartError:
         return f"{self.part} at {marks}"
 
 
-@dataclass(frozen=True)
-class Certification:
+class Certification(NamedTuple):
     """Every measured part's effect on every target solute, and the verdict."""
 
     errors: tuple[PartError, ...]

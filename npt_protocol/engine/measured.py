@@ -9,9 +9,8 @@ Three methods, each with its own readings:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from npt_protocol.engine.syringes import Draw, Syringe
 
@@ -31,8 +30,7 @@ METHOD_NAMES: dict[Method, str] = {
 PortionRole = Literal["stock", "diluent"]
 
 
-@dataclass(frozen=True)
-class MeasuredPortion:
+class MeasuredPortion(NamedTuple):
     """One component as it will be measured: its exact and its actual volume, and the draws."""
 
     product_id: str
@@ -52,8 +50,7 @@ class MeasuredPortion:
         return self.volume_ml == self.exact_ml
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """One reading of a mark: the portion it sets, the one that absorbs it, whether it sets the
     total volume."""
 
@@ -69,8 +66,7 @@ class Reading:
         return self.syringe.reading_error_ml
 
 
-@dataclass(frozen=True)
-class Measurement:
+class Measurement(NamedTuple):
     """One way to measure a preparation with one method."""
 
     method: Method

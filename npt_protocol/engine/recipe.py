@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import NamedTuple
 
 from npt_protocol.catalogue.products import Catalogue, CautionRule, Product, Stated
 from npt_protocol.engine.certify import Certification
@@ -56,8 +57,7 @@ class Assessment:
         return tuple(d for d in self.doses if d.over_limit)
 
 
-@dataclass(frozen=True)
-class ComponentLine:
+class ComponentLine(NamedTuple):
     """One product in a recipe: its exact and measured volume and the containers to open."""
 
     product: Product

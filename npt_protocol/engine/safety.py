@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from npt_protocol.catalogue.products import Catalogue, DoseLimit
 from npt_protocol.errors import InputError
@@ -37,8 +36,7 @@ def parse_tolerance(text: str) -> Fraction:
     return value
 
 
-@dataclass(frozen=True)
-class DoseCheck:
+class DoseCheck(NamedTuple):
     """A dose-limited solute in a volume of solution, against its limit for this patient."""
 
     solute: str
@@ -112,8 +110,7 @@ def dose_checks(
     return tuple(checks)
 
 
-@dataclass(frozen=True)
-class UseByRule:
+class UseByRule(NamedTuple):
     """A named beyond-use rule: how long after the start of preparation the mix may be used."""
 
     key: str

@@ -11,8 +11,8 @@ candidate below it is considered.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from npt_protocol.catalogue.products import Product
 from npt_protocol.engine.certify import Certification, certify
@@ -32,8 +32,7 @@ from npt_protocol.ismp import format_number, format_volume
 __all__ = ["METHODS", "METHOD_NAMES", "Candidate", "Choice", "Method", "choose"]
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """One measurement judged: what it makes, how far off, whether it can be certified."""
 
     measurement: Measurement
@@ -83,8 +82,7 @@ class Candidate:
         return (1, badness, off, self.measurement.steps, order)
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """The chosen candidate, the best of every method, and one reason per method not chosen."""
 
     best: Candidate

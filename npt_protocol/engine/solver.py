@@ -8,24 +8,22 @@ tolerance absorbs it, and docs/calculations.md says so.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from npt_protocol.catalogue.products import Catalogue, Composition, Product
 from npt_protocol.errors import SolutionError
 from npt_protocol.ismp import format_percent, format_volume
 
 
-@dataclass(frozen=True)
-class Portion:
+class Portion(NamedTuple):
     """A volume of one product, exact, in mL."""
 
     product: Product
     volume_ml: Fraction
 
 
-@dataclass(frozen=True)
-class Mixture:
+class Mixture(NamedTuple):
     """What a set of portions makes once mixed: volume, strengths and osmolarity."""
 
     volume_ml: Fraction

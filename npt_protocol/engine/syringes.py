@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from npt_protocol.errors import InputError, MeasurementError
 from npt_protocol.ismp import format_volume
@@ -67,8 +68,7 @@ class Syringe:
         return [m for m in marks if m <= self.capacity_ml]
 
 
-@dataclass(frozen=True)
-class Draw:
+class Draw(NamedTuple):
     """One fill of one syringe to one mark."""
 
     syringe: Syringe
