@@ -90,7 +90,7 @@ def test_sixty_ml_of_five_percent_from_d50() -> None:
         "and add it."
     )
     assert "one syringe for everything" not in recipe.method_reason
-    assert "drawing everything into one syringe reads D50W" in recipe.method_reason
+    assert "syringe (drawing everything into one syringe) reads D50W" in recipe.method_reason
     # Containers: one 50 mL vial of D50; 54 mL of water from the 100 mL size.
     assert [(c.containers.size_ml, c.containers.count) for c in recipe.components] == [
         (50, 1),

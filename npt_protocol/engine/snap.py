@@ -94,7 +94,7 @@ class Choice(NamedTuple):
         """Say in one line why this method was chosen over the others."""
         chosen = self.best.measurement.method
         others = [
-            f"{METHOD_NAMES[m]} {self.reasons[m]}"
+            f"{m} ({METHOD_NAMES[m]}) {self.reasons[m]}"
             for m in METHOD_ORDER
             if m != chosen and m in self.reasons
         ]

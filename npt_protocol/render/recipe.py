@@ -119,7 +119,7 @@ def recipe_text(recipe: Recipe) -> str:
     lines = dose_lines(assessment, whole="in the whole preparation")
     lines += [
         target_heading(assessment, recipe.volume_ml),
-        f"Method: {METHOD_NAMES[recipe.method]}: {METHODS[recipe.method]}.",
+        f"Method: {recipe.method} ({METHOD_NAMES[recipe.method]}): {METHODS[recipe.method]}.",
         f"  Why this method: {recipe.method_reason}.",
         "",
     ]
