@@ -180,3 +180,59 @@ def test_markdown_escapes_html_from_a_protocol(tmp_path: Path) -> None:
         'Knee &lt;img src=x onerror="alert(1)"&gt; &amp; &lt;script&gt;steal()&lt;/script&gt;'
         in result.stdout
     )
+
+
+def _log_with_one_record(tmp_path: Path) -> Path:
+    log = tmp_path / "prep.log"
+    code, _, err = run(
+        "prepare", "dextrose 5%", "--volume", "60mL", "--from", "D50", "--log", str(log)
+    )
+    assert code == 0, err
+    return log
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "json", "html"])
+def test_a_session_packet_prints_the_log_head(tmp_path: Path, fmt: str) -> None:
+    log = _log_with_one_record(tmp_path)
+    code, out, _ = run("log", "head", str(log))
+    assert code == 0
+    token = out.splitlines()[-1]
+    code, out, err = run(
+        "session", "--region", "knee:left", "--log", str(log), "--format", fmt, *PREPARED
+    )
+    assert code == 0, err
+    if fmt == "json":
+        assert json.loads(out)["log"] == {"path": str(log), "records": 1, "head": token}
+        return
+    assert f"Preparation log {log}: 1 record, head {token} when this packet was made." in out
+
+
+def test_a_session_packet_prints_the_log_head_in_the_pdf(tmp_path: Path) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    log = _log_with_one_record(tmp_path)
+    token = run("log", "head", str(log))[1].splitlines()[-1]
+    pdf = tmp_path / "session.pdf"
+    code, _, err = run("session", "--region", "knee:left", "--log", str(log), "-o", str(pdf))
+    assert code == 0, err
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+    assert token in text.replace("\n", "")
+
+
+def test_a_session_refuses_a_log_whose_chain_is_broken(tmp_path: Path) -> None:
+    log = _log_with_one_record(tmp_path)
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(lines[0] + lines[1].replace(b'"D50"', b'"D70"'))
+    out = tmp_path / "session.md"
+    code, _, err = run("session", "--region", "knee:left", "--log", str(log), "-o", str(out))
+    assert code == 2 and "does not verify" in err and "npt log verify" in err
+    assert not out.exists()
+
+
+def test_a_session_never_writes_its_packet_over_the_log(tmp_path: Path) -> None:
+    log = _log_with_one_record(tmp_path)
+    before = log.read_bytes()
+    code, _, err = run(
+        "session", "--region", "knee:left", "--log", str(log), "-o", str(log), "--force"
+    )
+    assert code == 2, err
+    assert log.read_bytes() == before

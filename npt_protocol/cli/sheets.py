@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from npt_protocol.cli.common import NptCommand, UsablePath, emit, reports_errors, to_stdout
+from npt_protocol.cli.common import (
+    NptCommand,
+    UsablePath,
+    emit,
+    one_line,
+    reports_errors,
+    to_stdout,
+    waiting_for,
+)
 from npt_protocol.cli.options import (
     catalogue_option,
     catalogue_path,
@@ -255,6 +263,13 @@ def checklist(
 @click.option("--weight", help="Patient weight, e.g. 70kg, for the local anaesthetic dose.")
 @click.option("--tolerance", help="Allowed deviation of each strength (default 5%).")
 @click.option("--syringe", "syringes", multiple=True, help="Syringe set for measuring.")
+@click.option(
+    "--log",
+    "log_file",
+    type=UsablePath(path_type=Path),
+    help="The clinic's preparation log: the packet prints its head, to file with the paper "
+    "record (`npt log verify FILE --head TOKEN` later proves nothing before it was rewritten).",
+)
 @catalogue_option
 @output_options
 @reports_errors
@@ -271,6 +286,7 @@ def session(
     weight: str | None,
     tolerance: str | None,
     syringes: tuple[str, ...],
+    log_file: Path | None,
     catalogue: Path | None,
     fmt: str | None,
     as_json: bool,
@@ -289,6 +305,7 @@ def session(
     Examples:
       npt session --region knee:left --region shoulder:right --from D50 -o session.pdf
       npt session --region knee:left --points knee=14 --weight 70kg --format json
+      npt session --region knee:left --from D50 --log prep.log -o session.pdf
     """
     from npt_protocol.planning.checklist import region_side  # noqa: PLC0415
     from npt_protocol.planning.session import RegionRequest, plan_session  # noqa: PLC0415
@@ -336,10 +353,9 @@ def session(
             err=True,
         )
         raise SystemExit(1)
-    content = render_document(
-        "session", session_data(plan), meta(config, paper, clinic, now), fmt, timestamp=now
-    )
-    read = files_read(config, lib, catalogue_path(catalogue, config))
+    data = session_data(plan, log=None if log_file is None else _log_head(log_file))
+    content = render_document("session", data, meta(config, paper, clinic, now), fmt, timestamp=now)
+    read = files_read(config, lib, catalogue_path(catalogue, config), log_file)
     deliver(content, output=output, force=force, read=read)
     for dose in plan.doses_over:
         # Printed first in the packet too; said again here, where a script sees it.
@@ -350,6 +366,19 @@ def session(
         )
     if plan.doses_over:
         raise SystemExit(1)
+
+
+def _log_head(path: Path) -> dict[str, Any]:
+    """Read a preparation log's head for the packet; a log whose chain is broken has none."""
+    from npt_protocol.log.verify import read_head  # noqa: PLC0415
+
+    report = read_head(path, on_wait=waiting_for(path))
+    if not report.chain_ok:
+        raise InputError(
+            f"--log {one_line(path)} does not verify ({report.findings[0].message}); "
+            "expected a whole preparation log: run `npt log verify` on it."
+        )
+    return {"path": str(path), "records": report.records, "head": report.head.token}
 
 
 def _point_counts(items: tuple[str, ...]) -> dict[str, int]:

@@ -257,8 +257,9 @@ def _problems(session: Session) -> list[str]:
     return problems
 
 
-def session_data(session: Session) -> dict[str, Any]:
-    """Turn a session into the shared document dictionary."""
+def session_data(session: Session, *, log: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Turn a session into the shared document dictionary; `log` is the preparation log's
+    path, record count and head when the packet names one."""
     return {
         "schema": SESSION_SCHEMA,
         "treatment_syringe_mL": json_number(session.treatment_syringe_ml),
@@ -280,7 +281,20 @@ def session_data(session: Session) -> dict[str, Any]:
         "problems": _problems(session),
         "checklists": [checklist_data(r.checklist) for r in session.regions],
         "warnings": list(session.warnings),
+        "log": log,
+        "log_text": _log_text(log),
     }
+
+
+def _log_text(log: dict[str, Any] | None) -> str | None:
+    """Say the preparation log's state when the packet was made, to be kept with it."""
+    if log is None:
+        return None
+    count = log["records"]
+    return (
+        f"Preparation log {log['path']}: {count:,} record{'s' * (count != 1)}, head "
+        f"{log['head']} when this packet was made"
+    )
 
 
 def _range_text(low: Fraction, high: Fraction) -> str:

@@ -250,6 +250,8 @@ def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> st
         )
     if doc["loads_text"]:
         w.line(f"Prepared in all: {doc['loads_text']}.")
+    if doc["log_text"]:
+        w.line(f"{doc['log_text']}.")
     if doc["warnings"]:
         w.heading("Warnings", 2)
         w.items(doc["warnings"])
