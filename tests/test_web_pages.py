@@ -244,8 +244,10 @@ def test_prepare_refuses_a_method_it_does_not_know(app: Served) -> None:
 def test_prepare_opens_the_more_section_when_an_error_is_in_it(app: Served) -> None:
     fields = {"target": "dextrose 5%", "volume": "60mL", "from": "D50", "weight": "3t"}
     assert '<details class="more" open>' in app.post("/prepare", fields).text
-    fields["weight"] = ""
+    fields["weight"] = "70kg"  # filled in: shown open, so what was used is seen
     fields["volume"] = "x"
+    assert '<details class="more" open>' in app.post("/prepare", fields).text
+    fields["weight"] = ""
     assert '<details class="more">' in app.post("/prepare", fields).text
 
 

@@ -293,7 +293,7 @@ def test_every_response_carries_the_security_headers(tmp_path: Path, path: str) 
     assert "frame-ancestors 'none'" in csp
     assert "default-src 'none'" in csp
     assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["referrer-policy"] == "same-origin"
     assert headers["x-frame-options"] == "DENY"
     assert "strict-transport-security" not in headers
 
