@@ -161,10 +161,15 @@ def serve(
         return
     if (certfile is None) != (keyfile is None):
         raise InputError("--certfile and --keyfile go together; give both for HTTPS, or neither.")
-    from npt_protocol.web.app import build_app  # noqa: PLC0415 - Starlette loads only here
+    from npt_protocol.web.app import app_state, build_app  # noqa: PLC0415 - Starlette only here
     from npt_protocol.web.config import WebConfig, is_loopback  # noqa: PLC0415
     from npt_protocol.web.private import private_folder  # noqa: PLC0415
-    from npt_protocol.web.server import check_certificate, listen, serve_app  # noqa: PLC0415
+    from npt_protocol.web.server import (  # noqa: PLC0415
+        check_certificate,
+        listen,
+        serve_app,
+        warm_up,
+    )
     from npt_protocol.web.users import FileUserStore  # noqa: PLC0415
 
     config = settings()
@@ -191,6 +196,7 @@ def serve(
         ),
         users=users,
     )
+    warm_up(app_state(app))
     sock = listen(host, port)
     bound = sock.getsockname()
     shown = f"[{bound[0]}]" if ":" in bound[0] else bound[0]

@@ -6,6 +6,8 @@ then Starlette with the signed session cookie, the form-token check and the sign
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -32,6 +34,15 @@ from npt_protocol.web.users import FileUserStore, UserStore
 def cookie_name(https: bool) -> str:
     """Name the session cookie; over HTTPS the __Host- prefix binds it to this host, path /."""
     return "__Host-npt" if https else "npt"
+
+
+def app_state(app: ASGIApp) -> AppState:
+    """Return the state of an app build_app made (inside its security wrappers)."""
+    inner: Any = app
+    while not isinstance(inner, Starlette):
+        inner = inner.app
+    state: AppState = inner.state.npt
+    return state
 
 
 def build_app(config: WebConfig, *, users: UserStore | None = None) -> ASGIApp:

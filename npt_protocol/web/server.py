@@ -8,7 +8,8 @@ from pathlib import Path
 
 from starlette.types import ASGIApp
 
-from npt_protocol.errors import InputError, OutputError
+from npt_protocol.errors import InputError, NptError, OutputError
+from npt_protocol.web.state import AppState
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -51,6 +52,26 @@ def check_certificate(certfile: Path, keyfile: Path) -> None:
             f"--certfile {certfile} with --keyfile {keyfile} cannot be used ({reason}); expected "
             "a PEM certificate and its private key."
         ) from None
+
+
+def warm_up(state: AppState) -> None:
+    """Do once, before the first tablet asks, what the first requests would otherwise all wait
+    for together: load the protocol library and the catalogue, compile the templates, import
+    the engine and the results module, and work out one recipe."""
+    from npt_protocol.catalogue.clinic import load_catalogue  # noqa: PLC0415
+    from npt_protocol.engine import results  # noqa: PLC0415
+    from npt_protocol.engine.requests import PrepareRequest, run_prepare  # noqa: PLC0415
+
+    env = state.templates.env
+    for name in env.list_templates():
+        env.get_template(name)
+    try:
+        state.library.get()
+        load_catalogue(state.config.catalogue)
+    except NptError:
+        pass  # the pages say what is wrong with the clinic's files
+    recipe = run_prepare(PrepareRequest("dextrose 5%", "60mL", ("D50",)), load_catalogue(None))
+    results.recipe_data(recipe)
 
 
 def serve_app(

@@ -14,7 +14,13 @@ from npt_protocol.web.csrf import form_of
 from npt_protocol.web.fields import CHECK_FIELDS, FieldWords
 from npt_protocol.web.forms import DRAWN_ROWS, CheckForm
 from npt_protocol.web.pages import Page
-from npt_protocol.web.pages.prepare import Outcome, defaults, not_recorded, refused
+from npt_protocol.web.pages.prepare import (
+    Outcome,
+    defaults,
+    not_recorded,
+    refused,
+    with_defaults,
+)
 from npt_protocol.web.records import RecordNotWrittenError, write_record
 from npt_protocol.web.state import AppState, state_of, user_of
 from npt_protocol.web.views import check_view
@@ -62,14 +68,16 @@ async def check(request: Request) -> Response:
     outcome = Outcome()
     if request.method == "POST":
         form = CheckForm.read(form_of(request.scope))
-        outcome = await run_in_threadpool(_check, state, form, user)
+        outcome, shown = await run_in_threadpool(with_defaults, _check, state, form, user)
+    else:
+        shown = await run_in_threadpool(defaults, state)
     html = state.templates.page(
         request,
         "check.html.j2",
         {
             "form": form,
             "outcome": outcome,
-            "defaults": await run_in_threadpool(defaults, state),
+            "defaults": shown,
             "rows": range(DRAWN_ROWS),
             "log": state.config.log,
         },

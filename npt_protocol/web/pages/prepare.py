@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,6 +23,8 @@ from npt_protocol.web.pages import Page
 from npt_protocol.web.records import Recorded, RecordNotWrittenError, write_record
 from npt_protocol.web.state import AppState, state_of, user_of
 from npt_protocol.web.views import recipe_view
+
+F = TypeVar("F")
 
 
 @dataclass
@@ -91,6 +94,13 @@ def defaults(state: AppState) -> dict[str, Any]:
     }
 
 
+def with_defaults(
+    work: Callable[[AppState, F, str | None], Outcome], state: AppState, form: F, user: str | None
+) -> tuple[Outcome, dict[str, Any]]:
+    """Do a form's work and read the page's defaults in one trip off the event loop."""
+    return work(state, form, user), defaults(state)
+
+
 async def prepare(request: Request) -> Response:
     """Show the form; on a sent form, the recipe (or the errors) above it."""
     state = state_of(request)
@@ -99,14 +109,16 @@ async def prepare(request: Request) -> Response:
     outcome = Outcome()
     if request.method == "POST":
         form = PrepareForm.read(form_of(request.scope))
-        outcome = await run_in_threadpool(_prepare, state, form, user)
+        outcome, shown = await run_in_threadpool(with_defaults, _prepare, state, form, user)
+    else:
+        shown = await run_in_threadpool(defaults, state)
     html = state.templates.page(
         request,
         "prepare.html.j2",
         {
             "form": form,
             "outcome": outcome,
-            "defaults": await run_in_threadpool(defaults, state),
+            "defaults": shown,
             "methods": [(m, METHOD_NAMES[m]) for m in METHOD_ORDER],
             "log": state.config.log,
         },
