@@ -600,3 +600,15 @@ def test_a_sign_in_ends_after_the_idle_time(tmp_path: Path) -> None:
     assert app.client.get("/").status_code == 200
     app.clock.advance(601)
     assert app.client.get("/").status_code == 303
+
+
+def test_no_field_that_must_be_typed_shows_a_value_it_does_not_have(app: Served) -> None:
+    # A faint example in an empty Target or Volume field reads as a value at arm's length; only
+    # fields whose empty value is the faint one (a default) show one.
+    for path in ["/prepare", "/check"]:
+        page = app.client.get(path).text
+        for field in re.findall(r"<input[^>]*>", page):
+            name = re.search(r'name="([^"]+)"', field)
+            if "placeholder=" in field:
+                assert name is not None
+                assert name.group(1) in {"diluent", "tolerance"}, field
