@@ -12,11 +12,13 @@ from typing import Any
 import portalocker
 import pytest
 from click.testing import CliRunner
+from starlette.testclient import TestClient
 
 from npt_protocol.cli import cli
 from npt_protocol.log.verify import verify
 from npt_protocol.protocol.library import shipped_dir
 from npt_protocol.settings import Settings
+from npt_protocol.web.pages import prepare as prepare_page
 from tests.webapp import Served, serve
 
 
@@ -612,3 +614,22 @@ def test_no_field_that_must_be_typed_shows_a_value_it_does_not_have(app: Served)
             if "placeholder=" in field:
                 assert name is not None
                 assert name.group(1) in {"diluent", "tolerance"}, field
+
+
+def test_an_unexpected_failure_is_500_without_the_inner_workings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(prepare_page, "run_prepare", broken)
+    app = serve(tmp_path)
+    quiet = TestClient(app.client.app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', quiet.get("/prepare").text)
+    assert token is not None
+    page = quiet.post("/prepare", data={"csrf_token": token.group(1), **PREPARE_CASES[0][0]})
+    assert page.status_code == 500
+    assert "Something went wrong on the server" in page.text
+    assert "secret detail" not in page.text
+    assert "Traceback" not in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")

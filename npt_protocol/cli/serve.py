@@ -49,8 +49,8 @@ def users_command(folder: Path, *, add: str | None, remove: str | None, listing:
     if remove is not None:
         name = store.remove(remove)
         click.echo(
-            f"Removed user {one_line(name)} from {one_line(store.path)}; their sign-ins end at "
-            "their next request.",
+            f"Removed user {one_line(name)} from {one_line(store.path)}; their sign-ins end within "
+            "a second.",
             err=True,
         )
     if listing:

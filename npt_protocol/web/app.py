@@ -15,7 +15,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 from npt_protocol import __version__
-from npt_protocol.web.auth import SignInGate, SignIns
+from npt_protocol.web.auth import KnownUsers, SignInGate, SignIns
 from npt_protocol.web.config import WebConfig
 from npt_protocol.web.csrf import CsrfGuard
 from npt_protocol.web.errors import method_not_allowed, not_found, server_error
@@ -88,6 +88,7 @@ def build_app(config: WebConfig, *, users: UserStore | None = None) -> ASGIApp:
         static=static,
         pages=pages,
         library=LibraryCache(config.protocols_dir),
+        known_users=KnownUsers(users, config.clock),
     )
     guarded: ASGIApp = LoopbackHostGuard(app) if config.loopback else app
     return SecurityHeaders(guarded, https=config.https)

@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
     from npt_protocol.web.state import AppState
+    from npt_protocol.web.users import UserStore
 
 PUBLIC_PREFIXES = ("/static/",)
 PUBLIC_PATHS = frozenset({"/login"})
@@ -73,6 +74,28 @@ class SignIns:
             self._live.pop(sid, None)
 
 
+class KnownUsers:
+    """The user names, read from the store off the event loop at most once a second, so a
+    request does not wait for the users file; a user added or removed counts within a second."""
+
+    def __init__(self, users: UserStore, clock: Callable[[], float], *, ttl: float = 1.0) -> None:
+        self._users = users
+        self._clock = clock
+        self._ttl = ttl
+        self._names: frozenset[str] = frozenset()
+        self._read_at: float | None = None
+
+    async def names(self) -> frozenset[str]:
+        """Return the user names in lower case (casefolded)."""
+        now = self._clock()
+        if self._read_at is None or now - self._read_at >= self._ttl:
+            self._names = await run_in_threadpool(
+                lambda: frozenset(n.casefold() for n in self._users.names())
+            )
+            self._read_at = now
+        return self._names
+
+
 def is_public(path: str) -> bool:
     """Say whether a path is open without signing in: the sign-in page and static files."""
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
@@ -101,7 +124,8 @@ class SignInGate:
         state: AppState = scope["app"].state.npt
         session: dict[str, Any] = scope["session"]
         sid = session.get("sid")
-        required, user = await run_in_threadpool(_who, state, sid if isinstance(sid, str) else "")
+        names = await state.known_users.names()
+        required, user = _who(state, names, sid if isinstance(sid, str) else "")
         if sid is not None and user is None:
             session.pop("sid", None)  # idle, signed out, or the user was removed
         elif user is not None:
@@ -128,12 +152,11 @@ class SignInGate:
         await self.app(scope, receive, send)
 
 
-def _who(state: AppState, sid: str) -> tuple[bool, str | None]:
+def _who(state: AppState, names: frozenset[str], sid: str) -> tuple[bool, str | None]:
     """Say whether signing in is required, and who this session's sign-in belongs to."""
-    has_users = state.users.has_users()
-    required = has_users or not state.config.loopback
+    required = bool(names) or not state.config.loopback
     user = state.sign_ins.user(sid) if sid else None
-    if user is not None and not state.users.exists(user):
+    if user is not None and user.casefold() not in names:
         state.sign_ins.end(sid)
         user = None
     return required, user

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from npt_protocol.web.auth import SignIns
+from npt_protocol.web.auth import KnownUsers, SignIns
 from npt_protocol.web.config import WebConfig
 from npt_protocol.web.library import LibraryCache
 from npt_protocol.web.pages import Page
@@ -29,6 +29,7 @@ class AppState:
     static: Mapping[str, StaticFile]
     pages: Sequence[Page]
     library: LibraryCache
+    known_users: KnownUsers
 
 
 def state_of(request: Request) -> AppState:
