@@ -16,6 +16,7 @@ ENV_FILE = "NPT_CONFIG"
 KNOWN_KEYS = {
     "catalogue": "extra product catalogue (YAML) searched before the shipped one",
     "protocols_dir": "clinic folder of protocols searched before the shipped library",
+    "log": "preparation log that `npt serve` records the Prepare and Check pages in",
     "syringes": 'syringe set, e.g. ["1 mL by 0.01 mL", "10 mL by 0.2 mL"]',
     "tolerance": 'allowed deviation of each strength, e.g. "5%"',
     "clinic_name": "printed in the header of every sheet",
@@ -41,6 +42,11 @@ class Settings:
     def protocols_dir(self) -> Path | None:
         """Return the clinic protocols folder, resolved against the settings file's folder."""
         return self._path("protocols_dir")
+
+    @property
+    def log(self) -> Path | None:
+        """Return the preparation log `npt serve` writes to, resolved like the other paths."""
+        return self._path("log")
 
     @property
     def catalogue(self) -> Path | None:

@@ -13,6 +13,8 @@ import sys
 import pytest
 
 HEAVY = ["yaml", "jinja2", "typst", "attr", "attrs", "cattrs", "pypdf"]
+# The web app's libraries load only for `npt serve`.
+HEAVY += ["starlette", "uvicorn", "anyio", "itsdangerous", "argon2", "httpx2", "httpx"]
 PROBE = """
 import json, sys
 from npt_protocol.cli import main

@@ -12,12 +12,15 @@ import click
 from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.catalogue.products import Catalogue
 from npt_protocol.cli.common import ARGV_KEY, RECORDED, UsablePath, one_line, waiting_for
-from npt_protocol.engine.requests import DEFAULT_TOLERANCE_TEXT, CheckRequest, PrepareRequest
+from npt_protocol.engine.requests import CheckRequest, PrepareRequest
 from npt_protocol.engine.requests import parse_weight as _parse_weight
 from npt_protocol.engine.safety import parse_tolerance
-from npt_protocol.engine.syringes import DEFAULT_SYRINGES_TEXT, Syringe, syringe_set
+from npt_protocol.engine.syringes import Syringe, syringe_set
 from npt_protocol.errors import InputError
-from npt_protocol.numbers import parse_number
+from npt_protocol.inputs import basis_texts as basis_texts  # noqa: PLC0414 - a re-export
+from npt_protocol.inputs import require_percent as require_percent  # noqa: PLC0414 - a re-export
+from npt_protocol.inputs import syringe_texts as syringe_texts  # noqa: PLC0414 - a re-export
+from npt_protocol.inputs import tolerance_text as tolerance_text  # noqa: PLC0414 - a re-export
 from npt_protocol.reading.files import irregular
 from npt_protocol.settings import Settings, load_settings
 
@@ -61,52 +64,9 @@ def basis_option(function: F) -> F:
     )(function)
 
 
-def basis_texts(options: Sequence[str], settings: Settings) -> tuple[str, ...]:
-    """Return the bases as SOLUTE=BASIS texts: the options, else the settings' bases table."""
-    if options:
-        return tuple(options)
-    configured = settings.get("bases") or {}
-    return tuple(f"{solute}={basis}" for solute, basis in configured.items())
-
-
-def syringe_texts(options: Sequence[str], settings: Settings) -> tuple[str, ...]:
-    """Return the syringe set as written: the options, else the settings, else the default."""
-    if options:
-        return tuple(options)
-    configured = settings.get("syringes")
-    if not configured:
-        return DEFAULT_SYRINGES_TEXT
-    return (configured,) if isinstance(configured, str) else tuple(str(s) for s in configured)
-
-
 def resolve_syringes(options: Sequence[str], settings: Settings) -> tuple[Syringe, ...]:
     """Return the syringe set from the options, else the settings, else the default."""
     return syringe_set(syringe_texts(options, settings))
-
-
-def require_percent(text: str, *, what: str) -> str:
-    """Refuse a number given as a percentage without its % sign: 0.05 could mean 5 % or
-    0.05 %, so the sign is required (text that is not a number is left to its parser)."""
-    stripped = text.strip()
-    if stripped and "%" not in stripped:
-        try:
-            parse_number(stripped, what=what)
-        except InputError:
-            return text
-        raise InputError(
-            f"{what} {text!r} has no % sign; write the percentage with it, such as 5% "
-            f"({stripped}% if {stripped} % is meant)."
-        )
-    return text
-
-
-def tolerance_text(option: str | None, settings: Settings) -> str:
-    """Return the tolerance as written: the option, else the settings, else the default."""
-    if option is not None:
-        require_percent(option, what="--tolerance")
-    text = option if option is not None else settings.get("tolerance")
-    # An empty option or a 0 in the settings is refused by the parser, never replaced silently.
-    return DEFAULT_TOLERANCE_TEXT if text is None else str(text)
 
 
 def resolve_tolerance(option: str | None, settings: Settings) -> Fraction:

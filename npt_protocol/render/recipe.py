@@ -14,6 +14,9 @@ from npt_protocol.engine.steps import draws_text
 from npt_protocol.ismp import format_mass, format_number, format_volume, significant_places
 from npt_protocol.render.columns import align
 
+# The heading of the fixes under a recipe that cannot be signed.
+SIGNABLE_TITLE = "To make it signable"
+
 
 def deviation_text(deviation: Fraction) -> str:
     """Say a relative deviation in words: '16.67 % above', '0 %'."""
@@ -47,6 +50,17 @@ def dose_lines(assessment: Assessment, *, whole: str) -> list[str]:
 
 def assessment_lines(assessment: Assessment) -> list[str]:
     """Describe the achieved mix, solute by solute, then osmolarity and loads."""
+    volume = format_volume(assessment.mixture.volume_ml)
+    return [
+        "Achieved",
+        f"  Volume: {volume}",
+        *align(achieved_rows(assessment)),
+        *[f"  {fact}" for fact in achieved_facts(assessment)],
+    ]
+
+
+def achieved_rows(assessment: Assessment) -> list[list[str]]:
+    """Tabulate each solute: achieved, mg/mL, target and deviation, with a heading row."""
     mixture = assessment.mixture
     target = assessment.target
     rows = [["Solute", "Achieved", "mg/mL", "Target", "Deviation"]]
@@ -61,20 +75,27 @@ def assessment_lines(assessment: Assessment) -> list[str]:
                 deviation_text(assessment.deviations[solute]),
             ]
         )
-    lines = ["Achieved", f"  Volume: {format_volume(mixture.volume_ml)}", *align(rows)]
+    return rows
+
+
+def achieved_facts(assessment: Assessment) -> list[str]:
+    """Say the achieved osmolarity and each solute's load, one sentence a line."""
+    mixture = assessment.mixture
+    target = assessment.target
+    lines = []
     if mixture.osmolarity is not None:
         lines.append(
-            f"  Osmolarity: {format_number(mixture.osmolarity, places=0)} mOsmol/L, "
+            f"Osmolarity: {format_number(mixture.osmolarity, places=0)} mOsmol/L, "
             f"{assessment.tonicity} (plasma is about 280 to 310 mOsmol/L; volumes "
             "taken as additive)"
         )
     else:
-        lines.append("  Osmolarity: not known (see warnings)")
+        lines.append("Osmolarity: not known (see warnings)")
     for solute, grams in assessment.loads_g.items():
         shown = target.shown(solute, grams)
         note = assessment.load_notes.get(solute)
         lines.append(
-            f"  {target.label(solute).capitalize()} load: {format_mass(shown * 1000)} in "
+            f"{target.label(solute).capitalize()} load: {format_mass(shown * 1000)} in "
             f"{format_volume(mixture.volume_ml)}" + (f" ({note})" if note else "")
         )
     return lines
@@ -103,26 +124,48 @@ def notes_lines(
 ) -> list[str]:
     """List cautions, warnings and suggested fixes."""
     lines: list[str] = []
-    for heading, items in (
+    for heading, items in notes_sections(assessment, suggestions, title):
+        lines += ["", heading, *[f"  - {item}" for item in items]]
+    return lines
+
+
+def notes_sections(
+    assessment: Assessment, suggestions: Sequence[str] = (), title: str = "To come within tolerance"
+) -> list[tuple[str, list[str]]]:
+    """Return the cautions, warnings and suggested fixes under their headings, leaving out empty
+    ones."""
+    sections = [
         ("Cautions", [f"{c.text} ({c.source})" for c in assessment.cautions]),
         ("Warnings", list(assessment.warnings)),
         (title, list(suggestions)),
-    ):
-        if items:
-            lines += ["", heading, *[f"  - {item}" for item in items]]
-    return lines
+    ]
+    return [(heading, items) for heading, items in sections if items]
 
 
 def recipe_text(recipe: Recipe) -> str:
     """Render a recipe for the terminal."""
     assessment = recipe.assessment
     lines = dose_lines(assessment, whole="in the whole preparation")
-    lines += [
-        target_heading(assessment, recipe.volume_ml),
+    lines += [target_heading(assessment, recipe.volume_ml), *method_lines(recipe), ""]
+    lines += align(component_rows(recipe))
+    lines += ["", "Steps", *[f"  {i}. {step}" for i, step in enumerate(recipe.steps, 1)], ""]
+    lines += assessment_lines(assessment)
+    lines += certification_lines(recipe.certification, assessment.target)
+    lines.append(verdict_line(recipe))
+    lines += notes_lines(assessment, recipe.suggestions, SIGNABLE_TITLE)
+    return "\n".join(lines) + "\n"
+
+
+def method_lines(recipe: Recipe) -> list[str]:
+    """Name the method, what it means, and why it was chosen."""
+    return [
         f"Method: {recipe.method} ({METHOD_NAMES[recipe.method]}): {METHODS[recipe.method]}.",
         f"  Why this method: {recipe.method_reason}.",
-        "",
     ]
+
+
+def component_rows(recipe: Recipe) -> list[list[str]]:
+    """Tabulate each component: what to measure, in which syringe, what to open; heading first."""
     rows = [["Product", "Role", "Exact", "Measure", "Syringe", "Open"]]
     for line in recipe.components:
         measured = line.measured
@@ -143,34 +186,45 @@ def recipe_text(recipe: Recipe) -> str:
                 line.containers.describe(),
             ]
         )
-    lines += align(rows)
-    lines += ["", "Steps", *[f"  {i}. {step}" for i, step in enumerate(recipe.steps, 1)], ""]
-    lines += assessment_lines(assessment)
-    lines += certification_lines(recipe.certification, assessment.target)
+    return rows
+
+
+def verdict_line(recipe: Recipe) -> str:
+    """Say whether the recipe can be signed, and if not why."""
     if recipe.acceptable:
-        lines.append(
-            f"Result: WITHIN the tolerance of {tolerance_text(assessment)} on every "
+        return (
+            f"Result: WITHIN the tolerance of {tolerance_text(recipe.assessment)} on every "
             "solute, every reading within its share, and the volume asked"
         )
-    else:
-        lines.append(f"Result: CANNOT BE SIGNED: {'; '.join(recipe.problems)}")
-    lines += notes_lines(assessment, recipe.suggestions, "To make it signable")
-    return "\n".join(lines) + "\n"
+    return f"Result: CANNOT BE SIGNED: {'; '.join(recipe.problems)}"
 
 
 def check_text(target_text: str, portions: Sequence[Portion], assessment: Assessment) -> str:
     """Render a pharmacist's check for the terminal."""
     lines = dose_lines(assessment, whole="in what was drawn")
     lines += [target_heading(assessment, assessment.mixture.volume_ml), "", "Drawn"]
-    lines += align([[p.product.id, format_volume(p.volume_ml), p.product.name] for p in portions])
+    lines += align(drawn_rows(portions))
     lines += ["", *assessment_lines(assessment)]
+    lines.append(check_verdict_line(assessment))
+    lines += notes_lines(assessment)
+    lines += ["", f"Check: {check_verdict(assessment)}"]
+    return "\n".join(lines) + "\n"
+
+
+def drawn_rows(portions: Sequence[Portion]) -> list[list[str]]:
+    """Tabulate what was drawn: product, volume, name."""
+    return [[p.product.id, format_volume(p.volume_ml), p.product.name] for p in portions]
+
+
+def check_verdict_line(assessment: Assessment) -> str:
+    """Say whether what was drawn is within the tolerance, and if not for which solutes."""
     tolerance = tolerance_text(assessment)
     if assessment.within_tolerance:
-        lines.append(f"Result: WITHIN the tolerance of {tolerance} on every solute")
-    else:
-        outside = [s for s, d in assessment.deviations.items() if abs(d) > assessment.tolerance]
-        lines.append(f"Result: OUTSIDE the tolerance of {tolerance} for {' and '.join(outside)}")
-    lines += notes_lines(assessment)
-    verdict = "PASS" if assessment.within_tolerance else "FAIL"
-    lines += ["", f"Check: {verdict}"]
-    return "\n".join(lines) + "\n"
+        return f"Result: WITHIN the tolerance of {tolerance} on every solute"
+    outside = [s for s, d in assessment.deviations.items() if abs(d) > assessment.tolerance]
+    return f"Result: OUTSIDE the tolerance of {tolerance} for {' and '.join(outside)}"
+
+
+def check_verdict(assessment: Assessment) -> str:
+    """Return PASS or FAIL."""
+    return "PASS" if assessment.within_tolerance else "FAIL"

@@ -1,0 +1,273 @@
+"""The treatment-room app in a real browser: Debian's chromium driven by Playwright (Python).
+
+Nothing downloads a browser: Playwright is given chromium's own path (/usr/bin/chromium, or
+NPT_CHROMIUM), and the tests are skipped, saying why, where either is missing. Each page is
+photographed into tests/artifacts/ (not committed) to be looked at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from npt_protocol.cli import cli
+from tests.served import npt_serve
+from tests.webapp import PASSWORD
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (pip install -e '.[test]')"
+)
+CHROMIUM = (
+    os.environ.get("NPT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
+ARTIFACTS = Path(__file__).parent / "artifacts"
+TABLET = {"width": 820, "height": 1180}  # a 10.9-inch tablet, portrait
+DESKTOP = {"width": 1280, "height": 800}
+# What a finger must be able to hit: at least 44 CSS pixels high (WCAG 2.5.5, Apple's HIG).
+TOUCH_PX = 44
+TARGETS = "button, input, select, textarea, summary, nav a, a.button, a.tile, a.protocol"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="chromium is not installed (Debian: apt-get install chromium; or set "
+        "NPT_CHROMIUM to its path)",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless chromium for the module."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()
+
+
+class Tab:
+    """A page in a browser context, recording every script error and refusal (a CSP refusal
+    among them) and every static file that did not load. A page answered with an error status
+    (422 for a form with an error) is not one: the tests check statuses themselves."""
+
+    def __init__(self, browser: Any, viewport: dict[str, int], *, touch: bool = True) -> None:
+        self.context = browser.new_context(viewport=viewport, has_touch=touch)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("response", self._response)
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.errors.append(message.text)
+
+    def _response(self, response: Any) -> None:
+        if "/static/" in response.url and response.status >= 400:
+            self.errors.append(f"{response.url}: {response.status}")
+
+    def shot(self, name: str) -> Path:
+        """Photograph the whole page into the artifacts folder."""
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def small_targets(self) -> list[str]:
+        """List the visible controls less than TOUCH_PX high."""
+        found: list[str] = self.page.evaluate(
+            """([selector, least]) => Array.from(document.querySelectorAll(selector))
+                .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
+                .filter(e => e.getBoundingClientRect().height < least)
+                .map(e => e.outerHTML.slice(0, 80))""",
+            [TARGETS, TOUCH_PX],
+        )
+        return found
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Tab]:
+    opened = Tab(browser, TABLET)
+    yield opened
+    opened.close()
+
+
+def records(log: Path) -> list[dict[str, Any]]:
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return [r for r in map(json.loads, lines) if r.get("command")]
+
+
+def test_prepare_a_recipe_and_see_the_verdict(tab: Tab, tmp_path: Path) -> None:
+    log = tmp_path / "clinic.log"
+    with npt_serve(["--log", str(log)], folder=tmp_path) as (url, _):
+        page = tab.page
+        page.goto(url)
+        assert page.title() == "Home · npt"
+        tab.shot("home")
+        page.get_by_role("link", name="Prepare").first.click()
+        page.get_by_label("Target strength").fill("dextrose 20% + lidocaine 0.1%")
+        page.get_by_label("Final volume").fill("10mL")
+        page.get_by_label("Stock 1").fill("D50")
+        page.get_by_label("Stock 2").fill("lidocaine-1")
+        page.get_by_text("More: diluent").click()  # a tap opens it: nothing needs hovering
+        page.get_by_label("Patient weight").fill("70kg")
+        page.get_by_label("Prepared by").fill("A. Lee")
+        assert tab.small_targets() == []
+        tab.shot("prepare-form")
+        page.get_by_role("button", name="Work out the recipe").click()
+        verdict = page.locator(".verdict")
+        verdict.wait_for()
+        assert verdict.inner_text().strip().startswith("✓ Result: WITHIN the tolerance")
+        assert page.locator(".dose").inner_text().startswith("MAXIMUM TO INJECT:")
+        assert "Recorded in the preparation log clinic.log, by A. Lee." in page.inner_text("main")
+        assert tab.small_targets() == []
+        tab.shot("prepare-recipe")
+        # The style sheet and the script loaded, and the policy refused nothing.
+        assert page.evaluate("getComputedStyle(document.querySelector('.verdict')).borderStyle")
+        assert tab.errors == []
+    (record,) = records(log)
+    assert record["prepared_by"] == "A. Lee"
+
+
+def test_a_recipe_error_is_shown_beside_its_field(tab: Tab, tmp_path: Path) -> None:
+    with npt_serve([], folder=tmp_path) as (url, _):
+        page = tab.page
+        page.goto(url + "prepare")
+        page.get_by_label("Target strength").fill("dextrose 5%")
+        page.get_by_label("Final volume").fill("60x")
+        page.get_by_label("Stock 1").fill("D50")
+        page.get_by_role("button", name="Work out the recipe").click()
+        error = page.locator("#volume-error")
+        error.wait_for()
+        assert error.inner_text() == (
+            "--volume '60x' has an unknown unit 'x'; expected a volume such as 60mL, 0.5 mL or 1 L."
+        )
+        assert page.get_by_label("Final volume").get_attribute("aria-invalid") == "true"
+        tab.shot("prepare-error")
+        assert tab.errors == []
+
+
+def test_a_form_sent_twice_quickly_is_recorded_once(tab: Tab, tmp_path: Path) -> None:
+    log = tmp_path / "clinic.log"
+    with npt_serve(["--log", str(log)], folder=tmp_path) as (url, _):
+        page = tab.page
+        page.goto(url + "prepare")
+        page.get_by_label("Target strength").fill("dextrose 5%")
+        page.get_by_label("Final volume").fill("60mL")
+        page.get_by_label("Stock 1").fill("D50")
+        with page.expect_navigation():
+            page.evaluate(
+                "() => { const f = document.querySelector('form[data-once]');"
+                " f.requestSubmit(); f.requestSubmit(); }"
+            )
+        page.locator(".verdict").wait_for()
+    assert len(records(log)) == 1
+
+
+def test_check_what_was_drawn(tab: Tab, tmp_path: Path) -> None:
+    with npt_serve([], folder=tmp_path) as (url, _):
+        page = tab.page
+        page.goto(url + "check")
+        page.get_by_label("Target strength").fill("dextrose 5%")
+        page.get_by_label("Product 1").fill("D50")
+        page.get_by_label("Volume 1").fill("7mL")
+        page.get_by_label("Product 2").fill("SWFI")
+        page.get_by_label("Volume 2").fill("53mL")
+        page.get_by_role("button", name="Check", exact=True).click()
+        verdict = page.locator(".verdict")
+        verdict.wait_for()
+        text = verdict.inner_text()
+        assert "Result: OUTSIDE the tolerance of 5 % for dextrose" in text
+        assert "Check: FAIL" in text
+        assert tab.small_targets() == []
+        tab.shot("check-fail")
+        assert tab.errors == []
+
+
+def test_browse_a_protocol_and_its_trainer_sheet(tab: Tab, tmp_path: Path) -> None:
+    with npt_serve([], folder=tmp_path) as (url, _):
+        page = tab.page
+        page.goto(url + "protocols")
+        assert tab.small_targets() == []
+        tab.shot("protocols")
+        page.get_by_role("link", name="Knee — infrapatellar").first.click()
+        page.get_by_role("heading", level=1).wait_for()
+        assert page.url.endswith("/protocols/knee")
+        assert "knee — Knee — infrapatellar" in page.locator("pre").inner_text()
+        # A line of the 100-column text fits a tablet held upright (a longer word, a DOI,
+        # scrolls sideways).
+        fits = page.evaluate(
+            """() => { const pre = document.querySelector('pre');
+                const probe = document.createElement('span');
+                probe.textContent = 'x'.repeat(100); pre.appendChild(probe);
+                const fit = probe.getBoundingClientRect().width <= pre.clientWidth;
+                probe.remove(); return fit; }"""
+        )
+        assert fits
+        tab.shot("protocol-knee")
+        page.screenshot(path=str(ARTIFACTS / "protocol-knee-top.png"))
+        page.get_by_role("link", name="Trainer sheet", exact=True).click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/protocols/knee/sheet")
+        # The sheet's own print rules applied: its one style element is allowed by its hash.
+        collapse = page.evaluate("getComputedStyle(document.querySelector('table')).borderCollapse")
+        assert collapse == "collapse"
+        tab.shot("protocol-knee-sheet")
+        assert tab.errors == []
+
+
+def test_sign_in_on_a_server_with_users(tab: Tab, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    added = CliRunner().invoke(
+        cli, ["serve", "--data", str(data), "--add-user", "A. Lee"], input=PASSWORD
+    )
+    assert added.exit_code == 0, added.output
+    with npt_serve([], folder=tmp_path) as (url, line):
+        assert "sign-in required" in line
+        page = tab.page
+        page.goto(url + "prepare")
+        assert "/login?next=" in page.url
+        tab.shot("login")
+        page.get_by_label("Name").fill("A. Lee")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("Signed in:").wait_for()
+        assert page.url.endswith("/prepare")
+        assert tab.small_targets() == []
+        tab.shot("prepare-signed-in")
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/login")
+        assert tab.errors == []
+
+
+def test_the_pages_on_a_desktop(browser: Any, tmp_path: Path) -> None:
+    desk = Tab(browser, DESKTOP, touch=False)
+    try:
+        with npt_serve([], folder=tmp_path) as (url, _):
+            desk.page.goto(url + "prepare")
+            desk.page.get_by_label("Target strength").fill("dextrose 5%")
+            desk.page.get_by_label("Final volume").fill("7mL")
+            desk.page.get_by_label("Stock 1").fill("D50")
+            desk.page.get_by_text("More: diluent").click()
+            desk.page.get_by_label("Syringe set").fill("10 mL by 1 mL")
+            desk.page.get_by_role("button", name="Work out the recipe").click()
+            desk.page.locator(".verdict.fail").wait_for()
+            assert "CANNOT BE SIGNED" in desk.page.locator(".verdict").inner_text()
+            desk.shot("desktop-prepare-unsigned")
+            assert desk.errors == []
+    finally:
+        desk.close()
