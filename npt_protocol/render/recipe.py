@@ -89,7 +89,7 @@ def certification_lines(certification: Certification, target: Stated) -> list[st
     return [
         f"  Readings: the least precise part is {worst.where()}; it may move the "
         f"{target.label(worst.solute)} strength by {percent_text(worst.relative)}, {verdict} "
-        f"its share of {percent_text(worst.share)} of the tolerance"
+        f"{worst.share_text()}"
     ]
 
 
