@@ -11,11 +11,12 @@ import itertools
 from collections.abc import Sequence
 from fractions import Fraction
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from npt_protocol.catalogue.products import shipped_catalogue
-from npt_protocol.engine.measured import Measurement
+from npt_protocol.engine.measured import METHODS, Measurement
 from npt_protocol.engine.recipe import Recipe, prepare
 from npt_protocol.engine.syringes import syringe_set
 from npt_protocol.errors import MeasurementError
@@ -187,3 +188,36 @@ def test_the_certified_reading_errors_and_the_deviation_add_up_within_the_tolera
         parts = [e for e in recipe.certification.errors if e.solute == solute]
         spent = sum((e.relative for e in parts), Fraction(0))
         assert abs(deviation) + spent <= tolerance
+
+
+# ---------------------------------------------------------------------------------------------
+# When the diluent alone makes the target
+
+
+@pytest.mark.parametrize(
+    ("target", "stocks", "diluent"),
+    [
+        # D5W is already 5 %: 10 mL × (50 − 50) / (500 − 50) = 0 mL of D50W.
+        ("dextrose 5%", ["D50W"], "D5W"),
+        # BP glucose 5 % is anhydrous 5 %: none of glucose 50 % BP is needed.
+        ("glucose 5%", ["glucose-50-bp"], "glucose-5-bp"),
+    ],
+)
+def test_a_diluent_that_is_already_the_target_is_drawn_alone(
+    target: str, stocks: list[str], diluent: str
+) -> None:
+    # No stock is measured, so no step may transfer one, and no container has met a syringe
+    # holding a stock: 10 mL of the diluent drawn to the 10 mL mark is the whole preparation.
+    recipe = made(target, "10", stocks, diluent=diluent)
+    steps = " ".join(recipe.steps)
+    assert recipe.acceptable and recipe.made_ml == 10
+    assert [p.role for p in recipe.measurement.portions] == ["diluent"]
+    assert "transfer" not in steps and "  " not in steps
+    assert "holding the stock" not in steps
+    assert "second stock vial" not in recipe.method_reason
+
+
+def test_the_method_line_of_a_diluent_drawn_alone_does_not_promise_a_stock() -> None:
+    recipe = made("dextrose 5%", "10", ["D50W"], diluent="D5W")
+    assert recipe.method == "syringe"
+    assert "if one is needed" in METHODS[recipe.method]
