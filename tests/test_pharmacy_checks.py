@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from npt_protocol.catalogue.products import shipped_catalogue
 from npt_protocol.engine.measured import METHODS, Measurement
 from npt_protocol.engine.recipe import Recipe, prepare
+from npt_protocol.engine.results import dose_data
+from npt_protocol.engine.safety import DoseCheck
 from npt_protocol.engine.syringes import syringe_set
 from npt_protocol.errors import MeasurementError
 from tests.strategies import SYRINGE_SETS, Request, requests
@@ -221,3 +223,40 @@ def test_the_method_line_of_a_diluent_drawn_alone_does_not_promise_a_stock() -> 
     recipe = made("dextrose 5%", "10", ["D50W"], diluent="D5W")
     assert recipe.method == "syringe"
     assert "if one is needed" in METHODS[recipe.method]
+
+
+# ---------------------------------------------------------------------------------------------
+# The most that may be injected is never printed above the limit
+
+
+def test_the_maximum_to_inject_is_rounded_down() -> None:
+    # 10 kg × 4.5 mg/kg = 45 mg of lidocaine; at 0.7 % (7 mg/mL) that is 45 / 7 = 6.4286 mL.
+    # Printed to the hundredth, 6.43 mL would hold 45.01 mg, more than the maximum: a maximum is
+    # rounded down, to 6.42 mL (44.94 mg).
+    recipe = made(
+        "dextrose 5% + lidocaine 0.7%", "10", ["D50W", "lidocaine-1"], weight_kg=Fraction(10)
+    )
+    (dose,) = recipe.assessment.doses
+    assert dose.maximum_text().startswith("6.42 mL of this solution for 10 kg")
+    assert dose_data(dose)["max_volume_mL"] == 6.42
+
+
+@given(
+    st.integers(1_000, 400_000).map(lambda grams: Fraction(grams, 1000)),
+    st.integers(1, 2000).map(lambda n: Fraction(n, 100)),
+)
+def test_the_printed_maximum_volume_never_holds_more_than_the_limit(
+    weight_kg: Fraction, lidocaine_mg_per_ml: Fraction
+) -> None:
+    """Whatever the weight and strength, the volume printed as the most to inject, read back,
+    holds no more lidocaine than may be given, and falls short of it by less than a hundredth
+    of a millilitre (or prints more places)."""
+    limit = CATALOGUE.solutes["lidocaine"].dose_limit
+    assert limit is not None
+    dose = DoseCheck("lidocaine", lidocaine_mg_per_ml, Fraction(10), limit, weight_kg)
+    printed = Fraction(dose.maximum_text().split(" mL ", 1)[0].replace(",", ""))
+    assert printed * lidocaine_mg_per_ml <= dose.maximum_mg
+    assert dose.max_volume_ml - printed < Fraction(1, 100)
+    assert Fraction(str(dose_data(dose)["max_volume_mL"])) <= dose.max_volume_ml
+    mass = Fraction(dose.maximum_text().split("that is lidocaine ", 1)[1].split(" mg", 1)[0])
+    assert mass <= dose.maximum_mg
