@@ -18,10 +18,12 @@ from hypothesis import strategies as st
 from npt_protocol.catalogue.products import shipped_catalogue
 from npt_protocol.engine.measured import METHODS, Measurement
 from npt_protocol.engine.recipe import Recipe, prepare
+from npt_protocol.engine.requests import CheckRequest, run_check
 from npt_protocol.engine.results import dose_data
 from npt_protocol.engine.safety import DoseCheck
 from npt_protocol.engine.syringes import syringe_set
 from npt_protocol.errors import MeasurementError
+from npt_protocol.render.recipe import check_text
 from tests.strategies import SYRINGE_SETS, Request, requests
 
 CATALOGUE = shipped_catalogue()
@@ -260,3 +262,32 @@ def test_the_printed_maximum_volume_never_holds_more_than_the_limit(
     assert Fraction(str(dose_data(dose)["max_volume_mL"])) <= dose.max_volume_ml
     mass = Fraction(dose.maximum_text().split("that is lidocaine ", 1)[1].split(" mg", 1)[0])
     assert mass <= dose.maximum_mg
+
+
+# ---------------------------------------------------------------------------------------------
+# Every verdict names the solute with its basis
+
+
+def test_a_failed_check_names_the_basis_of_the_target() -> None:
+    # 4 mL of D50W (2,000 mg of dextrose monohydrate) in 10 mL is 200 × 180.16 / 198.17 =
+    # 181.8 mg/mL of anhydrous glucose: 9.1 % below glucose 20 %. The verdict must name what was
+    # asked, anhydrous glucose, as the table above it does, not the bare word "dextrose".
+    result = run_check(CheckRequest("glucose 20%", ("D50=4mL", "SWFI=6mL")), CATALOGUE)
+    text = check_text(result.target_text, result.portions, result.assessment)
+    assert "Result: OUTSIDE the tolerance of 5 % for anhydrous glucose" in text
+
+
+def test_an_unsigned_recipe_names_the_basis_of_the_solute_outside() -> None:
+    # Anhydrous 20 % is 21.9993 % monohydrate: 10 mL takes 4.3999 mL of D50W. One 10 mL syringe
+    # marked every 1 mL reads 4 mL: 2,000 mg of monohydrate in 10 mL is 181.8 mg/mL anhydrous,
+    # 9.1 % below. The problem names anhydrous glucose, as the target does.
+    recipe = prepare(
+        "glucose 20%",
+        volume_ml=Fraction(10),
+        stocks=[CATALOGUE.product("D50W")],
+        diluent=CATALOGUE.product("SWFI"),
+        catalogue=CATALOGUE,
+        syringes=syringe_set(["10 mL by 1 mL"]),
+        method="syringe",
+    )
+    assert recipe.problems[0] == "anhydrous glucose outside the tolerance"

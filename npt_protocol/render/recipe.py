@@ -168,7 +168,11 @@ def check_text(target_text: str, portions: Sequence[Portion], assessment: Assess
     if assessment.within_tolerance:
         lines.append(f"Result: WITHIN the tolerance of {tolerance} on every solute")
     else:
-        outside = [s for s, d in assessment.deviations.items() if abs(d) > assessment.tolerance]
+        outside = [
+            assessment.target.label(s)
+            for s, d in assessment.deviations.items()
+            if abs(d) > assessment.tolerance
+        ]
         lines.append(f"Result: OUTSIDE the tolerance of {tolerance} for {' and '.join(outside)}")
     lines += notes_lines(assessment)
     verdict = "PASS" if assessment.within_tolerance else "FAIL"
