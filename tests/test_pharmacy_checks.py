@@ -23,7 +23,9 @@ from npt_protocol.engine.results import dose_data
 from npt_protocol.engine.safety import DoseCheck
 from npt_protocol.engine.syringes import syringe_set
 from npt_protocol.errors import MeasurementError
+from npt_protocol.planning.session import RegionRequest, plan_session
 from npt_protocol.render.recipe import check_text
+from tests.sessions import PREPARED_AT, shipped
 from tests.strategies import SYRINGE_SETS, Request, requests
 
 CATALOGUE = shipped_catalogue()
@@ -291,3 +293,27 @@ def test_an_unsigned_recipe_names_the_basis_of_the_solute_outside() -> None:
         method="syringe",
     )
     assert recipe.problems[0] == "anhydrous glucose outside the tolerance"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sessions
+
+
+def test_a_session_no_batch_can_sign_is_refused_with_its_fixes() -> None:
+    # One knee: need 5.665 mL, batches of 6 to 26 mL tried. With only a 60 mL syringe marked every
+    # 2 mL, 6 mL of 5 % needs 0.6 mL of D50W, under half the finest mark (1 mL): it cannot be
+    # read at all; from 10 mL (1 mL of D50W) it can be read, but to 1 mL in 1 to 2.6 mL, far
+    # outside any share. The session is not signable: it says so with the fixes (a finer
+    # syringe), instead of failing on the first batch with "make a larger batch", which a
+    # session cannot choose.
+    plan = plan_session(
+        [RegionRequest(shipped()["knee"], "left")],
+        catalogue=CATALOGUE,
+        stocks=[CATALOGUE.product("D50W")],
+        diluent=CATALOGUE.product("SWFI"),
+        syringes=syringe_set(["60 mL by 2 mL"]),
+        prepared_at=PREPARED_AT,
+    )
+    (solution,) = plan.solutions
+    assert not plan.ok and not solution.recipe.acceptable
+    assert any("finer syringe" in fix for fix in solution.recipe.suggestions)

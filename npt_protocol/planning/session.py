@@ -192,10 +192,12 @@ def choose_batch(
     """Choose the smallest batch, at least what the session needs, that the marks measure and a
     pharmacist could sign; the recipe's measured volume is the batch every output states.
 
-    When no batch up to double the need (or 20 mL more) can be signed, the recipe for the need
-    itself is returned, unsigned, with the fixes it suggests.
+    When no batch up to double the need (or 20 mL more) can be signed, the recipe for the
+    smallest batch the marks can measure at all is returned, unsigned, with the fixes it
+    suggests (a session cannot act on "make a larger batch" for a batch it did not choose).
     """
     start = max(1, math.ceil(required_ml))  # never round a session's volume down
+    measurable: int | None = None
     for volume in range(start, start + max(BATCH_SEARCH_ML, start) + 1):
         try:
             recipe = prepare(
@@ -213,9 +215,10 @@ def choose_batch(
             continue
         if recipe.acceptable:
             return recipe
+        measurable = volume if measurable is None else measurable
     return prepare(
         text,
-        volume_ml=Fraction(start),
+        volume_ml=Fraction(start if measurable is None else measurable),
         stocks=stocks,
         diluent=diluent,
         catalogue=catalogue,
