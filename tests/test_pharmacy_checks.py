@@ -317,3 +317,14 @@ def test_a_session_no_batch_can_sign_is_refused_with_its_fixes() -> None:
     (solution,) = plan.solutions
     assert not plan.ok and not solution.recipe.acceptable
     assert any("finer syringe" in fix for fix in solution.recipe.suggestions)
+
+
+def test_a_method_lost_on_steps_says_what_it_counts() -> None:
+    # 10 mL of 5 %: qs fills the 1 mL syringe with D50W, transfers it, fills the final syringe
+    # with water (2 fills, 1 transfer); the container method fills the 1 mL and the 10 mL
+    # syringes (2 fills). Both print four numbered steps, so "takes 1 more step" was not what a
+    # reader sees: the reason names the extra syringe transfer.
+    recipe = made("dextrose 5%", "10", ["D50W"])
+    qs_reason = recipe.method_reason.split(";")[0]
+    assert recipe.method == "container"
+    assert qs_reason == "qs (making up to the final mark) takes 1 more syringe fill or transfer"

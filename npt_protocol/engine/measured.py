@@ -74,7 +74,7 @@ class Measurement(NamedTuple):
     method: Method
     portions: tuple[MeasuredPortion, ...]
     readings: tuple[Reading, ...]
-    steps: int
+    steps: int  # syringe fills and syringe-to-syringe transfers
     final_syringe: Syringe | None = None
     final_mark_ml: Fraction | None = None
 

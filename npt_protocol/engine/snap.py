@@ -278,7 +278,9 @@ def _reason(
         return f"makes {format_volume(candidate.total_ml)}, not the volume asked"
     more = candidate.measurement.steps - winner.measurement.steps
     if more > 0:
-        return f"takes {more} more step{'s' if more > 1 else ''}"
+        # Steps count syringe fills and syringe-to-syringe transfers, not the printed lines.
+        plural = "s" if more > 1 else ""
+        return f"takes {more} more syringe fill{plural} or transfer{plural}"
     if candidate.worst_deviation > winner.worst_deviation:
         return "comes less close to the target strength"
     if candidate.reading_ratio > winner.reading_ratio:
