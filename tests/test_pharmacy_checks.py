@@ -22,10 +22,16 @@ from npt_protocol.engine.requests import CheckRequest, run_check
 from npt_protocol.engine.results import dose_data
 from npt_protocol.engine.safety import DoseCheck
 from npt_protocol.engine.syringes import syringe_set
-from npt_protocol.errors import MeasurementError
-from npt_protocol.planning.session import RegionRequest, plan_session
+from npt_protocol.errors import InputError, MeasurementError
+from npt_protocol.planning.session import (
+    NEEDLE_DEAD_SPACE_ML,
+    RegionRequest,
+    plan_session,
+    syringe_dead_space,
+    treatment_syringes,
+)
 from npt_protocol.render.recipe import check_text
-from tests.sessions import PREPARED_AT, shipped
+from tests.sessions import PREPARED_AT, session, shipped
 from tests.strategies import SYRINGE_SETS, Request, requests
 
 CATALOGUE = shipped_catalogue()
@@ -328,3 +334,36 @@ def test_a_method_lost_on_steps_says_what_it_counts() -> None:
     qs_reason = recipe.method_reason.split(";")[0]
     assert recipe.method == "container"
     assert qs_reason == "qs (making up to the final mark) takes 1 more syringe fill or transfer"
+
+
+def test_a_treatment_syringe_delivers_its_capacity_less_its_dead_space() -> None:
+    # Both knees in one region: 20 typical points × 0.5 mL = 10 mL. A 10 mL treatment syringe
+    # filled to its 10 mL mark keeps back 0.1 mL, and its needle 0.05 mL: it delivers 9.85 mL, so
+    # 10 mL takes two syringes, and the dead space is 2 × 0.15 = 0.3 mL (not 0.15 mL). Need:
+    # (10 + 0.3) × 1.1 = 11.33 mL.
+    plan = session([("knee", "bilateral", None)])
+    (region,) = plan.regions
+    (solution,) = plan.solutions
+    assert region.injected_ml == 10
+    assert region.syringes == 2
+    assert solution.dead_space_ml == Fraction(3, 10)
+    assert solution.required_ml == Fraction(1133, 100)
+
+
+@given(st.integers(1, 200).map(lambda n: Fraction(n, 10)), st.sampled_from([1, 3, 5, 10, 20]))
+def test_the_treatment_syringes_counted_can_deliver_the_injections(
+    injected_ml: Fraction, capacity_ml: int
+) -> None:
+    """However much a region injects, the syringes counted for it, each filled to capacity less
+    what it and its needle keep back, hold at least the injections, and one fewer would not."""
+    deliverable = capacity_ml - syringe_dead_space(Fraction(capacity_ml)) - NEEDLE_DEAD_SPACE_ML
+    count = treatment_syringes(injected_ml, Fraction(capacity_ml))
+    assert count * deliverable >= injected_ml
+    assert count == 1 or (count - 1) * deliverable < injected_ml
+
+
+def test_a_treatment_syringe_that_delivers_nothing_is_refused() -> None:
+    # 0.1 mL keeps back 0.07 mL in the syringe and 0.05 mL in the needle: 0.12 mL, more than it
+    # holds.
+    with pytest.raises(InputError, match="delivers nothing"):
+        treatment_syringes(Fraction(5), Fraction(1, 10))

@@ -153,10 +153,24 @@ class Session:
         return not self.doses_over and not self.unsigned
 
 
+def treatment_syringes(injected_ml: Fraction, treatment_syringe_ml: Fraction) -> int:
+    """Count the treatment syringes that deliver a volume: each, filled to its capacity, gives
+    that less what it and its needle keep back (a 10 mL syringe gives 9.85 mL)."""
+    kept = syringe_dead_space(treatment_syringe_ml) + NEEDLE_DEAD_SPACE_ML
+    deliverable = treatment_syringe_ml - kept
+    if deliverable <= 0:
+        raise InputError(
+            f"A {format_volume(treatment_syringe_ml)} treatment syringe keeps back "
+            f"{format_volume(kept)} in it and its needle, so it delivers nothing; expected a "
+            "treatment syringe such as 3mL or 10mL."
+        )
+    return max(1, math.ceil(injected_ml / deliverable))
+
+
 def plan_region(request: RegionRequest, treatment_syringe_ml: Fraction) -> RegionPlan:
-    """Build a region's checklist and count the treatment syringes its volume fills."""
+    """Build a region's checklist and count the treatment syringes that deliver its volume."""
     checklist = build_checklist(request.protocol, side=request.side, points=request.points)
-    syringes = max(1, math.ceil(checklist.total_volume_ml / treatment_syringe_ml))
+    syringes = treatment_syringes(checklist.total_volume_ml, treatment_syringe_ml)
     dead = syringes * (syringe_dead_space(treatment_syringe_ml) + NEEDLE_DEAD_SPACE_ML)
     return RegionPlan(checklist=checklist, syringes=syringes, dead_space_ml=dead)
 
