@@ -30,9 +30,9 @@ from npt_protocol.planning.session import (
     syringe_dead_space,
     treatment_syringes,
 )
-from npt_protocol.render.recipe import check_text
+from npt_protocol.render.recipe import check_text, target_heading
 from tests.sessions import PREPARED_AT, session, shipped
-from tests.strategies import SYRINGE_SETS, Request, requests
+from tests.strategies import SYRINGE_SETS, Request, decimal_text, requests
 
 CATALOGUE = shipped_catalogue()
 
@@ -367,3 +367,34 @@ def test_a_treatment_syringe_that_delivers_nothing_is_refused() -> None:
     # holds.
     with pytest.raises(InputError, match="delivers nothing"):
         treatment_syringes(Fraction(5), Fraction(1, 10))
+
+
+# ---------------------------------------------------------------------------------------------
+# The label and the heading show the strength prescribed, as written
+
+
+def test_the_label_shows_an_intended_eighth_of_a_percent_as_written() -> None:
+    # Lidocaine 0.125 % is 1.25 mg/mL. Printed at two places it became "lidocaine 0.12 % w/v
+    # (1.25 mg/mL)": a label whose percent and mg/mL disagree, and neither what was prescribed.
+    plan = session([("knee", "left", None)], solution_override="dextrose 12.5% + lidocaine 0.125%")
+    (solution,) = plan.solutions
+    assert solution.label.contents == "dextrose monohydrate 12.5 % w/v and lidocaine 0.125 % w/v"
+    recipe = made("dextrose 12.5% + lidocaine 0.125%", "20", ["D50W", "lidocaine-1"])
+    heading = target_heading(recipe.assessment, recipe.volume_ml)
+    assert "lidocaine 0.125 % w/v (0.125 g per 100 mL)" in heading
+
+
+@given(
+    st.integers(1, 500_000).map(lambda n: Fraction(n, 10_000)),
+    st.sampled_from(["dextrose", "glucose", "mannitol", "lidocaine"]),
+)
+def test_a_stated_strength_is_described_exactly(percent: Fraction, solute: str) -> None:
+    """Whatever strength (to four decimal places of a percent) is written, the description of
+    what was stated prints that percent, not a rounded one."""
+    assume(not (solute == "mannitol" and percent > 25))
+    text = f"{solute} {decimal_text(percent)}%"
+    stated = CATALOGUE.stated(text)
+    for style in ("percent", "w/v", "w/v and mg/mL", "spelled"):
+        shown = stated.describe(style=style)
+        number = shown.split(" %", 1)[0].rsplit(" ", 1)[1].replace(",", "")
+        assert Fraction(number) == percent, (style, shown)

@@ -146,8 +146,14 @@ class Stated:
         places: int = 2,
         joiner: str = " and ",
     ) -> str:
-        """Print strengths (the stated ones by default) in the forms stated, naming each basis."""
+        """Print strengths (the stated ones by default) in the forms stated, naming each basis.
+
+        The stated strengths print exactly as written (lidocaine 0.125 %, not 0.12 %): they are
+        what a label and a heading promise.
+        """
         values = self.displayed(self.composition if composition is None else composition)
+        if composition is None:
+            places = max([places, *(_exact_places(v / 10) for v in values.values())])
         return format_composition(
             values, style=style, places=places, joiner=joiner, names=self.basis_labels()
         )
@@ -398,6 +404,17 @@ class Catalogue:
         replaced = {lookup_key(p.id) for p in merged}
         kept = tuple(p for p in self.products if lookup_key(p.id) not in replaced)
         return replace(self, products=tuple(merged) + kept)
+
+
+STATED_PLACES = 6  # more decimal places than any strength is written with
+
+
+def _exact_places(value: Fraction) -> int:
+    """Return the decimal places that print a value exactly, at most STATED_PLACES."""
+    for places in range(STATED_PLACES + 1):
+        if (value * 10**places).denominator == 1:
+            return places
+    return STATED_PLACES
 
 
 def lookup_key(text: str) -> str:
