@@ -10,15 +10,17 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.catalogue.products import shipped_catalogue
 from npt_protocol.engine.measured import METHODS, Measurement
 from npt_protocol.engine.recipe import Recipe, prepare
-from npt_protocol.engine.requests import CheckRequest, run_check
+from npt_protocol.engine.requests import CheckRequest, PrepareRequest, run_check, run_prepare
 from npt_protocol.engine.results import dose_data
 from npt_protocol.engine.safety import DoseCheck
 from npt_protocol.engine.syringes import syringe_set
@@ -398,3 +400,34 @@ def test_a_stated_strength_is_described_exactly(percent: Fraction, solute: str) 
         shown = stated.describe(style=style)
         number = shown.split(" %", 1)[0].rsplit(" ", 1)[1].replace(",", "")
         assert Fraction(number) == percent, (style, shown)
+
+
+# ---------------------------------------------------------------------------------------------
+# A clinic's bases hold for its own catalogue too
+
+
+def test_a_clinic_that_means_anhydrous_by_dextrose_reads_its_own_products_so(
+    tmp_path: Path,
+) -> None:
+    # A British clinic sets dextrose=anhydrous and lists its BP glucose 50 % bottle as
+    # "dextrose 50%". Read as monohydrate, 10 mL of dextrose 5 % (anhydrous: 5.4998 %
+    # monohydrate) would take 10 × 54.998 / 500 = 1.1 mL of it: 1.1 × 550 / 10 = 60.5 mg/mL of
+    # monohydrate, 5.5 % anhydrous, 10 % strong. Read as the clinic means it, anhydrous 50 %,
+    # it takes 10 × 5 / 50 = 1 mL, exactly 5 %.
+    path = tmp_path / "clinic.yaml"
+    path.write_text(
+        "products:\n"
+        "  - id: glucose-50-local\n"
+        "    name: Glucose 50 % BP (local)\n"
+        "    composition: dextrose 50%\n"
+        "    role: stock\n"
+        "    source: local label\n",
+        encoding="utf-8",
+    )
+    request = PrepareRequest(
+        "dextrose 5%", "10mL", ("glucose-50-local",), bases=("dextrose=anhydrous",)
+    )
+    recipe = run_prepare(request, load_catalogue(path))
+    stock = recipe.measurement.portions[0]
+    assert stock.exact_ml == 1
+    assert recipe.assessment.deviations["dextrose"] == 0
