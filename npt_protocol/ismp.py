@@ -52,10 +52,13 @@ def format_percent(mg_per_ml: Fraction, *, places: int = 2) -> str:
     return f"{format_number(value, places=significant_places(value, places=places))} %"
 
 
-def percent_meaning(mg_per_ml: Fraction) -> str:
+def percent_meaning(mg_per_ml: Fraction, *, places: int = 2) -> str:
     """Spell out what a percent w/v strength means: '5 % w/v (5 g per 100 mL)'."""
     grams = Fraction(mg_per_ml) / 10
-    return f"{format_percent(mg_per_ml)} w/v ({format_number(grams, places=4)} g per 100 mL)"
+    return (
+        f"{format_percent(mg_per_ml, places=places)} w/v "
+        f"({format_number(grams, places=max(places, 4))} g per 100 mL)"
+    )
 
 
 CompositionStyle = Literal["percent", "w/v", "spelled", "w/v and mg/mL"]
@@ -83,7 +86,7 @@ def format_composition(
     for solute, strength in composition.items():
         name = (names or {}).get(solute, solute)
         if style == "spelled":
-            parts.append(f"{name} {percent_meaning(strength)}")
+            parts.append(f"{name} {percent_meaning(strength, places=places)}")
             continue
         text = f"{name} {format_percent(strength, places=places)}"
         if style == "w/v":

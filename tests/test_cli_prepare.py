@@ -360,7 +360,7 @@ def test_prepare_outside_tolerance_exits_1_and_says_what_would_fix_it() -> None:
         "5 mL by 0.5 mL",
     )
     text = ok(*args, code=1).stdout
-    assert "Result: CANNOT BE SIGNED: dextrose outside the tolerance" in text
+    assert "Result: CANNOT BE SIGNED: dextrose monohydrate outside the tolerance" in text
     assert "To make it signable" in text
     assert "finer syringe" in text
     result = data(*args, code=1)

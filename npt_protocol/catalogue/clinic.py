@@ -193,6 +193,7 @@ def _product(
         origin=str(path),
         forms=stated.forms,
         excipients=excipients.composition,
+        composition_text=stated.text,
     )
 
 

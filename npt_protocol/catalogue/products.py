@@ -146,8 +146,14 @@ class Stated:
         places: int = 2,
         joiner: str = " and ",
     ) -> str:
-        """Print strengths (the stated ones by default) in the forms stated, naming each basis."""
+        """Print strengths (the stated ones by default) in the forms stated, naming each basis.
+
+        The stated strengths print exactly as written (lidocaine 0.125 %, not 0.12 %): they are
+        what a label and a heading promise.
+        """
         values = self.displayed(self.composition if composition is None else composition)
+        if composition is None:
+            places = max([places, *(_exact_places(v / 10) for v in values.values())])
         return format_composition(
             values, style=style, places=places, joiner=joiner, names=self.basis_labels()
         )
@@ -177,6 +183,7 @@ class Product:
     forms: Mapping[str, Form] = field(default_factory=dict)
     excipients: Mapping[str, Fraction] = field(default_factory=dict)
     replaces: str = ""  # the shipped product whose id or alias a clinic product takes
+    composition_text: str = ""  # as written, to be read again in the bases a clinic sets
 
     @property
     def stated(self) -> Stated:
@@ -333,7 +340,12 @@ class Catalogue:
         )
 
     def with_bases(self, bases: Mapping[str, str], *, what: str = "basis") -> Catalogue:
-        """Return a catalogue where a bare solute name means the basis given (solute → basis)."""
+        """Return a catalogue where a bare solute name means the basis given (solute → basis).
+
+        Products are read again in those bases: a clinic that means anhydrous glucose by
+        "dextrose" writes "dextrose 50%" in its own catalogue too (shipped products state their
+        basis outright, so they read the same).
+        """
         checked: dict[str, str] = {}
         for name, basis in bases.items():
             solute = self.solute(name, what=what)
@@ -345,7 +357,15 @@ class Catalogue:
                     f"{expected}."
                 )
             checked[solute.name] = basis
-        return replace(self, bases=checked)
+        based = replace(self, bases=checked)
+        return replace(based, products=tuple(based._read_again(p) for p in self.products))
+
+    def _read_again(self, product: Product) -> Product:
+        """Read a product's written composition in this catalogue's bases."""
+        if not product.composition_text:
+            return product
+        stated = self.stated(product.composition_text, what=f"product {product.id} composition")
+        return replace(product, composition=stated.composition, forms=stated.forms)
 
     def osmolarity(self, product: Product) -> Fraction | None:
         """Return a product's osmolarity: the label's value, or its solutes' ideal sum."""
@@ -398,6 +418,17 @@ class Catalogue:
         replaced = {lookup_key(p.id) for p in merged}
         kept = tuple(p for p in self.products if lookup_key(p.id) not in replaced)
         return replace(self, products=tuple(merged) + kept)
+
+
+STATED_PLACES = 6  # more decimal places than any strength is written with
+
+
+def _exact_places(value: Fraction) -> int:
+    """Return the decimal places that print a value exactly, at most STATED_PLACES."""
+    for places in range(STATED_PLACES + 1):
+        if (value * 10**places).denominator == 1:
+            return places
+    return STATED_PLACES
 
 
 def lookup_key(text: str) -> str:
@@ -583,6 +614,7 @@ def product_from(row: Mapping[str, Any], catalogue: Catalogue, *, origin: str) -
         origin=origin,
         forms=stated.forms,
         excipients=excipients,
+        composition_text=text,
     )
 
 

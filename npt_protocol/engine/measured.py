@@ -3,7 +3,8 @@
 Three methods, each with its own readings:
 - `qs`: each stock in its own syringe on its exact mark, put into the final syringe, diluent drawn
   to the final mark (quantum sufficit). Readings: each stock's mark, then the final mark.
-- `syringe`: one stock drawn into one syringe to its mark, then diluent to the final mark.
+- `syringe`: one stock drawn into one syringe to its mark, then diluent to the final mark (or,
+  when the diluent alone is the target, the diluent drawn to the final mark).
 - `container`: every component measured in its own syringe into a sterile empty container.
 """
 
@@ -19,7 +20,8 @@ METHOD_ORDER: tuple[Method, ...] = ("qs", "syringe", "container")
 METHODS: dict[Method, str] = {
     "qs": "measure each stock in its own syringe on its mark, put it into the final syringe, "
     "then draw the diluent to the final mark",
-    "syringe": "draw the stock into one syringe to its mark, then the diluent to the final mark",
+    "syringe": "draw the stock, if one is needed, into one syringe to its mark, then the diluent "
+    "to the final mark",
     "container": "measure each component in its own syringe into a sterile empty container",
 }
 METHOD_NAMES: dict[Method, str] = {
@@ -72,7 +74,7 @@ class Measurement(NamedTuple):
     method: Method
     portions: tuple[MeasuredPortion, ...]
     readings: tuple[Reading, ...]
-    steps: int
+    steps: int  # syringe fills and syringe-to-syringe transfers
     final_syringe: Syringe | None = None
     final_mark_ml: Fraction | None = None
 

@@ -93,8 +93,8 @@ def qs(
     stocks: Sequence[Portion], diluent: Portion, volume_ml: Fraction, syringes: Sequence[Syringe]
 ) -> Iterator[Measurement]:
     """Each stock in its own syringe, into the final syringe, diluent to the final mark."""
-    if diluent.volume_ml <= 0:
-        return
+    if diluent.volume_ml <= 0 or not stocks:
+        return  # nothing to make up to a mark, or no stock to put in first
     for final_syringe in holding(volume_ml, syringes)[:FINAL_CHOICES]:
         finals = (
             [volume_ml]
@@ -131,9 +131,13 @@ def qs(
 def one_syringe(
     stocks: Sequence[Portion], diluent: Portion, volume_ml: Fraction, syringes: Sequence[Syringe]
 ) -> Iterator[Measurement]:
-    """One stock drawn to its mark in one syringe, then diluent to the final mark."""
-    if len(stocks) != 1:
+    """One stock drawn to its mark in one syringe, then diluent to the final mark; or, when no
+    stock is needed, the diluent alone drawn to the final mark."""
+    if len(stocks) > 1:
         return  # a second stock vial would be entered with a syringe holding the first
+    if not stocks:
+        yield from _diluent_alone(diluent, volume_ml, syringes)
+        return
     stock = stocks[0]
     exact_elsewhere = exact_draws(stock.volume_ml, syringes) is not None
     for syringe in holding(volume_ml, syringes)[:FINAL_CHOICES]:
@@ -180,6 +184,28 @@ def one_syringe(
                     final_syringe=syringe,
                     final_mark_ml=final,
                 )
+
+
+def _diluent_alone(
+    diluent: Portion, volume_ml: Fraction, syringes: Sequence[Syringe]
+) -> Iterator[Measurement]:
+    """The diluent drawn into one syringe up to the final mark: it is already the target."""
+    for syringe in holding(volume_ml, syringes)[:FINAL_CHOICES]:
+        finals = (
+            [volume_ml]
+            if syringe.on_mark(volume_ml)
+            else syringe.marks_near(volume_ml, spread=MAKE_UP_SPREAD)
+        )
+        for final in finals:
+            drawn = MeasuredPortion(diluent.product.id, "diluent", diluent.volume_ml, final)
+            yield Measurement(
+                "syringe",
+                (drawn,),
+                (Reading(syringe, final, drawn.product_id, sets_total=True),),
+                1,
+                syringe,
+                final,
+            )
 
 
 def container(
@@ -241,17 +267,21 @@ def why_not_possible(
             "needs one syringe that holds the whole volume (the largest holds "
             f"{format_volume(largest)})"
         )
-    if method == "syringe" and len(stocks) != 1:
+    if method == "syringe" and len(stocks) > 1:
         return (
             "takes one stock only: a second stock vial would be entered with a syringe "
             "that already holds the first"
         )
+    if method == "syringe" and not stocks:
+        return "has no marks that measure this volume in one syringe"
     if method == "syringe":
         stock = stocks[0]
         return (
             f"would move {stock.product.id} off its exact {format_volume(stock.volume_ml)} "
             f"mark: no syringe that holds {format_volume(volume_ml)} has that mark"
         )
+    if method == "qs" and not stocks:
+        return "has no stock to measure: the diluent alone is the target"
     if method == "qs":
         return "needs a diluent to make up to the final mark"
     return "has no marks that measure this preparation"

@@ -112,7 +112,7 @@ class Recipe:
         found = []
         if not self.assessment.within_tolerance:
             outside = [
-                s
+                self.assessment.target.label(s)
                 for s, d in self.assessment.deviations.items()
                 if abs(d) > self.assessment.tolerance
             ]

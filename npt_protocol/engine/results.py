@@ -40,7 +40,7 @@ def dose_data(check: DoseCheck) -> dict[str, Any]:
         "total_mg": json_number(check.milligrams),
         "maximum_mg": json_number(check.maximum_mg),
         "weight_kg": None if check.weight_kg is None else json_number(check.weight_kg),
-        "max_volume_mL": json_number(check.max_volume_ml, places=2),
+        "max_volume_mL": json_number(check.max_volume_shown_ml, places=12),
         "over_limit": check.over_limit,
         "rule": check.rule_text(),
     }

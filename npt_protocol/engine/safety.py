@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
 from npt_protocol.catalogue.products import Catalogue, DoseLimit
 from npt_protocol.errors import InputError
-from npt_protocol.ismp import format_mass, format_number, format_volume
+from npt_protocol.ismp import format_mass, format_number, format_volume, significant_places
 from npt_protocol.numbers import parse_percent
 
 DEFAULT_TOLERANCE = Fraction(5, 100)  # USP dextrose and mannitol injection monographs: 95-105 %
@@ -65,6 +66,17 @@ class DoseCheck(NamedTuple):
         """Return the largest volume of this solution that holds no more than the maximum."""
         return self.maximum_mg / self.strength_mg_per_ml
 
+    @property
+    def max_volume_shown_ml(self) -> Fraction:
+        """Return the largest volume to print: rounded down, so that it never holds more than
+        the maximum (6.4286 mL is 6.42 mL, not 6.43 mL)."""
+        return round_down(self.max_volume_ml)
+
+    @property
+    def maximum_shown_mg(self) -> Fraction:
+        """Return the maximum to print, rounded down like the volume."""
+        return round_down(self.maximum_mg)
+
     def rule_text(self) -> str:
         """Say the limit: '4.5 mg/kg, not more than 300 mg, for lidocaine ... (source)'."""
         limit = self.limit
@@ -80,8 +92,8 @@ class DoseCheck(NamedTuple):
             else "with no weight given (the absolute cap: give --weight for the patient's own)"
         )
         return (
-            f"{format_volume(self.max_volume_ml)} of this solution {who}, that is "
-            f"{self.solute} {format_mass(self.maximum_mg)} (limit {self.rule_text()})"
+            f"{format_volume(self.max_volume_shown_ml)} of this solution {who}, that is "
+            f"{self.solute} {format_mass(self.maximum_shown_mg)} (limit {self.rule_text()})"
         )
 
     def describe(self, where: str = "in the whole preparation") -> str:
@@ -89,9 +101,17 @@ class DoseCheck(NamedTuple):
         verdict = "MORE than" if self.over_limit else "within"
         return (
             f"{self.solute} {format_mass(self.milligrams)} {where}, {verdict} the maximum of "
-            f"{format_mass(self.maximum_mg)}"
+            f"{format_mass(self.maximum_shown_mg)}"
             + (f" for {format_number(self.weight_kg)} kg" if self.weight_kg is not None else "")
         )
+
+
+def round_down(value: Fraction, *, places: int = 2) -> Fraction:
+    """Round a maximum down at `places` decimal places (more for a value that would print as 0),
+    so that printing it never states more than the limit."""
+    places = significant_places(value, places=places)
+    scale = 10**places
+    return Fraction(math.floor(value * scale), scale)
 
 
 def dose_checks(

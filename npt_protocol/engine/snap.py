@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from npt_protocol.catalogue.products import Product
-from npt_protocol.engine.certify import Certification, certify
+from npt_protocol.engine.certify import Certification, certify, percent_text
 from npt_protocol.engine.measured import (
     METHOD_NAMES,
     METHOD_ORDER,
@@ -27,7 +27,7 @@ from npt_protocol.engine.methods import GENERATORS, why_not_possible
 from npt_protocol.engine.solver import Portion
 from npt_protocol.engine.syringes import Syringe
 from npt_protocol.errors import MeasurementError
-from npt_protocol.ismp import format_number, format_volume
+from npt_protocol.ismp import format_volume
 
 __all__ = ["METHODS", "METHOD_NAMES", "Candidate", "Choice", "Method", "choose"]
 
@@ -129,9 +129,7 @@ def evaluate(
     deviations: Mapping[str, Fraction] | None = None,
 ) -> Candidate:
     """Judge a measurement against the target and the tolerance, exactly (masses over volume)."""
-    certification = certify(
-        measurement, products=products, target=list(target), tolerance=tolerance
-    )
+    certification = certify(measurement, products=products, target=target, tolerance=tolerance)
     return Candidate(
         measurement,
         measurement.total_ml,
@@ -280,25 +278,33 @@ def _reason(
         return f"makes {format_volume(candidate.total_ml)}, not the volume asked"
     more = candidate.measurement.steps - winner.measurement.steps
     if more > 0:
-        return f"takes {more} more step{'s' if more > 1 else ''}"
+        # Steps count syringe fills and syringe-to-syringe transfers, not the printed lines.
+        plural = "s" if more > 1 else ""
+        return f"takes {more} more syringe fill{plural} or transfer{plural}"
     if candidate.worst_deviation > winner.worst_deviation:
         return "comes less close to the target strength"
+    if candidate.reading_ratio > winner.reading_ratio:
+        return (
+            f"reads less closely (its least precise part takes {_percent(candidate.reading_ratio)} "
+            f"of its share of the tolerance, against {_percent(winner.reading_ratio)})"
+        )
     return "is no better"
 
 
 def _failure(candidate: Candidate) -> str:
-    """Say what keeps a candidate from being signed."""
+    """Say what keeps a candidate from being signed: the strength its marks make first, since
+    no reading can be certified once that alone is outside the tolerance."""
     worst = candidate.certification.worst
+    if not candidate.within_tolerance:
+        return f"comes {_percent(candidate.worst_deviation)} off the target strength"
     if worst is not None and not candidate.certification.certified:
         return (
             f"reads {worst.where()}, which may move a strength by "
-            f"{_percent(worst.relative)}, more than its share of {_percent(worst.share)}"
+            f"{_percent(worst.relative)}, more than {worst.share_text()}"
         )
-    if not candidate.within_tolerance:
-        return f"comes {_percent(candidate.worst_deviation)} off the target strength"
     return f"makes {format_volume(candidate.total_ml)}, too far from the volume asked"
 
 
 def _percent(fraction: Fraction) -> str:
-    """Print a relative amount as a percent: '10 %'."""
-    return f"{format_number(fraction * 100)} %"
+    """Print a relative amount as a percent: '10 %', '0.005 %'."""
+    return percent_text(fraction)

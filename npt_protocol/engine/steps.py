@@ -102,7 +102,12 @@ def _into_final_syringe(
                 f"Draw {_named(products[portion.product_id])} to the "
                 f"{format_volume(portion.volume_ml)} mark."
             )
-    if diluent is not None:
+    if diluent is not None and not stocks:
+        steps.append(
+            f"Draw {_named(products[diluent.product_id])} up to the "
+            f"{format_volume(measurement.final_mark_ml)} mark, the final mark."
+        )
+    elif diluent is not None:
         steps.append(
             f"Draw {_named(products[diluent.product_id])} into the same syringe up to the "
             f"{format_volume(measurement.final_mark_ml)} mark, the final mark (about "

@@ -153,10 +153,24 @@ class Session:
         return not self.doses_over and not self.unsigned
 
 
+def treatment_syringes(injected_ml: Fraction, treatment_syringe_ml: Fraction) -> int:
+    """Count the treatment syringes that deliver a volume: each, filled to its capacity, gives
+    that less what it and its needle keep back (a 10 mL syringe gives 9.85 mL)."""
+    kept = syringe_dead_space(treatment_syringe_ml) + NEEDLE_DEAD_SPACE_ML
+    deliverable = treatment_syringe_ml - kept
+    if deliverable <= 0:
+        raise InputError(
+            f"A {format_volume(treatment_syringe_ml)} treatment syringe keeps back "
+            f"{format_volume(kept)} in it and its needle, so it delivers nothing; expected a "
+            "treatment syringe such as 3mL or 10mL."
+        )
+    return max(1, math.ceil(injected_ml / deliverable))
+
+
 def plan_region(request: RegionRequest, treatment_syringe_ml: Fraction) -> RegionPlan:
-    """Build a region's checklist and count the treatment syringes its volume fills."""
+    """Build a region's checklist and count the treatment syringes that deliver its volume."""
     checklist = build_checklist(request.protocol, side=request.side, points=request.points)
-    syringes = max(1, math.ceil(checklist.total_volume_ml / treatment_syringe_ml))
+    syringes = treatment_syringes(checklist.total_volume_ml, treatment_syringe_ml)
     dead = syringes * (syringe_dead_space(treatment_syringe_ml) + NEEDLE_DEAD_SPACE_ML)
     return RegionPlan(checklist=checklist, syringes=syringes, dead_space_ml=dead)
 
@@ -192,10 +206,12 @@ def choose_batch(
     """Choose the smallest batch, at least what the session needs, that the marks measure and a
     pharmacist could sign; the recipe's measured volume is the batch every output states.
 
-    When no batch up to double the need (or 20 mL more) can be signed, the recipe for the need
-    itself is returned, unsigned, with the fixes it suggests.
+    When no batch up to double the need (or 20 mL more) can be signed, the recipe for the
+    smallest batch the marks can measure at all is returned, unsigned, with the fixes it
+    suggests (a session cannot act on "make a larger batch" for a batch it did not choose).
     """
     start = max(1, math.ceil(required_ml))  # never round a session's volume down
+    measurable: int | None = None
     for volume in range(start, start + max(BATCH_SEARCH_ML, start) + 1):
         try:
             recipe = prepare(
@@ -213,9 +229,10 @@ def choose_batch(
             continue
         if recipe.acceptable:
             return recipe
+        measurable = volume if measurable is None else measurable
     return prepare(
         text,
-        volume_ml=Fraction(start),
+        volume_ml=Fraction(start if measurable is None else measurable),
         stocks=stocks,
         diluent=diluent,
         catalogue=catalogue,

@@ -110,7 +110,7 @@ def certification_lines(certification: Certification, target: Stated) -> list[st
     return [
         f"  Readings: the least precise part is {worst.where()}; it may move the "
         f"{target.label(worst.solute)} strength by {percent_text(worst.relative)}, {verdict} "
-        f"its share of {percent_text(worst.share)} of the tolerance"
+        f"{worst.share_text()}"
     ]
 
 
@@ -221,7 +221,11 @@ def check_verdict_line(assessment: Assessment) -> str:
     tolerance = tolerance_text(assessment)
     if assessment.within_tolerance:
         return f"Result: WITHIN the tolerance of {tolerance} on every solute"
-    outside = [s for s, d in assessment.deviations.items() if abs(d) > assessment.tolerance]
+    outside = [
+        assessment.target.label(s)
+        for s, d in assessment.deviations.items()
+        if abs(d) > assessment.tolerance
+    ]
     return f"Result: OUTSIDE the tolerance of {tolerance} for {' and '.join(outside)}"
 
 
