@@ -86,7 +86,7 @@ def meta(paper: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("paper", "side", "pages"), [("A4", "left", range(2, 5)), ("Letter", "bilateral", range(3, 7))]
+    ("paper", "side", "pages"), [("A4", "left", range(2, 6)), ("Letter", "bilateral", range(3, 7))]
 )
 def test_chromium_prints_the_checklist_whole(
     tmp_path: Path, paper: str, side: str, pages: range

@@ -13,7 +13,7 @@ import pytest
 
 from npt_protocol.planning.checklist import build_checklist
 from npt_protocol.render.documents import checklist_data, session_data
-from npt_protocol.render.sheets import checklist_sheet, session_sheet
+from npt_protocol.render.registry import render
 from tests.sessions import META, session, shipped
 
 GOLDEN = Path(__file__).with_name("golden")
@@ -59,8 +59,8 @@ CASES: dict[str, tuple[Callable[[], dict[str, object]], str]] = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_sheet_matches_golden_file(name: str, style: str) -> None:
     build, kind = CASES[name]
-    render = checklist_sheet if kind == "checklist" else session_sheet
-    produced = render(build(), META, style)  # type: ignore[arg-type]
+    # Through the registry, as the commands print them (terminal text fitted to 100 columns).
+    produced = render(kind, build(), style, meta=META)  # type: ignore[call-overload]
     path = GOLDEN / f"{name}.{'txt' if style == 'text' else 'md'}"
     if os.environ.get("NPT_UPDATE_GOLDEN"):
         path.write_text(produced, encoding="utf-8")

@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "protocols": "npt_protocol.cli.protocols:protocols",
     "checklist": "npt_protocol.cli.sheets:checklist",
     "session": "npt_protocol.cli.sheets:session",
+    "label": "npt_protocol.cli.sheets:label",
     "config": "npt_protocol.cli.config:config",
     "log": "npt_protocol.cli.log:log",
 }
@@ -36,6 +37,7 @@ SUMMARIES: dict[str, str] = {
     "protocols": "List, show and validate region protocols.",
     "checklist": "Print the injection checklist of one protocol.",
     "session": "Plan a whole session: volumes, recipe, label and checklists.",
+    "label": "Print a label for each treatment syringe of a session, on label stock.",
     "config": "Show the clinic settings in force.",
     "log": "Verify and list preparation logs written with --log.",
 }

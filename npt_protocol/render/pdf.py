@@ -13,13 +13,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from npt_protocol.render.doctypes import ChecklistDoc, DocumentMeta, SessionDoc
 from npt_protocol.render.printview import checklist_view, paper, session_view
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 def _compile(
-    template: str, view: dict[str, Any], meta: dict[str, Any], timestamp: dt.datetime | None
+    template: str, view: dict[str, Any], meta: DocumentMeta, timestamp: dt.datetime | None
 ) -> bytes:
     """Compile one template with the document as JSON input; return the PDF bytes."""
     import typst  # noqa: PLC0415 - typst costs start-up time for commands that print no PDF
@@ -38,14 +39,14 @@ def _compile(
 
 
 def render_checklist_pdf(
-    doc: dict[str, Any], meta: dict[str, Any], *, timestamp: dt.datetime | None = None
+    doc: ChecklistDoc, meta: DocumentMeta, timestamp: dt.datetime | None = None
 ) -> bytes:
     """Render one checklist document (npt.checklist/2) as PDF; `timestamp` fixes its dates."""
     return _compile("checklist.typ", checklist_view(doc, meta), meta, timestamp)
 
 
 def render_session_pdf(
-    doc: dict[str, Any], meta: dict[str, Any], *, timestamp: dt.datetime | None = None
+    doc: SessionDoc, meta: DocumentMeta, timestamp: dt.datetime | None = None
 ) -> bytes:
     """Render a session packet (npt.session/2) as PDF; `timestamp` fixes its dates."""
     return _compile("session.typ", session_view(doc, meta), meta, timestamp)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import textwrap
 from typing import Any
 
 from npt_protocol.ismp import format_composition, format_volume
@@ -19,13 +17,7 @@ from npt_protocol.protocol.model import (
     Protocol,
     Sourced,
 )
-
-_WIDTH = 100
-_GLUE = "\u00a0"
-_NUMBER_UNIT = re.compile(
-    r"\d[\d.,]* (?:mL|L|mg|mcg|g|kg|cm|mm|%|mOsmol/L|hours|days|weeks|"
-    r"points|sessions|levels)(?!\w)"
-)
+from npt_protocol.render.fit import wrap
 
 
 def protocol_text(protocol: Protocol) -> str:
@@ -168,11 +160,7 @@ _HEADINGS = {
 
 def _wrap(text: str, indent: str) -> list[str]:
     """Wrap text under an indent; the first line carries the indent's marker."""
-    rest = " " * len(indent)
-    # Glue each number to its unit first (ISMP: never split "5 mL" across two lines).
-    glued = _NUMBER_UNIT.sub(lambda m: m.group(0).replace(" ", _GLUE), " ".join(text.split()))
-    wrapped = textwrap.wrap(glued, width=_WIDTH, initial_indent=indent, subsequent_indent=rest)
-    return [line.replace(_GLUE, " ") for line in wrapped] or [indent.rstrip()]
+    return wrap(text, indent)
 
 
 def protocol_json(protocol: Protocol) -> dict[str, Any]:
