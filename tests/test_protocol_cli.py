@@ -136,8 +136,8 @@ def test_show_json_gives_numbers_in_millilitres() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["id"] == "knee"
-    assert data["nerves"][0]["points"][0]["volume_ml"] == {"default": 0.5, "min": 0.2, "max": 1}
-    assert data["limits"]["max_volume_ml"] == 10
+    assert data["nerves"][0]["points"][0]["volume_mL"] == {"default": 0.5, "min": 0.2, "max": 1}
+    assert data["limits"]["max_volume_mL"] == 10
     assert data["typical_points"] == 7
     assert data["source"] == "shipped"
     assert len(data["content_hash"]) == 12
