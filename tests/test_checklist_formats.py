@@ -73,13 +73,16 @@ def test_every_template_prints_in_every_format(pid: str, side: str | None) -> No
 @pytest.mark.parametrize("pid", sorted(shipped()))
 def test_each_caution_label_stands_in_the_row_of_its_point(pid: str) -> None:
     doc = document(pid, "left")
-    text = checklist_sheet(doc, META, "text")
-    table = text.split("\nPoints\n")[1].split("\nTotal:")[0]
+    # The Markdown table has a row per injection with its point; on a terminal the point heads
+    # its rows (test_small_things checks that those fit 100 columns).
+    markdown = checklist_sheet(doc, META, "md")
+    table = markdown.split("\n## Points\n")[1].split("\nTotal:")[0]
     for note in doc["point_cautions"]:
         rows = [line for line in table.splitlines() if re.search(rf"\b{note['label']}\b", line)]
         assert rows, f"{pid}: {note['label']} is in no row"
         for line in rows:
             assert any(point in line for point in note["points"]), line
+    text = checklist_sheet(doc, META, "text")
     landmarks = text.split("Landmarks and cautions at each point")[1]
     for note in doc["point_cautions"]:
         assert f"Caution {note['label']}: {note['text']}" in plain(landmarks)

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-HEAVY = ["yaml", "jinja2", "typst", "attr", "attrs", "cattrs", "pypdf"]
+HEAVY = ["yaml", "jinja2", "typst", "attr", "attrs", "cattrs", "pypdf", "segno", "jsonschema"]
 PROBE = """
 import json, sys
 from npt_protocol.cli import main

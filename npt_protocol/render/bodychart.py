@@ -20,6 +20,7 @@ OUTLINE = Path(__file__).parent / "templates" / "body-chart.svg"
 # Where each view's midline is drawn in the outline (body-chart.svg says the same).
 MIDLINES = {"front": 30.0, "back": 100.0}
 WIDTH, TOP, HEIGHT = 130.0, -6.0, 106.0
+_QUOTE = {'"': "&quot;"}  # inside an attribute, a quote is escaped too
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def chart_svg(found: Sequence[Mark], *, title: str = "Body chart") -> str:
         f'viewBox="0 {TOP:g} {WIDTH:g} {HEIGHT:g}" role="img">',
         f"<title>{escape(title)}</title>",
         _outline(),
-        '<g font-family="sans-serif" font-size="3.2" text-anchor="middle">',
+        '<g font-family="sans-serif" font-size="4.2" text-anchor="middle">',
         '<text x="30" y="-2.5">Front</text><text x="100" y="-2.5">Back</text>',
         # The patient's sides, so a mark's side can be seen as well as read.
         '<text x="6" y="64" font-weight="bold">R</text>'
@@ -80,27 +81,29 @@ def chart_svg(found: Sequence[Mark], *, title: str = "Body chart") -> str:
         '<text x="124" y="64" font-weight="bold">R</text>',
         "</g>",
     ]
-    for mark in found:
+    for number, mark in enumerate(found, 1):
         hollow = mark.side == ""
         parts.append(
-            f'<circle class="mark" cx="{mark.x:g}" cy="{mark.y:g}" r="2.2" '
-            f'fill="{"none" if hollow else "#c00000"}" stroke="#000" stroke-width="0.4"/>'
+            f'<circle class="mark" data-mark="{escape(mark.text, _QUOTE)}" data-view="{mark.view}" '
+            f'cx="{mark.x:g}" cy="{mark.y:g}" r="2.4" '
+            f'fill="{"none" if hollow else "#c00000"}" stroke="#000" stroke-width="0.4">'
+            f"<title>{escape(mark.text)}</title></circle>"
         )
-        # The label goes outward, away from the midline, so it never covers the body.
+        # The mark's number, outward from the midline; the legend says what each number is.
         outward = mark.x >= MIDLINES[mark.view]
         anchor = "start" if outward else "end"
-        dx = 3.2 if outward else -3.2
+        dx = 3 if outward else -3
         parts.append(
-            f'<text class="mark-label" x="{mark.x + dx:g}" y="{mark.y + 1.1:g}" '
-            f'font-family="sans-serif" font-size="2.8" text-anchor="{anchor}">'
-            f"{escape(mark.text)}</text>"
+            f'<text class="mark-number" x="{mark.x + dx:g}" y="{mark.y + 1.4:g}" '
+            f'font-family="sans-serif" font-size="4.2" font-weight="bold" '
+            f'text-anchor="{anchor}">{number}</text>'
         )
     parts.append("</svg>")
     return "\n".join(parts)
 
 
 def legend(found: Sequence[Mark]) -> str:
-    """Say in words what the chart marks: 'knee (left), front view; ...'."""
+    """Say in words what each numbered mark is: '1 knee (left), front view; ...'."""
     if not found:
         return "No place on the body chart is given for this protocol."
-    return "; ".join(f"{m.text}, {m.view} view" for m in found)
+    return "; ".join(f"{n} {m.text}, {m.view} view" for n, m in enumerate(found, 1))

@@ -55,6 +55,12 @@ def _trusted_chart(view: dict[str, Any]) -> None:
     view["print"]["chart_svg"] = Markup(view["print"]["chart_svg"])
 
 
+def _who(view: dict[str, Any]) -> str:
+    """Name the patient at the start of a page footer, when one is named."""
+    patient = view["print"]["patient_text"]
+    return f"Patient {patient} · " if patient else ""
+
+
 def _page(view: dict[str, Any], meta: DocumentMeta, index: int) -> dict[str, Any]:
     """Describe the printed header and footer of one checklist's pages."""
     protocol = view["protocol"]
@@ -105,6 +111,7 @@ def render_session_html(
             sheets=sheets,
             title=view["print"]["document_title"],
             paper_css=paper(meta)[0],
-            footer=f"Session packet · npt {meta['tool_version']} · made {meta['generated_at']}",
+            footer=_who(view) + f"Session packet · npt {meta['tool_version']} · made "
+            f"{meta['generated_at']}",
         )
     )

@@ -29,6 +29,8 @@ from npt_protocol.render.doctypes import (
 )
 
 LABELS_SCHEMA = "npt.labels/1"
+# The longest name the smallest label holds at its smallest type; a longer one is refused.
+MAX_LABEL_NAME_CHARS = 40
 TEMPLATE = Path(__file__).parent / "templates" / "labels.typ"
 
 
@@ -114,6 +116,12 @@ def labels_data(
     """Turn a session's syringe labels into the labels document; `references` are the log
     references of each solution's batch record, in the session's order."""
     chosen = stock(stock_name)
+    for option, name in (("--by", prepared_by), ("--checked-by", checked_by)):
+        if name is not None and len(name) > MAX_LABEL_NAME_CHARS:
+            raise InputError(
+                f"{option} is {len(name)} characters long; a syringe label holds a name of at "
+                f"most {MAX_LABEL_NAME_CHARS} characters, such as 'A. Lee'."
+            )
     docs: list[SyringeLabelDoc] = []
     for label in labels:
         doc: SyringeLabelDoc = {

@@ -91,7 +91,9 @@ def checklist_view(doc: ChecklistDoc, meta: DocumentMeta) -> dict[str, Any]:
             "document_title": f"Checklist: {heading}",
             "side_text": doc["side"] or "",
             "warn_status": protocol["status"] != "reviewed",
-            "identity": f"{protocol['id']} version {protocol['version']}, content "
+            # The page header (PDF) and footer (HTML) of every page: the patient when named.
+            "identity": (f"Patient {_patient_text(doc)} · " if doc["patient"] else "")
+            + f"{protocol['id']} version {protocol['version']}, content "
             f"{protocol['content_hash']}",
             "landmarks": point_notes(doc),
             "references": reference_lines(doc),

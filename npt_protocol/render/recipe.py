@@ -113,6 +113,9 @@ def notes_lines(
     return lines
 
 
+TABLE_WIDTH = 100  # a terminal's width; the text around the table is wrapped to it
+
+
 def recipe_text(recipe: Recipe) -> str:
     """Render a recipe for the terminal."""
     assessment = recipe.assessment
@@ -143,7 +146,15 @@ def recipe_text(recipe: Recipe) -> str:
                 line.containers.describe(),
             ]
         )
-    lines += align(rows)
+    table = align(rows)
+    if max(map(len, table)) > TABLE_WIDTH:
+        # Several draws do not fit a row: the syringes go on a line of their own under it.
+        table = []
+        for row, printed in zip(rows, align([r[:4] + r[5:] for r in rows]), strict=True):
+            table.append(printed)
+            if row is not rows[0]:
+                table.append(f"{' ' * 4}measure with: {row[4]}")
+    lines += table
     lines += ["", "Steps", *[f"  {i}. {step}" for i, step in enumerate(recipe.steps, 1)], ""]
     lines += assessment_lines(assessment)
     lines += certification_lines(recipe.certification, assessment.target)

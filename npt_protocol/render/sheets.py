@@ -190,24 +190,18 @@ def _bedside(w: _Writer, doc: ChecklistDoc, meta: DocumentMeta, *, level: int) -
     w.line(f"Pain before (0 to 10): {blank}")
     w.line("")
     for side, nerve, rows in bedside_groups(doc):
-        w.heading(
-            f"{nerve}{f' ({side})' if side and doc['side'] == 'bilateral' else ''}", level + 1
-        )
-        w.table(
-            ["#", "Point", "Volume", "Caution", "Done", "Pain response"],
-            [
+        shown = f"{nerve} ({side})" if side and doc["side"] == "bilateral" else nerve
+        w.heading(shown, level + 1)
+        for point in dict.fromkeys(r["point"] for r, _ in rows):
+            mine = [r for r, _ in rows if r["point"] == point]
+            w.line(f"{point}: {mine[0]['landmark']}")
+            w.table(
+                ["#", "Volume", "Caution", "Done", "Pain response"],
                 [
-                    str(r["number"]),
-                    r["point"],
-                    r["volume_text"],
-                    ", ".join(r["cautions"]),
-                    "[ ]",
-                    blank,
-                ]
-                for r, _ in rows
-            ],
-        )
-        w.items([f"{r['point']}: {r['landmark']}" for r, first in rows if first])
+                    [str(r["number"]), r["volume_text"], ", ".join(r["cautions"]), "[ ]", blank]
+                    for r in mine
+                ],
+            )
     w.line(f"Total: {doc['total_points_text']}, {doc['total_volume_text']}.")
     w.line(f"Pain after (0 to 10): {blank}  Adverse events: {blank}")
     if doc["point_cautions"]:
@@ -262,11 +256,14 @@ def _points_table(w: _Writer, doc: ChecklistDoc, blank: str, *, level: int) -> N
     if w.style == "md":
         w.table(header, [_point_row(r, blank) for r in doc["rows"]])
     else:
-        # On a terminal the nerve heads its rows, so that the table fits 100 columns.
+        # On a terminal the nerve and the point head their rows, so the table fits 100 columns.
         for side, nerve, group in bedside_groups(doc):
-            w.line(f"  {nerve}{f' ({side})' if side else ''}:")
-            cells = [_point_row(r, blank) for r, _ in group]
-            w.table([h for h in header if h != "Nerve"], [c[:2] + c[3:] for c in cells])
+            w.line(f"  {nerve}{f' ({side})' if side else ''}")
+            for point in dict.fromkeys(r["point"] for r, _ in group):
+                w.line(f"    {point}")
+                cells = [_point_row(r, blank) for r, _ in group if r["point"] == point]
+                shown = ["#", "Volume", "Caution", "Done", "Pain response"]
+                w.table(shown, [c[:1] + c[4:] for c in cells])
 
 
 def _point_row(r: Any, blank: str) -> list[str]:
