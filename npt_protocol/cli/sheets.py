@@ -392,11 +392,11 @@ def plan_from_options(options: dict[str, Any]) -> Planned:
 def log_batches(planned: Planned, options: dict[str, Any]) -> tuple[list[str], LogDoc | None]:
     """Append a record of each batch to the --log file (its chain checked first) and return
     each batch's reference and the log's head after them; nothing without --log."""
-    from npt_protocol.cli.session_log import append_batches  # noqa: PLC0415 - --log only
-
     log_file = options["log_file"]
     if log_file is None:
         return [], None
+    from npt_protocol.cli.session_log import append_batches  # noqa: PLC0415 - --log only
+
     return append_batches(
         log_file,
         planned.plan,
@@ -480,11 +480,19 @@ def session(labels_file: Path | None, stock: str | None, sheet: str | None, **op
         references=references,
         sheet="bedside" if which_sheet(sheet, planned.patient) == "bedside" else "trainer",
     )
-    content = render("session", data, fmt, meta=doc_meta, timestamp=now)
+    jobs: list[Callable[[], str | bytes]] = [
+        lambda: render("session", data, fmt, meta=doc_meta, timestamp=now)
+    ]
     if labels_file is not None and labels_fmt is not None:
         labels = _labels_doc(planned, options, stock, references)
-        rendered = render("labels", labels, labels_fmt, meta=doc_meta, timestamp=now)
-        deliver(rendered, output=labels_file, force=options["force"], read=planned.read)
+        chosen_fmt = labels_fmt
+        jobs.append(lambda: render("labels", labels, chosen_fmt, meta=doc_meta, timestamp=now))
+    # The packet and the labels are typeset side by side: typst runs outside Python's lock.
+    from npt_protocol.render.typesetter import together  # noqa: PLC0415
+
+    content, *rendered = together(jobs)
+    if labels_file is not None and rendered:
+        deliver(rendered[0], output=labels_file, force=options["force"], read=planned.read)
     deliver(content, output=options["output"], force=options["force"], read=planned.read)
     warn_doses(planned.plan)
 

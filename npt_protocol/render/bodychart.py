@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from npt_protocol.render.doctypes import ChartDoc
 
@@ -20,7 +20,6 @@ OUTLINE = Path(__file__).parent / "templates" / "body-chart.svg"
 # Where each view's midline is drawn in the outline (body-chart.svg says the same).
 MIDLINES = {"front": 30.0, "back": 100.0}
 WIDTH, TOP, HEIGHT = 130.0, -6.0, 106.0
-_QUOTE = {'"': "&quot;"}  # inside an attribute, a quote is escaped too
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def chart_svg(found: Sequence[Mark], *, title: str = "Body chart") -> str:
     for number, mark in enumerate(found, 1):
         hollow = mark.side == ""
         parts.append(
-            f'<circle class="mark" data-mark="{escape(mark.text, _QUOTE)}" data-view="{mark.view}" '
+            f'<circle class="mark" data-mark="{escape(mark.text)}" data-view="{mark.view}" '
             f'cx="{mark.x:g}" cy="{mark.y:g}" r="2.4" '
             f'fill="{"none" if hollow else "#c00000"}" stroke="#000" stroke-width="0.4">'
             f"<title>{escape(mark.text)}</title></circle>"

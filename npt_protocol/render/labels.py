@@ -12,7 +12,6 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from npt_protocol.errors import InputError
@@ -31,7 +30,6 @@ from npt_protocol.render.doctypes import (
 LABELS_SCHEMA = "npt.labels/1"
 # The longest name the smallest label holds at its smallest type; a longer one is refused.
 MAX_LABEL_NAME_CHARS = 40
-TEMPLATE = Path(__file__).parent / "templates" / "labels.typ"
 
 
 @dataclass(frozen=True)
@@ -226,15 +224,7 @@ def labels_view(doc: LabelsDoc) -> dict[str, Any]:
 
 def labels_pdf(doc: LabelsDoc, meta: DocumentMeta, timestamp: dt.datetime | None) -> bytes:
     """Print the labels on their stock as PDF; `timestamp` fixes its dates."""
-    import typst  # noqa: PLC0415 - typst costs start-up time for commands that print no PDF
+    from npt_protocol.render.typesetter import typeset  # noqa: PLC0415 - PDF only
 
     data = json.dumps({"doc": labels_view(doc), "meta": meta}, ensure_ascii=False)
-    pdf = typst.compile(
-        str(TEMPLATE),
-        sys_inputs={"data": data},
-        ignore_system_fonts=True,
-        timestamp=None if timestamp is None else timestamp.replace(microsecond=0),
-    )
-    if not isinstance(pdf, bytes):
-        raise TypeError(f"typst returned {type(pdf).__name__} for a PDF")
-    return pdf
+    return typeset("labels.typ", data, timestamp=timestamp)
