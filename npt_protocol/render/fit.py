@@ -7,9 +7,10 @@ import textwrap
 
 WIDTH = 100
 _GLUE = "\u00a0"
+# Kept on one line: a number and its unit, and a log record's reference.
 _NUMBER_UNIT = re.compile(
     r"\d[\d.,]* (?:mL|L|mg|mcg|g|kg|cm|mm|%|mOsmol/L|hours|days|weeks|"
-    r"points|sessions|levels)(?!\w)"
+    r"points|sessions|levels)(?!\w)|log [0-9a-f]{8} record \d+-[0-9a-f]+"
 )
 # A list marker, a tick box or a step number: wrapped lines start under the text after it.
 _MARKER = re.compile(r"^(\s*)((?:- |\[ \] |\d+\. |\* )?)")
