@@ -187,3 +187,18 @@ def test_chromium_prints_the_body_chart_with_each_region_and_side(tmp_path: Path
         for each in sides:
             wanted = f"{checklist['protocol']['id']} ({each})"
             assert any(wanted in t and checklist["protocol"]["id"] in t for t in texts[3:])
+
+
+@pytest.mark.parametrize("pid", ["neck", "knee", "upper-back", "anterior-chest-wall", "hand"])
+def test_chromium_prints_a_bedside_sheet_on_one_page(tmp_path: Path, pid: str) -> None:
+    from npt_protocol.planning.patient import Patient  # noqa: PLC0415
+
+    doc = checklist_data(
+        build_checklist(load_library().get(pid), side="left"),
+        sheet="bedside",
+        patient=Patient("PT-0042"),
+    )
+    texts = pages_text(print_to_pdf(render_checklist_html(doc, meta("A4")), tmp_path))
+    assert len(texts) == 1, f"{pid}: {len(texts)} pages"
+    assert "Patient PT-0042" in texts[0] and "PT-0042" in texts[0]
+    assert f"1 {pid} (left)" in texts[0]  # the chart's legend
