@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,8 +26,12 @@ from npt_protocol.cli.options import (
 )
 from npt_protocol.engine.measured import METHOD_ORDER
 from npt_protocol.engine.requests import CheckRequest, PrepareRequest, run_check, run_prepare
-from npt_protocol.render.answers import CheckDocument, RecipeDocument
 from npt_protocol.render.registry import render
+
+if TYPE_CHECKING:
+    from npt_protocol.engine.recipe import Recipe
+    from npt_protocol.engine.requests import CheckResult
+    from npt_protocol.render.answers import CheckDocument, RecipeDocument
 
 
 @click.command(cls=NptCommand)
@@ -116,7 +120,7 @@ def prepare(
     recipe = run_prepare(request, cat)
     _finish(
         lambda: _results().recipe_data(recipe),
-        lambda: render("recipe", RecipeDocument(recipe), chosen),
+        lambda: render("recipe", _recipe_document(recipe), chosen),
         passed=recipe.acceptable,
         request=request,
         output=output,
@@ -181,7 +185,7 @@ def check(
         lambda: _results().check_data(
             done.target_text, done.portions, done.assessment, done.catalogue_version
         ),
-        lambda: render("check", CheckDocument(done), chosen),
+        lambda: render("check", _check_document(done), chosen),
         passed=done.assessment.within_tolerance,
         request=request,
         output=output,
@@ -191,6 +195,20 @@ def check(
         prepared_by=prepared_by,
         checked_by=checked_by,
     )
+
+
+def _recipe_document(recipe: Recipe) -> RecipeDocument:
+    """Wrap a recipe as the document `render` prints, imported only when it is printed."""
+    from npt_protocol.render.answers import RecipeDocument  # noqa: PLC0415 - start-up time
+
+    return RecipeDocument(recipe)
+
+
+def _check_document(check: CheckResult) -> CheckDocument:
+    """Wrap a check as the document `render` prints, imported only when it is printed."""
+    from npt_protocol.render.answers import CheckDocument  # noqa: PLC0415 - start-up time
+
+    return CheckDocument(check)
 
 
 def _results() -> Any:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -226,6 +225,8 @@ def render(
 
 def to_json(data: Any) -> str:
     """Write JSON as every command prints it: indented, UTF-8 as it is, ending in a newline."""
+    import json  # noqa: PLC0415 - `npt prepare` without --json never needs it
+
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
