@@ -157,7 +157,7 @@ def render_as(
         session_data,
     )
     from npt_protocol.render.recipe import check_text, recipe_text  # noqa: PLC0415
-    from npt_protocol.render.registry import FORMATS, render_document  # noqa: PLC0415
+    from npt_protocol.render.registry import FORMATS, render  # noqa: PLC0415
 
     if isinstance(value, Recipe | CheckResult):
         if fmt not in {"text", "json"}:
@@ -176,5 +176,5 @@ def render_as(
     moment = generated_at or dt.datetime.now(dt.UTC)
     meta = document_meta(generated_at=moment, clinic=clinic, paper=paper)
     if isinstance(value, Checklist):
-        return render_document("checklist", checklist_data(value), meta, chosen, timestamp=moment)
-    return render_document("session", session_data(value), meta, chosen, timestamp=moment)
+        return render("checklist", checklist_data(value), chosen, meta=meta, timestamp=moment)
+    return render("session", session_data(value), chosen, meta=meta, timestamp=moment)

@@ -24,7 +24,12 @@ KNOWN_KEYS = {
     "use_by_rule": "immediate-use, category-1-room or category-1-fridge",
     "margin": 'extra volume added to a session\'s total, e.g. "10%"',
     "bases": 'what a bare solute name means, e.g. {dextrose = "anhydrous"}',
+    "use_by_rules": 'the use-by rules the clinic enables, e.g. ["immediate-use"] (default: all)',
+    "label_stock": "syringe label stock: 51x25, 57x32, 89x36, a4-sheet or letter-sheet",
+    "patient_fields": 'patient fields beside the identifier, e.g. ["name", "date_of_birth"]',
 }
+# Keys whose value is a list of text (a single text is read as a list of one).
+LIST_KEYS = {"syringes", "use_by_rules", "patient_fields"}
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,7 @@ def _check_value(path: Path, key: str, value: Any) -> None:
                 '{dextrose = "anhydrous"}.'
             )
         return
-    texts = value if key == "syringes" and isinstance(value, list) else [value]
+    texts = value if key in LIST_KEYS and isinstance(value, list) else [value]
     if key in {"tolerance", "margin"} and not (isinstance(value, str) and "%" in value):
         # 0.05 could mean 5 % or 0.05 %: a percentage is written with its sign.
         raise InputError(
@@ -145,7 +150,7 @@ def _check_value(path: Path, key: str, value: Any) -> None:
             f'write it as text, such as {key} = "5%" ({KNOWN_KEYS[key]}).'
         )
     if not (texts and all(isinstance(t, str) and t.strip() for t in texts)):
-        kind = "a list of text" if key == "syringes" else "text"
+        kind = "a list of text" if key in LIST_KEYS else "text"
         raise InputError(
             f"Settings file {path}: {key} = {value!r}; expected {kind} that is not "
             f"empty ({KNOWN_KEYS[key]})."

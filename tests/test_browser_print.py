@@ -86,7 +86,7 @@ def meta(paper: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("paper", "side", "pages"), [("A4", "left", range(2, 5)), ("Letter", "bilateral", range(3, 7))]
+    ("paper", "side", "pages"), [("A4", "left", range(2, 6)), ("Letter", "bilateral", range(3, 7))]
 )
 def test_chromium_prints_the_checklist_whole(
     tmp_path: Path, paper: str, side: str, pages: range
@@ -145,3 +145,60 @@ def test_chromium_prints_the_session_packet(tmp_path: Path) -> None:
         heading = f"{checklist['protocol']['title']} — {checklist['side']}"
         assert any(heading in t and "Patient identifier" in t for t in texts)
     assert "Checked by" in text
+
+
+def test_chromium_prints_the_body_chart_with_each_region_and_side(tmp_path: Path) -> None:
+    library = load_library()
+    catalogue = shipped_catalogue()
+    doc = session_data(
+        plan_session(
+            [
+                RegionRequest(library.get("knee"), "left"),
+                RegionRequest(library.get("shoulder"), "right"),
+                RegionRequest(library.get("ankle-achilles"), "bilateral"),
+            ],
+            catalogue=catalogue,
+            stocks=[catalogue.product("D50")],
+            diluent=catalogue.product("SWFI"),
+            syringes=syringe_set(),
+            prepared_at=MADE,
+        )
+    )
+    html = render_session_html(doc, meta("A4"))
+    # In the page's SVG: each mark on its side of its view's midline (front: the patient's left
+    # is on the viewer's right; back: on the viewer's left).
+    marks = re.findall(
+        r'<circle class="mark" data-mark="([^"]+)" data-view="\w+" cx="([\d.]+)"',
+        html.split('<section class="sheet')[0],
+    )
+    placed = {label: float(x) for label, x in marks}
+    assert placed["knee (left)"] > 30 > placed["shoulder (right)"]
+    assert placed["ankle-achilles (left)"] < 100 < placed["ankle-achilles (right)"]
+    texts = pages_text(print_to_pdf(html, tmp_path))
+    summary = texts[0]
+    for number, label in enumerate(placed, 1):
+        assert f"{number} {label}" in summary  # the chart's legend, printed as text
+    assert "1 knee (left), front view" in summary
+    assert "4 ankle-achilles (right), back view" in summary
+    # Each checklist's own chart marks its own region and side.
+    for checklist in doc["checklists"]:
+        side = checklist["side"]
+        sides = ["left", "right"] if side == "bilateral" else [side]
+        for each in sides:
+            wanted = f"{checklist['protocol']['id']} ({each})"
+            assert any(wanted in t and checklist["protocol"]["id"] in t for t in texts[3:])
+
+
+@pytest.mark.parametrize("pid", ["neck", "knee", "upper-back", "anterior-chest-wall", "hand"])
+def test_chromium_prints_a_bedside_sheet_on_one_page(tmp_path: Path, pid: str) -> None:
+    from npt_protocol.planning.patient import Patient  # noqa: PLC0415
+
+    doc = checklist_data(
+        build_checklist(load_library().get(pid), side="left"),
+        sheet="bedside",
+        patient=Patient("PT-0042"),
+    )
+    texts = pages_text(print_to_pdf(render_checklist_html(doc, meta("A4")), tmp_path))
+    assert len(texts) == 1, f"{pid}: {len(texts)} pages"
+    assert "Patient PT-0042" in texts[0] and "PT-0042" in texts[0]
+    assert f"1 {pid} (left)" in texts[0]  # the chart's legend

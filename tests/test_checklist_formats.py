@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from npt_protocol.planning.checklist import build_checklist
 from npt_protocol.planning.wording import WARNING_HEADINGS
 from npt_protocol.render.documents import checklist_data, document_meta
+from npt_protocol.render.fit import wrap
 from npt_protocol.render.html import render_checklist_html
 from npt_protocol.render.pdf import render_checklist_pdf
 from npt_protocol.render.sheets import checklist_sheet
@@ -72,13 +73,16 @@ def test_every_template_prints_in_every_format(pid: str, side: str | None) -> No
 @pytest.mark.parametrize("pid", sorted(shipped()))
 def test_each_caution_label_stands_in_the_row_of_its_point(pid: str) -> None:
     doc = document(pid, "left")
-    text = checklist_sheet(doc, META, "text")
-    table = text.split("\nPoints\n")[1].split("\nTotal:")[0]
+    # The Markdown table has a row per injection with its point; on a terminal the point heads
+    # its rows (test_small_things checks that those fit 100 columns).
+    markdown = checklist_sheet(doc, META, "md")
+    table = markdown.split("\n## Points\n")[1].split("\nTotal:")[0]
     for note in doc["point_cautions"]:
         rows = [line for line in table.splitlines() if re.search(rf"\b{note['label']}\b", line)]
         assert rows, f"{pid}: {note['label']} is in no row"
         for line in rows:
             assert any(point in line for point in note["points"]), line
+    text = checklist_sheet(doc, META, "text")
     landmarks = text.split("Landmarks and cautions at each point")[1]
     for note in doc["point_cautions"]:
         assert f"Caution {note['label']}: {note['text']}" in plain(landmarks)
@@ -88,6 +92,8 @@ def test_each_caution_label_stands_in_the_row_of_its_point(pid: str) -> None:
 def test_kinds_of_warning_print_under_their_own_headings(pid: str) -> None:
     p = shipped()[pid]
     text = checklist_sheet(document(pid, "right"), META, "text")
+    for heading in WARNING_HEADINGS.values():  # a heading wider than a terminal is wrapped
+        text = text.replace("\n".join(wrap(heading, "")), heading)
     headings = [WARNING_HEADINGS[k] for k in WARNING_HEADINGS if p.warnings.of_kind(k)]
     positions = [text.index(h) for h in headings]
     assert positions == sorted(positions)

@@ -235,8 +235,20 @@ def dated_log(tmp_path: Path) -> Path:
     return path
 
 
+def listed(stdout: str) -> list[str]:
+    """Return the listing's entries, each joined from the lines it was wrapped onto (a wrapped
+    line goes on under the entry, indented by 7 spaces)."""
+    entries: list[str] = []
+    for line in stdout.splitlines():
+        if line.startswith(" " * 7) and entries:
+            entries[-1] += " " + line.strip()
+        else:
+            entries.append(line)
+    return entries
+
+
 def test_show_lists_every_record(dated_log: Path) -> None:
-    *lines, head = run("log", "show", str(dated_log)).stdout.splitlines()
+    *lines, head = listed(run("log", "show", str(dated_log)).stdout)
     assert len(lines) == 3
     last = hashlib.sha256(dated_log.read_bytes().splitlines()[-1]).hexdigest()
     assert head == f"Head: 3-{last[:16]} (not verified; see `npt log verify`)."
@@ -282,7 +294,7 @@ def test_show_json_schema(dated_log: Path) -> None:
 def test_show_skips_damaged_lines_with_warnings(tmp_path: Path) -> None:
     log = write(tmp_path, log_bytes(2) + b"not json\n" + log_bytes(1) + b'{"body')
     result = run("log", "show", str(log), code=1)
-    assert len(result.stdout.splitlines()) == 3 + 1  # and the head
+    assert len(listed(result.stdout)) == 3 + 1  # and the head
     assert "line 4 is not a JSON record" in result.stderr
     assert "line 7 is incomplete" in result.stderr
 
@@ -407,7 +419,7 @@ def test_show_escapes_control_characters_in_logged_fields(tmp_path: Path) -> Non
         record["inputs"]["normalised"]["target"] = "dextrose 5%\x07"
 
     log = write(tmp_path, rewrite(log_bytes(1), 2, hostile))
-    output = run("log", "show", str(log)).stdout
+    output = " ".join(listed(run("log", "show", str(log)).stdout))
     assert "\x1b" not in output and "\r" not in output and "\x07" not in output
     assert "\u202e" not in output
     assert "A. Lee\\x1b[2K\\rforged\\u202e" in output and "dextrose 5%\\x07" in output

@@ -249,7 +249,9 @@ def test_prepare_a_large_batch_in_several_draws() -> None:
     water = result["components"][1]
     assert [d["volume_mL"] for d in water["draws"]] == [60] * 7 + [30]
     assert water["volume_mL"] == 450
-    text = ok("prepare", "dextrose 5%", "--volume", "500mL", "--from", "D50").stdout
+    text = " ".join(
+        ok("prepare", "dextrose 5%", "--volume", "500mL", "--from", "D50").stdout.split()
+    )
     assert (
         "Measure 450 mL of SWFI (sterile water for injection) as 7 × 60 mL in a 60 mL syringe "
         "(1 mL marks) and 30 mL in a 30 mL syringe (1 mL marks)" in text

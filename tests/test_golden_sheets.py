@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from npt_protocol.planning.checklist import build_checklist
+from npt_protocol.planning.patient import Patient
 from npt_protocol.render.documents import checklist_data, session_data
-from npt_protocol.render.sheets import checklist_sheet, session_sheet
+from npt_protocol.render.registry import render
 from tests.sessions import META, session, shipped
 
 GOLDEN = Path(__file__).with_name("golden")
@@ -39,6 +40,18 @@ def _carpal_tunnel() -> dict[str, object]:
     return checklist_data(build_checklist(shipped()["hydrodissection-carpal-tunnel"], side="right"))
 
 
+def _bedside_knee() -> dict[str, object]:
+    checklist = build_checklist(shipped()["knee"], side="left")
+    return checklist_data(checklist, sheet="bedside", patient=Patient("PT-0042"))  # type: ignore[return-value]
+
+
+def _bedside_achilles() -> dict[str, object]:
+    checklist = build_checklist(shipped()["ankle-achilles"], side="bilateral")
+    return checklist_data(  # type: ignore[return-value]
+        checklist, sheet="bedside", patient=Patient("PT-0042"), batch="log 5eed0c1a record 3-1"
+    )
+
+
 def _session() -> dict[str, object]:
     return session_data(
         session([("knee", "left", 14), ("ankle-achilles", "right", None)], weight_kg=70)
@@ -52,6 +65,8 @@ CASES: dict[str, tuple[Callable[[], dict[str, object]], str]] = {
     "checklist-achilles-bilateral": (_achilles_bilateral, "checklist"),
     "checklist-carpal-tunnel-right": (_carpal_tunnel, "checklist"),
     "session-knee-achilles": (_session, "session"),
+    "bedside-knee-left": (_bedside_knee, "checklist"),
+    "bedside-achilles-bilateral": (_bedside_achilles, "checklist"),
 }
 
 
@@ -59,8 +74,8 @@ CASES: dict[str, tuple[Callable[[], dict[str, object]], str]] = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_sheet_matches_golden_file(name: str, style: str) -> None:
     build, kind = CASES[name]
-    render = checklist_sheet if kind == "checklist" else session_sheet
-    produced = render(build(), META, style)  # type: ignore[arg-type]
+    # Through the registry, as the commands print them (terminal text fitted to 100 columns).
+    produced = render(kind, build(), style, meta=META)  # type: ignore[call-overload]
     path = GOLDEN / f"{name}.{'txt' if style == 'text' else 'md'}"
     if os.environ.get("NPT_UPDATE_GOLDEN"):
         path.write_text(produced, encoding="utf-8")

@@ -70,7 +70,9 @@ def test_list_json_has_the_documented_keys(tmp_path: Path) -> None:
     write(clinic, "knee")
     result = run("list", "--json", "--protocols", str(clinic))
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    listing = json.loads(result.output)
+    assert listing["schema"] == "npt.protocols/1"
+    rows = listing["protocols"]
     assert [row["id"] for row in rows] == ["hip", "knee"]
     for row in rows:
         assert {"id", "title", "region", "status", "version", "source"} <= set(row)
@@ -88,11 +90,11 @@ def test_the_settings_file_names_the_clinic_folder(
     settings.write_text('protocols_dir = "clinic"\n', encoding="utf-8")
     monkeypatch.setenv("NPT_CONFIG", str(settings))
     result = run("list", "--json")
-    assert [row["id"] for row in json.loads(result.output)] == ["ankle", "hip", "knee"]
+    assert [row["id"] for row in json.loads(result.output)["protocols"]] == ["ankle", "hip", "knee"]
     other = tmp_path / "other"
     write(other, "wrist")
     result = run("list", "--json", "--protocols", str(other))
-    assert [row["id"] for row in json.loads(result.output)] == ["hip", "knee", "wrist"]
+    assert [row["id"] for row in json.loads(result.output)["protocols"]] == ["hip", "knee", "wrist"]
 
 
 def test_list_warns_about_a_broken_clinic_file(tmp_path: Path) -> None:
@@ -134,8 +136,8 @@ def test_show_json_gives_numbers_in_millilitres() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["id"] == "knee"
-    assert data["nerves"][0]["points"][0]["volume_ml"] == {"default": 0.5, "min": 0.2, "max": 1}
-    assert data["limits"]["max_volume_ml"] == 10
+    assert data["nerves"][0]["points"][0]["volume_mL"] == {"default": 0.5, "min": 0.2, "max": 1}
+    assert data["limits"]["max_volume_mL"] == 10
     assert data["typical_points"] == 7
     assert data["source"] == "shipped"
     assert len(data["content_hash"]) == 12

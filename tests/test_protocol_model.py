@@ -128,10 +128,10 @@ def test_an_unreadable_file_is_a_protocol_error(tmp_path: Path) -> None:
 def test_json_gives_volumes_as_numbers_in_millilitres() -> None:
     data = protocol_json(load_file(FIXTURE, origin="tests"))
     point = data["nerves"][0]["points"][0]
-    assert point["volume_ml"] == {"default": 0.5, "min": 0.2, "max": 1}
-    assert data["limits"]["max_volume_ml"] == 10
-    assert data["typical_volume_ml"] == 3.5
-    assert data["solution"]["composition_mg_per_ml"] == {"dextrose": 50}
+    assert point["volume_mL"] == {"default": 0.5, "min": 0.2, "max": 1}
+    assert data["limits"]["max_volume_mL"] == 10
+    assert data["typical_volume_mL"] == 3.5
+    assert data["solution"]["composition_mg_per_mL"] == {"dextrose": 50}
     assert data["source"] == "tests"
 
 

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from npt_protocol.catalogue.products import shipped_catalogue
 from npt_protocol.engine.recipe import Recipe, assess, prepare
-from npt_protocol.engine.safety import parse_tolerance, tonicity, use_by
+from npt_protocol.engine.safety import parse_tolerance, tonicity
 from npt_protocol.engine.solver import Portion, mix
 from npt_protocol.engine.syringes import LOW_FILL_FRACTION, Syringe, exact_draws, syringe_set
+from npt_protocol.engine.use_by import use_by
 from npt_protocol.errors import InputError, MeasurementError
 from tests.strategies import SYRINGE_SETS, Request, requests
 

@@ -20,8 +20,9 @@ from pypdf.generic import ContentStream
 from npt_protocol.planning.checklist import build_checklist
 from npt_protocol.protocol.library import load_library
 from npt_protocol.render.documents import checklist_data, document_meta
-from npt_protocol.render.pdf import TEMPLATES, render_checklist_pdf, render_session_pdf
+from npt_protocol.render.pdf import render_checklist_pdf, render_session_pdf
 from npt_protocol.render.printview import checklist_view, session_view
+from npt_protocol.render.typesetter import TEMPLATES
 from tests.sessions import packet
 
 MADE = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)

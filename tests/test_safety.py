@@ -13,7 +13,8 @@ from fractions import Fraction
 import pytest
 
 from npt_protocol.catalogue.products import shipped_catalogue
-from npt_protocol.engine.safety import DoseCheck, dose_checks, parse_tolerance, use_by
+from npt_protocol.engine.safety import DoseCheck, dose_checks, parse_tolerance
+from npt_protocol.engine.use_by import use_by
 from npt_protocol.errors import InputError
 
 CATALOGUE = shipped_catalogue()

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-HEAVY = ["yaml", "jinja2", "typst", "attr", "attrs", "cattrs", "pypdf"]
+HEAVY = ["yaml", "jinja2", "typst", "attr", "attrs", "cattrs", "pypdf", "segno", "jsonschema"]
 # The web app's libraries load only for `npt serve`.
 HEAVY += ["starlette", "uvicorn", "anyio", "itsdangerous", "argon2", "httpx2", "httpx"]
 PROBE = """

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from npt_protocol.cli.common import NptGroup, echo_json, reports_errors
-from npt_protocol.render.columns import align
+from npt_protocol.cli.common import NptGroup, reports_errors
+from npt_protocol.cli.formats import choose_format, deliver, format_options
 from npt_protocol.settings import KNOWN_KEYS, load_settings, settings_location
 
 
@@ -20,33 +22,34 @@ def config() -> None:
 
 
 @config.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@format_options("config")
 @reports_errors
-def show(as_json: bool) -> None:
+def show(fmt: str | None, as_json: bool, output: Path | None, force: bool) -> None:
     """Print each setting, its value, and whether it comes from the file or the default.
 
     \b
-    Example:
+    Examples:
+      npt config show
       npt config show --json
     """
+    from npt_protocol.render.listings import CONFIG_SCHEMA, ConfigDoc  # noqa: PLC0415
+    from npt_protocol.render.registry import render  # noqa: PLC0415
+
+    chosen = choose_format("config", fmt, output, force=force, as_json=as_json)
     path, explicit = settings_location()
     settings = load_settings(path, explicit=explicit)
-    rows = {
-        key: {
-            "value": settings.get(key),
-            "source": str(settings.path) if settings.get(key) is not None else "default",
-            "meaning": meaning,
-        }
-        for key, meaning in KNOWN_KEYS.items()
+    doc: ConfigDoc = {
+        "schema": CONFIG_SCHEMA,
+        "file": str(path),
+        "exists": settings.path is not None,
+        "settings": {
+            key: {
+                "value": settings.get(key),
+                "source": str(settings.path) if settings.get(key) is not None else "default",
+                "meaning": meaning,
+            }
+            for key, meaning in KNOWN_KEYS.items()
+        },
     }
-    if as_json:
-        echo_json({"file": str(path), "exists": settings.path is not None, "settings": rows})
-        return
-    state = "found" if settings.path is not None else "not found: every value is the default"
-    click.echo(f"Settings file: {path} ({state})")
-    table = [
-        [key, "(default)" if row["value"] is None else repr(row["value"]), row["meaning"]]
-        for key, row in rows.items()
-    ]
-    for line in align(table):
-        click.echo(line)
+    read = [settings.path] if settings.path is not None else []
+    deliver(render("config", doc, chosen), output=output, force=force, read=read)

@@ -6,15 +6,9 @@ from pathlib import Path
 
 import click
 
-from npt_protocol.cli.common import (
-    NptGroup,
-    UsablePath,
-    echo_json,
-    one_line,
-    reports_errors,
-    waiting_for,
-)
-from npt_protocol.log.show import entries, entry_text, parse_since
+from npt_protocol.cli.common import NptGroup, UsablePath, one_line, reports_errors, waiting_for
+from npt_protocol.cli.formats import choose_format, deliver, format_options
+from npt_protocol.log.show import entries, parse_since
 from npt_protocol.log.verify import Verification, read_head
 from npt_protocol.log.verify import verify as verify_log
 
@@ -126,25 +120,34 @@ def head(file: Path) -> None:
     help="Only records made at or after this date or time (UTC), e.g. "
     "2026-05-01 or 2026-05-01T09:00Z.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (schema npt.log-show/1).")
+@format_options("log")
 @reports_errors
-def show(file: Path, since: str | None, as_json: bool) -> None:
+def show(
+    file: Path,
+    since: str | None,
+    fmt: str | None,
+    as_json: bool,
+    output: Path | None,
+    force: bool,
+) -> None:
     """List the records in FILE readably, oldest first, then its head (it does not verify).
 
     \b
     Examples:
       npt log show prep.log
       npt log show prep.log --since 2026-05-01 --json
+      npt log show prep.log --format json -o records.json
     """
+    from npt_protocol.render.listings import LogDocument  # noqa: PLC0415
+    from npt_protocol.render.registry import render  # noqa: PLC0415
+
+    chosen = choose_format("log", fmt, output, force=force, as_json=as_json)
     listing = entries(
         file, since=None if since is None else parse_since(since), on_wait=waiting_for(file)
     )
-    if as_json:
-        echo_json(listing.data(file))
-    else:
-        for entry in listing.entries:
-            click.echo(one_line(entry_text(entry)))  # logged text never drives the terminal
-        click.echo(f"Head: {listing.head.token} (not verified; see `npt log verify`).")
+    deliver(
+        render("log", LogDocument(listing, file), chosen), output=output, force=force, read=[file]
+    )
     for warning in listing.warnings:
         click.echo(f"Warning: {one_line(warning)}", err=True)
     if listing.unreadable:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from npt_protocol.catalogue.clinic import load_catalogue
-from npt_protocol.cli.common import NptCommand, echo_json, reports_errors
+from npt_protocol.cli.common import NptCommand, reports_errors
+from npt_protocol.cli.formats import choose_format, deliver, format_options
 from npt_protocol.cli.options import (
     absolute,
     basis_option,
@@ -25,7 +26,12 @@ from npt_protocol.cli.options import (
 )
 from npt_protocol.engine.measured import METHOD_ORDER
 from npt_protocol.engine.requests import CheckRequest, PrepareRequest, run_check, run_prepare
-from npt_protocol.render.recipe import check_text, recipe_text
+from npt_protocol.render.registry import render
+
+if TYPE_CHECKING:
+    from npt_protocol.engine.recipe import Recipe
+    from npt_protocol.engine.requests import CheckResult
+    from npt_protocol.render.answers import CheckDocument, RecipeDocument
 
 
 @click.command(cls=NptCommand)
@@ -59,7 +65,7 @@ from npt_protocol.render.recipe import check_text, recipe_text
 )
 @basis_option
 @catalogue_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (schema npt.recipe/2).")
+@format_options("recipe")
 @log_options
 @reports_errors
 def prepare(
@@ -73,7 +79,10 @@ def prepare(
     syringes: tuple[str, ...],
     bases: tuple[str, ...],
     catalogue: Path | None,
+    fmt: str | None,
     as_json: bool,
+    output: Path | None,
+    force: bool,
     log_file: Path | None,
     prepared_by: str | None,
     checked_by: str | None,
@@ -89,8 +98,10 @@ def prepare(
       npt prepare "dextrose 20% + lidocaine 0.1%" --volume 10mL --from D50 --from lidocaine-1
       npt prepare "dextrose 10%" --volume 100mL --from D50 --diluent D5W
       npt prepare "dextrose 5%" --volume 60mL --from D50 --log prep.log --by "A. Lee"
+      npt prepare "dextrose 5%" --volume 60mL --from D50 --format json -o recipe.json
     """
     require_log(log_file, prepared_by, checked_by)
+    chosen = choose_format("recipe", fmt, output, force=force, as_json=as_json, read=[log_file])
     config = settings()
     extra = catalogue_path(catalogue, config)
     cat = load_catalogue(extra)
@@ -109,10 +120,12 @@ def prepare(
     recipe = run_prepare(request, cat)
     _finish(
         lambda: _results().recipe_data(recipe),
-        lambda: recipe_text(recipe),
+        lambda: render("recipe", _recipe_document(recipe), chosen),
         passed=recipe.acceptable,
         request=request,
-        as_json=as_json,
+        output=output,
+        force=force,
+        read=[p for p in (extra, log_file) if p is not None],
         log_file=log_file,
         prepared_by=prepared_by,
         checked_by=checked_by,
@@ -126,7 +139,7 @@ def prepare(
 @click.option("--weight", help="Patient weight, e.g. 70kg, to check a local anaesthetic dose.")
 @basis_option
 @catalogue_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (schema npt.check/2).")
+@format_options("check")
 @log_options
 @reports_errors
 def check(
@@ -136,7 +149,10 @@ def check(
     weight: str | None,
     bases: tuple[str, ...],
     catalogue: Path | None,
+    fmt: str | None,
     as_json: bool,
+    output: Path | None,
+    force: bool,
     log_file: Path | None,
     prepared_by: str | None,
     checked_by: str | None,
@@ -152,6 +168,7 @@ def check(
       npt check "dextrose 5%" D50=6mL SWFI=54mL --log prep.log --checked-by "B. Khan"
     """
     require_log(log_file, prepared_by, checked_by)
+    chosen = choose_format("check", fmt, output, force=force, as_json=as_json, read=[log_file])
     config = settings()
     extra = catalogue_path(catalogue, config)
     cat = load_catalogue(extra)
@@ -168,14 +185,30 @@ def check(
         lambda: _results().check_data(
             done.target_text, done.portions, done.assessment, done.catalogue_version
         ),
-        lambda: check_text(done.target_text, done.portions, done.assessment),
+        lambda: render("check", _check_document(done), chosen),
         passed=done.assessment.within_tolerance,
         request=request,
-        as_json=as_json,
+        output=output,
+        force=force,
+        read=[p for p in (extra, log_file) if p is not None],
         log_file=log_file,
         prepared_by=prepared_by,
         checked_by=checked_by,
     )
+
+
+def _recipe_document(recipe: Recipe) -> RecipeDocument:
+    """Wrap a recipe as the document `render` prints, imported only when it is printed."""
+    from npt_protocol.render.answers import RecipeDocument  # noqa: PLC0415 - start-up time
+
+    return RecipeDocument(recipe)
+
+
+def _check_document(check: CheckResult) -> CheckDocument:
+    """Wrap a check as the document `render` prints, imported only when it is printed."""
+    from npt_protocol.render.answers import CheckDocument  # noqa: PLC0415 - start-up time
+
+    return CheckDocument(check)
 
 
 def _results() -> Any:
@@ -187,29 +220,27 @@ def _results() -> Any:
 
 def _finish(
     data: Callable[[], dict[str, Any]],
-    text: Callable[[], str],
+    content: Callable[[], str | bytes],
     *,
     passed: bool,
     request: PrepareRequest | CheckRequest,
-    as_json: bool,
+    output: Path | None,
+    force: bool,
+    read: list[Path],
     log_file: Path | None,
     prepared_by: str | None,
     checked_by: str | None,
 ) -> None:
-    """Log the result (before anything is printed), print it, and exit 1 when it failed."""
-    if log_file is not None or as_json:
-        result = data()
-        if log_file is not None:
-            write_log(
-                log_file,
-                request=request,
-                result=result,
-                prepared_by=prepared_by,
-                checked_by=checked_by,
-            )
-        if as_json:
-            echo_json(result)
-    if not as_json:
-        click.echo(text(), nl=False)
+    """Log the result (before anything is printed), print or write it, and exit 1 when it
+    failed."""
+    if log_file is not None:
+        write_log(
+            log_file,
+            request=request,
+            result=data(),
+            prepared_by=prepared_by,
+            checked_by=checked_by,
+        )
+    deliver(content(), output=output, force=force, read=read)
     if not passed:
         raise SystemExit(1)

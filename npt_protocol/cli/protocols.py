@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from npt_protocol.cli.common import NptGroup, UsablePath, echo_json, one_line, reports_errors
-from npt_protocol.protocol.library import Library, check_paths, load_library
-from npt_protocol.render.columns import align
-from npt_protocol.render.protocol import protocol_json, protocol_text
+from npt_protocol.cli.common import NptGroup, UsablePath, one_line, reports_errors
+from npt_protocol.cli.formats import choose_format, deliver, format_options
+from npt_protocol.protocol.library import SHIPPED, Library, check_paths, load_library, shipped_dir
+from npt_protocol.render.listings import ProtocolDocument, protocols_data
+from npt_protocol.render.registry import render
 from npt_protocol.settings import load_settings
 
 _FOLDER_OPTION = click.option(
@@ -22,7 +22,6 @@ _FOLDER_OPTION = click.option(
     help="Clinic folder of protocols, searched before the shipped library "
     "(default: protocols_dir in the settings file).",
 )
-_JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
 def _library(protocols_dir: Path | None) -> Library:
@@ -53,76 +52,59 @@ def protocols() -> None:
 
 
 @protocols.command("list")
-@_JSON_OPTION
+@format_options("protocols")
 @_FOLDER_OPTION
 @reports_errors
-def list_protocols(as_json: bool, protocols_dir: Path | None) -> None:
+def list_protocols(
+    fmt: str | None, as_json: bool, output: Path | None, force: bool, protocols_dir: Path | None
+) -> None:
     """List the protocols that can be used, and which file wins for each id.
 
-    Example: npt protocols list --protocols my-clinic/
+    Example: npt protocols list --protocols my-clinic/ --format json -o protocols.json
     """
+    chosen = choose_format("protocols", fmt, output, force=force, as_json=as_json)
     library = _library(protocols_dir)
     _warn_broken(library)
-    rows: list[dict[str, Any]] = []
-    for entry in library.entries.values():
-        p = entry.protocol
-        rows.append(
-            {
-                "id": p.id,
-                "title": p.title,
-                "region": p.region,
-                "status": p.status,
-                "version": p.version,
-                "source": p.origin,
-                "path": str(p.path) if p.path else None,
-                "overrides": [hidden.origin for hidden in entry.hides],
-                "content_hash": p.content_hash,
-            }
-        )
-    if as_json:
-        echo_json(rows)
-        return
-    if not rows:
-        click.echo("No protocols found.")
-        return
-    table = [["ID", "TITLE", "REGION", "STATUS", "VERSION", "SOURCE"]]
-    for row in rows:
-        overrides = f" (overrides {', '.join(row['overrides'])})" if row["overrides"] else ""
-        table.append(
-            [
-                row["id"],
-                _clip(row["title"], 44),
-                row["region"],
-                row["status"],
-                row["version"],
-                row["source"] + overrides,
-            ]
-        )
-    for line in align(table, indent=""):
-        click.echo(line)
+    deliver(
+        render("protocols", protocols_data(library), chosen),
+        output=output,
+        force=force,
+        read=_read(library),
+    )
 
 
-def _clip(text: str, width: int) -> str:
-    """Shorten text to a column width with an ellipsis."""
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _read(library: Library) -> list[Path]:
+    """List the protocol files a command read: --force never replaces them with its output."""
+    paths = [Path(e.protocol.path) for e in library.entries.values() if e.protocol.path]
+    return paths + [Path(bad.loaded.path) for bad in library.broken]
 
 
 @protocols.command("show")
 @click.argument("protocol_id", metavar="ID")
-@_JSON_OPTION
+@format_options("protocol")
 @_FOLDER_OPTION
 @reports_errors
-def show(protocol_id: str, as_json: bool, protocols_dir: Path | None) -> None:
+def show(
+    protocol_id: str,
+    fmt: str | None,
+    as_json: bool,
+    output: Path | None,
+    force: bool,
+    protocols_dir: Path | None,
+) -> None:
     """Show one protocol: nerves, points, volumes, limits, course and references.
 
     Example: npt protocols show knee --json
     """
+    chosen = choose_format("protocol", fmt, output, force=force, as_json=as_json)
     library = _library(protocols_dir)
     protocol = library.get(protocol_id)
-    if as_json:
-        echo_json(protocol_json(protocol))
-    else:
-        click.echo(protocol_text(protocol), nl=False)
+    deliver(
+        render("protocol", ProtocolDocument(protocol), chosen),
+        output=output,
+        force=force,
+        read=_read(library),
+    )
 
 
 @protocols.command("validate")
@@ -134,11 +116,14 @@ def validate(paths: tuple[Path, ...]) -> None:
     """Check protocol files and folders; print every problem as file:line:column.
 
     Exit code 0 when every file is valid, 1 when problems were found, 2 when a file or folder
-    cannot be read. Ids must be unique within each folder.
+    cannot be read. Ids must be unique within each folder. The word `shipped` names the
+    library that comes with npt, from any folder.
 
-    Example: npt protocols validate protocols/ my-clinic/knee.yaml
+    Example: npt protocols validate shipped my-clinic/ my-clinic/knee.yaml
     """
-    results = check_paths(paths)
+    results = check_paths(
+        [shipped_dir() if str(p) == SHIPPED and not p.exists() else p for p in paths]
+    )
     problems = 0
     for loaded in results:
         for finding in loaded.findings:

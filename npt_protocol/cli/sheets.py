@@ -1,73 +1,51 @@
-"""`npt checklist` and `npt session`: printable sheets and whole-session packets."""
+"""`npt checklist`, `npt session` and `npt label`: sheets, whole-session packets and syringe
+labels."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from npt_protocol.cli.common import (
-    NptCommand,
-    UsablePath,
-    emit,
-    one_line,
-    reports_errors,
-    to_stdout,
-    waiting_for,
-)
+from npt_protocol.cli.common import NptCommand, UsablePath, reports_errors
+from npt_protocol.cli.formats import choose_format, deliver, format_options
 from npt_protocol.cli.options import (
     catalogue_option,
     catalogue_path,
+    require_log,
     require_percent,
     resolve_catalogue,
     resolve_syringes,
     resolve_tolerance,
     resolve_weight,
     settings,
+    syringe_texts,
+    tolerance_text,
 )
 from npt_protocol.errors import InputError
 from npt_protocol.numbers import parse_percent
-from npt_protocol.render.registry import FORMATS, Format, render_document
+from npt_protocol.render.registry import render
 from npt_protocol.settings import Settings
 from npt_protocol.times import parse_local_time
 from npt_protocol.units import parse_volume
 
-SUFFIXES: dict[str, Format] = {
-    ".md": "md",
-    ".markdown": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".pdf": "pdf",
-    ".json": "json",
-    ".txt": "text",
-}
+if TYPE_CHECKING:
+    from npt_protocol.planning.patient import Patient
+    from npt_protocol.planning.session import Session
+    from npt_protocol.render.doctypes import DocumentMeta, LogDoc
+
+F = TypeVar("F", bound=Callable[..., Any])
+SHEETS = ("bedside", "trainer")
 
 
-def output_options(function: Any) -> Any:
-    """Add the options every printable command shares."""
+def sheet_options(function: F) -> F:
+    """Add the options every printed sheet shares: the clinic folder, paper and clinic name."""
     for option in reversed(
         [
-            click.option(
-                "--format",
-                "fmt",
-                type=click.Choice(FORMATS),
-                help="Output format (default: from the -o file's suffix, else text).",
-            ),
-            click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
-            click.option(
-                "-o",
-                "--output",
-                type=UsablePath(path_type=Path, dir_okay=False, allow_dash=True),
-                help="Write to this file (atomically; refuses to replace one without --force); "
-                "- writes to standard output. The format follows the file's extension.",
-            ),
-            click.option(
-                "--force",
-                is_flag=True,
-                help="Replace an existing output file (a regular file the command did not read).",
-            ),
             click.option(
                 "--protocols",
                 "protocols_dir",
@@ -86,28 +64,44 @@ def output_options(function: Any) -> Any:
     return function
 
 
-def choose_format(fmt: str | None, as_json: bool, output: Path | None, force: bool) -> Format:
-    """Decide the format from --format, --json or the output file's extension, refusing a
-    contradiction; refuse early an output file that may not be written, before any work."""
-    named = None if to_stdout(output) else output
-    if named is not None:
-        from npt_protocol.cli.output import check_target  # noqa: PLC0415 - only -o needs it
+def patient_options(function: F) -> F:
+    """Add --patient ID, and the name and date of birth a clinic may enable."""
+    for option in reversed(
+        [
+            click.option(
+                "--patient",
+                "patient_id",
+                metavar="ID",
+                help="The patient's pseudonymous identifier (e.g. PT-0042), printed on every "
+                "label and checklist page.",
+            ),
+            click.option(
+                "--patient-name",
+                metavar="NAME",
+                help="The patient's name, only where the clinic settings enable it "
+                '(patient_fields = ["name"]).',
+            ),
+            click.option(
+                "--patient-dob",
+                metavar="YYYY-MM-DD",
+                help="The patient's date of birth, only where the clinic settings enable it "
+                '(patient_fields = ["date_of_birth"]).',
+            ),
+        ]
+    ):
+        function = option(function)
+    return function
 
-        check_target(named, force=force)
-    if as_json:
-        if fmt not in (None, "json"):
-            raise InputError(f"--json and --format {fmt} disagree; give one of them.")
-        fmt = "json"
-    by_name = SUFFIXES.get(named.suffix.lower()) if named is not None else None
-    if fmt is not None and by_name is not None and fmt != by_name:
-        raise InputError(
-            f"-o {named} is a {by_name} file by its extension, but the format asked for is "
-            f"{fmt}; give a file name that agrees, or leave the format out."
-        )
-    chosen = fmt or by_name or "text"
-    if chosen == "pdf" and output is None:
-        raise InputError("A PDF needs an output: add -o FILE.pdf, or -o - to pipe it.")
-    return next(f for f in FORMATS if f == chosen)
+
+def patient_from(
+    config: Settings, identifier: str | None, name: str | None, dob: str | None
+) -> Patient | None:
+    """Build the patient from the options and the fields the clinic enables."""
+    from npt_protocol.planning.patient import check_patient_fields, make_patient  # noqa: PLC0415
+
+    configured = config.get("patient_fields")
+    enabled = () if configured is None else check_patient_fields(configured, where="Settings file")
+    return make_patient(identifier, name=name, date_of_birth=dob, enabled=enabled)
 
 
 def files_read(config: Settings, lib: Any, *others: Path | None) -> list[Path]:
@@ -128,9 +122,7 @@ def library(protocols_dir: Path | None, config: Settings, ids: list[str]) -> Any
     return load_library([folder] if folder else [], only=ids)
 
 
-def meta(
-    config: Settings, paper: str | None, clinic: str | None, now: dt.datetime
-) -> dict[str, Any]:
+def meta(config: Settings, paper: str | None, clinic: str | None, now: dt.datetime) -> DocumentMeta:
     """Describe the document: tool version, time, clinic, paper."""
     from npt_protocol.render.documents import document_meta  # noqa: PLC0415
 
@@ -142,11 +134,6 @@ def meta(
         clinic=clinic or config.get("clinic_name"),
         paper="Letter" if chosen.lower() == "letter" else "A4",
     )
-
-
-def deliver(content: str | bytes, *, output: Path | None, force: bool, read: list[Path]) -> None:
-    """Print or write the rendered document."""
-    emit(content, output=output, force=force, read=read)
 
 
 def parse_time(text: str | None) -> dt.datetime:
@@ -173,6 +160,13 @@ def parse_count(text: str, *, what: str) -> int:
     return int(stripped)
 
 
+def which_sheet(sheet: str | None, patient: Patient | None) -> str:
+    """Choose the checklist sheet: as asked, else bedside for a named patient, else trainer."""
+    if sheet is not None:
+        return sheet
+    return "bedside" if patient is not None else "trainer"
+
+
 @click.command(cls=NptCommand)
 @click.argument("protocol_id")
 @click.option(
@@ -181,12 +175,24 @@ def parse_count(text: str, *, what: str) -> int:
     "to write in).",
 )
 @click.option("--points", "points", help="Number of points (default: the typical).")
-@output_options
+@click.option(
+    "--sheet",
+    type=click.Choice(SHEETS),
+    help="bedside: one page per side to tick at the bedside (the default with --patient); "
+    "trainer: everything, with references and evidence (the default without).",
+)
+@patient_options
+@format_options("checklist")
+@sheet_options
 @reports_errors
 def checklist(
     protocol_id: str,
     side: str | None,
     points: str | None,
+    sheet: str | None,
+    patient_id: str | None,
+    patient_name: str | None,
+    patient_dob: str | None,
     fmt: str | None,
     as_json: bool,
     output: Path | None,
@@ -197,125 +203,139 @@ def checklist(
 ) -> None:
     """Print the injection checklist of one protocol.
 
-    Without --side the sheet leaves the side blank to be written in by hand.
+    Without --side the sheet leaves the side blank to be written in by hand. With --patient
+    the bedside sheet is printed (one page per side); --sheet chooses either.
 
     \b
     Examples:
-      npt checklist knee --side left
+      npt checklist knee --side left --patient PT-0042 -o knee.pdf
       npt checklist shoulder --format pdf -o shoulder.pdf
-      npt checklist knee --format md
+      npt checklist knee --side left --sheet bedside --format md
     """
     from npt_protocol.planning.checklist import build_checklist  # noqa: PLC0415
     from npt_protocol.render.documents import checklist_data  # noqa: PLC0415
 
     config = settings()
-    fmt = choose_format(fmt, as_json, output, force)
+    fmt_chosen = choose_format("checklist", fmt, output, force=force, as_json=as_json)
+    patient = patient_from(config, patient_id, patient_name, patient_dob)
     lib = library(protocols_dir, config, [protocol_id])
     protocol = lib.get(protocol_id)
-    sheet = build_checklist(
+    built = build_checklist(
         protocol,
         side=side,
         points=None if points is None else parse_count(points, what="--points"),
     )
     now = parse_time(None)
-    content = render_document(
-        "checklist", checklist_data(sheet), meta(config, paper, clinic, now), fmt, timestamp=now
+    doc = checklist_data(
+        built,
+        sheet="bedside" if which_sheet(sheet, patient) == "bedside" else "trainer",
+        patient=patient,
+    )
+    content = render(
+        "checklist", doc, fmt_chosen, meta=meta(config, paper, clinic, now), timestamp=now
     )
     deliver(content, output=output, force=force, read=files_read(config, lib))
 
 
-@click.command(cls=NptCommand)
-@click.option(
-    "--region",
-    "regions",
-    multiple=True,
-    required=True,
-    help="A protocol and its side, e.g. knee:left (the side is required unless the protocol is "
-    "midline only); repeat for each region.",
-)
-@click.option(
-    "--points",
-    "point_counts",
-    multiple=True,
-    help="Points for a protocol, e.g. knee=14 (default: the protocol's typical).",
-)
-@click.option(
-    "--from",
-    "stock_specs",
-    multiple=True,
-    help="Stocks to prepare from (default: D50 for dextrose, mannitol-20, lidocaine-1).",
-)
-@click.option("--diluent", default="SWFI", show_default=True)
-@click.option("--solution", help="Use this solution for every region instead of the protocols'.")
-@click.option("--margin", help="Extra volume to prepare (default 10%).")
-@click.option(
-    "--treatment-syringe",
-    default="10mL",
-    show_default=True,
-    help="Syringe the points are given from (sets the dead space).",
-)
-@click.option(
-    "--use-by",
-    "use_by_rule",
-    help="immediate-use (4 h, default), category-1-room (12 h) or category-1-fridge (24 h).",
-)
-@click.option("--prepared-at", help="Start of preparation, ISO 8601 (default: now).")
-@click.option("--weight", help="Patient weight, e.g. 70kg, for the local anaesthetic dose.")
-@click.option("--tolerance", help="Allowed deviation of each strength (default 5%).")
-@click.option("--syringe", "syringes", multiple=True, help="Syringe set for measuring.")
-@click.option(
-    "--log",
-    "log_file",
-    type=UsablePath(path_type=Path),
-    help="The clinic's preparation log: the packet prints its head, to file with the paper "
-    "record (`npt log verify FILE --head TOKEN` later proves nothing before it was rewritten).",
-)
-@catalogue_option
-@output_options
-@reports_errors
-def session(
-    regions: tuple[str, ...],
-    point_counts: tuple[str, ...],
-    stock_specs: tuple[str, ...],
-    diluent: str,
-    solution: str | None,
-    margin: str | None,
-    treatment_syringe: str,
-    use_by_rule: str | None,
-    prepared_at: str | None,
-    weight: str | None,
-    tolerance: str | None,
-    syringes: tuple[str, ...],
-    log_file: Path | None,
-    catalogue: Path | None,
-    fmt: str | None,
-    as_json: bool,
-    output: Path | None,
-    force: bool,
-    protocols_dir: Path | None,
-    paper: str | None,
-    clinic: str | None,
-) -> None:
-    """Plan a whole session: volumes, recipe, label and one checklist per region.
+def session_options(function: F) -> F:
+    """Add the options that plan a session: `npt session` and `npt label` take the same."""
+    for option in reversed(
+        [
+            click.option(
+                "--region",
+                "regions",
+                multiple=True,
+                required=True,
+                help="A protocol and its side, e.g. knee:left (the side is required unless the "
+                "protocol is midline only); repeat for each region.",
+            ),
+            click.option(
+                "--points",
+                "point_counts",
+                multiple=True,
+                help="Points for a protocol, e.g. knee=14 (default: the protocol's typical).",
+            ),
+            click.option(
+                "--from",
+                "stock_specs",
+                multiple=True,
+                help="Stocks to prepare from (default: D50 for dextrose, mannitol-20, "
+                "lidocaine-1).",
+            ),
+            click.option("--diluent", default="SWFI", show_default=True),
+            click.option(
+                "--solution", help="Use this solution for every region instead of the protocols'."
+            ),
+            click.option("--margin", help="Extra volume to prepare (default 10%)."),
+            click.option(
+                "--treatment-syringe",
+                default="10mL",
+                show_default=True,
+                help="Syringe the points are given from (sets the dead space and the labels).",
+            ),
+            click.option(
+                "--use-by",
+                "use_by_rule",
+                help="immediate-use (4 h, default), category-1-room (12 h) or category-1-fridge "
+                "(24 h), as the clinic settings enable.",
+            ),
+            click.option("--prepared-at", help="Start of preparation, ISO 8601 (default: now)."),
+            click.option(
+                "--weight", help="Patient weight, e.g. 70kg, for the local anaesthetic dose."
+            ),
+            click.option("--tolerance", help="Allowed deviation of each strength (default 5%)."),
+            click.option("--syringe", "syringes", multiple=True, help="Syringe set for measuring."),
+            click.option(
+                "--log",
+                "log_file",
+                type=UsablePath(path_type=Path, dir_okay=False),
+                help="The clinic's preparation log: a record of each batch is appended, its "
+                "reference printed on the labels and in their 2D code, and the log's head on "
+                "the packet.",
+            ),
+            click.option(
+                "--by", "prepared_by", metavar="NAME", help="Who prepared it (log and labels)."
+            ),
+            click.option(
+                "--checked-by",
+                "checked_by",
+                metavar="NAME",
+                help="Who checked the preparation (log and labels).",
+            ),
+        ]
+    ):
+        function = option(function)
+    return catalogue_option(patient_options(function))
 
-    Exit code 1 when a recipe cannot be signed (nothing is written), or when the planned
-    injections give more of a dose-limited solute than its limit (the packet says so first).
 
-    \b
-    Examples:
-      npt session --region knee:left --region shoulder:right --from D50 -o session.pdf
-      npt session --region knee:left --points knee=14 --weight 70kg --format json
-      npt session --region knee:left --from D50 --log prep.log -o session.pdf
-    """
+@dataclass(frozen=True)
+class Planned:
+    """A session planned from the options, and what the outputs need besides."""
+
+    plan: Session
+    patient: Patient | None
+    config: Settings
+    read: list[Path]
+    request: dict[str, Any]  # the texts a batch record keeps to be recomputed
+
+
+def plan_from_options(options: dict[str, Any]) -> Planned:
+    """Plan the session the options describe; exit 1 (nothing written) when a recipe cannot be
+    signed."""
     from npt_protocol.planning.checklist import region_side  # noqa: PLC0415
     from npt_protocol.planning.session import RegionRequest, plan_session  # noqa: PLC0415
-    from npt_protocol.render.documents import session_data  # noqa: PLC0415
 
     config = settings()
-    fmt = choose_format(fmt, as_json, output, force)
-    cat = resolve_catalogue(catalogue, config)
-    lib = library(protocols_dir, config, [item.partition(":")[0].strip() for item in regions])
-    counts = _point_counts(point_counts)
+    require_log(options["log_file"], options["prepared_by"], options["checked_by"])
+    patient = patient_from(
+        config, options["patient_id"], options["patient_name"], options["patient_dob"]
+    )
+    cat = resolve_catalogue(options["catalogue"], config)
+    regions = options["regions"]
+    lib = library(
+        options["protocols_dir"], config, [item.partition(":")[0].strip() for item in regions]
+    )
+    counts = _point_counts(options["point_counts"])
     requests = []
     for item in regions:
         protocol = lib.get(item.partition(":")[0].strip())
@@ -326,23 +346,28 @@ def session(
     unused = sorted(set(counts) - {r.protocol.id for r in requests})
     if unused:
         raise InputError(f"--points names {', '.join(unused)}, which no --region uses.")
-    now = parse_time(None)
+    enabled = config.get("use_by_rules")
     plan = plan_session(
         requests,
         catalogue=cat,
-        stocks=[cat.product(s, what="--from") for s in stock_specs],
-        diluent=cat.product(diluent, what="--diluent"),
-        syringes=resolve_syringes(syringes, config),
-        prepared_at=parse_time(prepared_at),
-        solution_override=solution,
+        stocks=[cat.product(s, what="--from") for s in options["stock_specs"]],
+        diluent=cat.product(options["diluent"], what="--diluent"),
+        syringes=resolve_syringes(options["syringes"], config),
+        prepared_at=parse_time(options["prepared_at"]),
+        solution_override=options["solution"],
         margin=parse_percent(
-            require_percent(chosen(margin, config, "margin", "10%"), what="--margin"),
+            require_percent(chosen(options["margin"], config, "margin", "10%"), what="--margin"),
             what="--margin",
         ),
-        treatment_syringe_ml=parse_volume(treatment_syringe, what="--treatment-syringe"),
-        use_by_rule=chosen(use_by_rule, config, "use_by_rule", "immediate-use"),
-        tolerance=resolve_tolerance(tolerance, config),
-        weight_kg=resolve_weight(weight),
+        treatment_syringe_ml=parse_volume(options["treatment_syringe"], what="--treatment-syringe"),
+        use_by_rule=chosen(options["use_by_rule"], config, "use_by_rule", "immediate-use"),
+        enabled_rules=None
+        if enabled is None
+        else [enabled]
+        if isinstance(enabled, str)
+        else enabled,
+        tolerance=resolve_tolerance(options["tolerance"], config),
+        weight_kg=resolve_weight(options["weight"]),
     )
     if plan.unsigned:
         recipe = plan.unsigned[0].recipe
@@ -353,12 +378,38 @@ def session(
             err=True,
         )
         raise SystemExit(1)
-    data = session_data(plan, log=None if log_file is None else _log_head(log_file))
-    content = render_document("session", data, meta(config, paper, clinic, now), fmt, timestamp=now)
-    read = files_read(config, lib, catalogue_path(catalogue, config), log_file)
-    deliver(content, output=output, force=force, read=read)
+    extra = catalogue_path(options["catalogue"], config)
+    read = files_read(config, lib, extra, options["log_file"])
+    request = {
+        "tolerance": tolerance_text(options["tolerance"], config),
+        "weight": options["weight"],
+        "syringes": syringe_texts(options["syringes"], config),
+        "catalogue": None if extra is None else str(extra.absolute()),
+    }
+    return Planned(plan, patient, config, read, request)
+
+
+def log_batches(planned: Planned, options: dict[str, Any]) -> tuple[list[str], LogDoc | None]:
+    """Append a record of each batch to the --log file (its chain checked first) and return
+    each batch's reference and the log's head after them; nothing without --log."""
+    log_file = options["log_file"]
+    if log_file is None:
+        return [], None
+    from npt_protocol.cli.session_log import append_batches  # noqa: PLC0415 - --log only
+
+    return append_batches(
+        log_file,
+        planned.plan,
+        request=planned.request,
+        prepared_by=options["prepared_by"],
+        checked_by=options["checked_by"],
+    )
+
+
+def warn_doses(plan: Session) -> None:
+    """Say on stderr, where a script sees it, that the injections exceed a dose limit; exit 1."""
     for dose in plan.doses_over:
-        # Printed first in the packet too; said again here, where a script sees it.
+        # Printed first in the packet too; said again here.
         click.echo(
             f"Error: the planned injections give {dose.describe(where='injected')}; "
             "do not proceed: give fewer points or a weaker solution.",
@@ -368,17 +419,143 @@ def session(
         raise SystemExit(1)
 
 
-def _log_head(path: Path) -> dict[str, Any]:
-    """Read a preparation log's head for the packet; a log whose chain is broken has none."""
-    from npt_protocol.log.verify import read_head  # noqa: PLC0415
+@click.command(cls=NptCommand)
+@session_options
+@click.option(
+    "--labels",
+    "labels_file",
+    type=UsablePath(path_type=Path, dir_okay=False, allow_dash=False),
+    help="Also write the syringe labels to this file (PDF on the label stock; .json or .txt "
+    "by its extension).",
+)
+@click.option(
+    "--stock", help="Label stock for --labels: 51x25, 57x32, 89x36, a4-sheet or letter-sheet."
+)
+@click.option(
+    "--sheet",
+    type=click.Choice(SHEETS),
+    help="The checklists in the packet: bedside (the default with --patient) or trainer.",
+)
+@format_options("session")
+@sheet_options
+@reports_errors
+def session(labels_file: Path | None, stock: str | None, sheet: str | None, **options: Any) -> None:
+    """Plan a whole session: volumes, recipe, label and one checklist per region.
 
-    report = read_head(path, on_wait=waiting_for(path))
-    if not report.chain_ok:
-        raise InputError(
-            f"--log {one_line(path)} does not verify ({report.findings[0].message}); "
-            "expected a whole preparation log: run `npt log verify` on it."
+    Exit code 1 when a recipe cannot be signed (nothing is written), or when the planned
+    injections give more of a dose-limited solute than its limit (the packet says so first).
+
+    \b
+    Examples:
+      npt session --region knee:left --region shoulder:right --from D50 -o session.pdf
+      npt session --region knee:left --points knee=14 --weight 70kg --format json
+      npt session --region knee:left --patient PT-0042 --log prep.log -o session.pdf \\
+        --labels labels.pdf
+    """
+    from npt_protocol.render.documents import session_data  # noqa: PLC0415
+
+    force, log_file = options["force"], options["log_file"]
+    fmt = choose_format(
+        "session",
+        options["fmt"],
+        options["output"],
+        force=force,
+        as_json=options["as_json"],
+        read=[log_file, labels_file],
+    )
+    labels_fmt = None
+    if labels_file is not None:
+        labels_fmt = choose_format(
+            "labels", None, labels_file, force=force, option="--labels", read=[log_file]
         )
-    return {"path": str(path), "records": report.records, "head": report.head.token}
+    planned = plan_from_options(options)
+    references, log = log_batches(planned, options)
+    now = parse_time(None)
+    config = planned.config
+    doc_meta = meta(config, options["paper"], options["clinic"], now)
+    data = session_data(
+        planned.plan,
+        log=log,
+        patient=planned.patient,
+        references=references,
+        sheet="bedside" if which_sheet(sheet, planned.patient) == "bedside" else "trainer",
+    )
+    jobs: list[Callable[[], str | bytes]] = [
+        lambda: render("session", data, fmt, meta=doc_meta, timestamp=now)
+    ]
+    if labels_file is not None and labels_fmt is not None:
+        labels = _labels_doc(planned, options, stock, references)
+        chosen_fmt = labels_fmt
+        jobs.append(lambda: render("labels", labels, chosen_fmt, meta=doc_meta, timestamp=now))
+    # The packet and the labels are typeset side by side: typst runs outside Python's lock.
+    from npt_protocol.render.typesetter import together  # noqa: PLC0415
+
+    content, *rendered = together(jobs)
+    if labels_file is not None and rendered:
+        deliver(rendered[0], output=labels_file, force=options["force"], read=planned.read)
+    deliver(content, output=options["output"], force=options["force"], read=planned.read)
+    warn_doses(planned.plan)
+
+
+@click.command(cls=NptCommand)
+@session_options
+@click.option(
+    "--stock",
+    help="Label stock: 51x25, 57x32, 89x36 (mm, one label a page), a4-sheet or letter-sheet "
+    "(default: the label_stock setting, else a sheet of the paper size).",
+)
+@format_options("labels")
+@sheet_options
+@reports_errors
+def label(stock: str | None, **options: Any) -> None:
+    """Print one label per treatment syringe the session fills, on label stock.
+
+    Takes the same options as `npt session`. Each label says the patient, the contents with
+    the intended strength and its basis, the volume, route, region and side, prepared at and
+    use-by, who prepared and checked it, and a 2D code with the preparation's log reference
+    (with --log) and its facts.
+
+    \b
+    Examples:
+      npt label --region knee:left --from D50 --patient PT-0042 -o labels.pdf
+      npt label --region knee:left --patient PT-0042 --log prep.log --by "A. Lee" -o labels.pdf
+      npt label --region knee:bilateral --stock 51x25 --format json
+    """
+    fmt = choose_format(
+        "labels",
+        options["fmt"],
+        options["output"],
+        force=options["force"],
+        as_json=options["as_json"],
+        read=[options["log_file"]],
+    )
+    planned = plan_from_options(options)
+    references, _ = log_batches(planned, options)
+    now = parse_time(None)
+    labels = _labels_doc(planned, options, stock, references)
+    doc_meta = meta(planned.config, options["paper"], options["clinic"], now)
+    content = render("labels", labels, fmt, meta=doc_meta, timestamp=now)
+    deliver(content, output=options["output"], force=options["force"], read=planned.read)
+    warn_doses(planned.plan)
+
+
+def _labels_doc(
+    planned: Planned, options: dict[str, Any], stock: str | None, references: list[str]
+) -> Any:
+    """Build the labels document on the stock asked for, else the setting, else a sheet."""
+    from npt_protocol.planning.labels import syringe_labels  # noqa: PLC0415
+    from npt_protocol.render.labels import labels_data  # noqa: PLC0415
+
+    config = planned.config
+    paper = str(options["paper"] or config.get("paper") or "A4").lower()
+    default = "letter-sheet" if paper == "letter" else "a4-sheet"
+    return labels_data(
+        syringe_labels(planned.plan, patient=planned.patient),
+        stock_name=chosen(stock, config, "label_stock", default),
+        prepared_by=options["prepared_by"],
+        checked_by=options["checked_by"],
+        references=references,
+    )
 
 
 def _point_counts(items: tuple[str, ...]) -> dict[str, int]:

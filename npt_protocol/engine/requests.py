@@ -53,6 +53,24 @@ class CheckRequest:
 
 
 @dataclass(frozen=True)
+class BatchRequest:
+    """A session's batch, as `npt session --log` records it: a prepare request at the batch
+    volume the session chose, never less than `minimum` mL (the session's exact need, written
+    as a fraction such as 31/5 so that it is kept exactly)."""
+
+    target: str
+    volume: str
+    stocks: tuple[str, ...]
+    minimum: str
+    diluent: str = "SWFI"
+    tolerance: str = DEFAULT_TOLERANCE_TEXT
+    weight: str | None = None
+    syringes: tuple[str, ...] = DEFAULT_SYRINGES_TEXT
+    catalogue: str | None = None
+    bases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """A pharmacist's check worked out: what was drawn and what it makes."""
 
@@ -94,6 +112,35 @@ def run_prepare(request: PrepareRequest, catalogue: Catalogue) -> Recipe:
         tolerance=parse_tolerance(request.tolerance),
         weight_kg=parse_weight(request.weight),
     )
+
+
+def run_batch(request: BatchRequest, catalogue: Catalogue) -> Recipe:
+    """Work out a session batch's recipe again, as the session chose it."""
+    minimum = _fraction(request.minimum)
+    catalogue = with_bases(catalogue, request.bases)
+    return prepare(
+        request.target,
+        volume_ml=parse_volume(request.volume, what="batch volume"),
+        stocks=[catalogue.product(spec, what="stock") for spec in request.stocks],
+        diluent=catalogue.product(request.diluent, what="diluent"),
+        catalogue=catalogue,
+        syringes=syringe_set(request.syringes),
+        tolerance=parse_tolerance(request.tolerance),
+        weight_kg=parse_weight(request.weight),
+        minimum_ml=minimum,
+    )
+
+
+def _fraction(text: str) -> Fraction:
+    """Read an exact batch volume in mL written as digits or digits/digits."""
+    numerator, _, denominator = text.partition("/")
+    digits = numerator.isascii() and numerator.isdigit()
+    if denominator:
+        digits = digits and denominator.isascii() and denominator.isdigit()
+    over = int(denominator or "1") if digits else 0
+    if not digits or over == 0 or not 0 < Fraction(int(numerator), over) <= MAX_BATCH_ML:
+        raise InputError(f"minimum {text!r} is not a batch volume in mL such as 31/5.")
+    return Fraction(int(numerator), over)
 
 
 def parse_bases(items: Sequence[str]) -> dict[str, str]:

@@ -1,8 +1,7 @@
-"""Safety rules: tolerance, tonicity, dose limits (data in the catalogue), beyond-use time."""
+"""Safety rules: tolerance, tonicity, dose limits (data in the catalogue); use-by in use_by.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Mapping
 from fractions import Fraction
@@ -128,54 +127,3 @@ def dose_checks(
         if limit is not None and strength > 0:
             checks.append(DoseCheck(name, strength, volume_ml, limit, weight_kg))
     return tuple(checks)
-
-
-class UseByRule(NamedTuple):
-    """A named beyond-use rule: how long after the start of preparation the mix may be used."""
-
-    key: str
-    name: str
-    hours: int
-    source: str
-
-
-USE_BY_RULES = {
-    rule.key: rule
-    for rule in (
-        UseByRule(
-            "immediate-use",
-            "Immediate use (USP chapter 797): begin administration "
-            "within 4 hours of the start of preparation",
-            4,
-            "USP chapter 797 (2023), secondary sources",
-        ),
-        UseByRule(
-            "category-1-room",
-            "USP chapter 797 Category 1, controlled room temperature",
-            12,
-            "USP chapter 797 (2023), secondary sources",
-        ),
-        UseByRule(
-            "category-1-fridge",
-            "USP chapter 797 Category 1, refrigerated",
-            24,
-            "USP chapter 797 (2023), secondary sources",
-        ),
-    )
-}
-
-
-def use_by(prepared_at: dt.datetime, rule_key: str = "immediate-use") -> dt.datetime:
-    """Return the time a preparation must be used by under a named rule."""
-    rule = USE_BY_RULES.get(rule_key)
-    if rule is None:
-        raise InputError(
-            f"use-by rule {rule_key!r} is unknown; expected one of {', '.join(USE_BY_RULES)}."
-        )
-    try:
-        return prepared_at + dt.timedelta(hours=rule.hours)
-    except OverflowError:
-        raise InputError(
-            f"A preparation at {prepared_at.isoformat()} would be used by a time "
-            "past the end of the calendar; expected a real date and time."
-        ) from None

@@ -22,7 +22,14 @@ from typing import Any, Literal
 
 from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.catalogue.products import Catalogue
-from npt_protocol.engine.requests import CheckRequest, PrepareRequest, run_check, run_prepare
+from npt_protocol.engine.requests import (
+    BatchRequest,
+    CheckRequest,
+    PrepareRequest,
+    run_batch,
+    run_check,
+    run_prepare,
+)
 from npt_protocol.engine.results import check_data, recipe_data
 from npt_protocol.errors import InputError, NptError
 from npt_protocol.log.record import SCHEMA, canonical, parse_line, request_from
@@ -215,8 +222,13 @@ class Recomputer:
         return self._catalogues[path]
 
 
-def result_data(request: PrepareRequest | CheckRequest, catalogue: Catalogue) -> dict[str, Any]:
-    """Run a request through the engine and return what its command prints as JSON."""
+def result_data(
+    request: PrepareRequest | CheckRequest | BatchRequest, catalogue: Catalogue
+) -> dict[str, Any]:
+    """Run a request through the engine and return what its command prints as JSON (a
+    session's batch: the recipe it was prepared by)."""
+    if isinstance(request, BatchRequest):
+        return recipe_data(run_batch(request, catalogue))
     if isinstance(request, CheckRequest):
         check = run_check(request, catalogue)
         return check_data(

@@ -1,4 +1,5 @@
-"""The preparation log: one JSON line per prepare or check, chained by SHA-256, appended durably.
+"""The preparation log: one JSON line per prepare, check or session batch, chained by SHA-256,
+appended durably.
 
 Each line is the record as compact JSON with sorted keys, UTF-8, ending in "\\n". `prev` is the
 SHA-256 (hex) of the previous line's bytes without its newline, 64 zeros for the first line.
@@ -17,12 +18,13 @@ from typing import Any, Literal
 
 from npt_protocol import __version__
 from npt_protocol.engine.measured import METHOD_ORDER
-from npt_protocol.engine.requests import CheckRequest, PrepareRequest
+from npt_protocol.engine.requests import BatchRequest, CheckRequest, PrepareRequest
 from npt_protocol.errors import InputError
 
 SCHEMA = "npt.log/1"
 GENESIS = "0" * 64
-Command = Literal["prepare", "check"]
+Command = Literal["prepare", "check", "session"]
+Request = PrepareRequest | CheckRequest | BatchRequest
 HEADER_KEYS = frozenset(
     {"body_sha256", "created", "log_id", "prev", "schema", "tool_version", "type"}
 )
@@ -54,7 +56,7 @@ def utc_text(time: dt.datetime) -> str:
     return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def normalised(request: PrepareRequest | CheckRequest) -> dict[str, Any]:
+def normalised(request: Request) -> dict[str, Any]:
     """Return the request as the JSON object a record keeps to recompute it."""
     return {
         key: list(value) if isinstance(value, tuple) else value
@@ -62,15 +64,17 @@ def normalised(request: PrepareRequest | CheckRequest) -> dict[str, Any]:
     }
 
 
-def request_from(command: str, data: Any) -> PrepareRequest | CheckRequest:
+def request_from(command: str, data: Any) -> Request:
     """Rebuild the request a record's normalised inputs describe; InputError if they do not."""
-    kind: type[PrepareRequest] | type[CheckRequest]
+    kind: type[PrepareRequest] | type[CheckRequest] | type[BatchRequest]
     if command == "prepare":
         kind = PrepareRequest
     elif command == "check":
         kind = CheckRequest
+    elif command == "session":
+        kind = BatchRequest
     else:
-        raise InputError(f"command {command!r} is not prepare or check")
+        raise InputError(f"command {command!r} is not prepare, check or session")
     names = [f.name for f in fields(kind)]
     if isinstance(data, dict):
         data = {**{k: v for k, v in _ADDED_INPUTS.items() if k in names}, **data}
@@ -88,7 +92,7 @@ def request_from(command: str, data: Any) -> PrepareRequest | CheckRequest:
         values[name] = value
     if values.get("method") not in (None, *METHOD_ORDER):
         raise InputError(f"its method {values['method']!r} is not {', '.join(METHOD_ORDER)}")
-    request: PrepareRequest | CheckRequest = kind(**values)
+    request: Request = kind(**values)
     return request
 
 
@@ -97,7 +101,7 @@ def new_record(
     command: Command,
     time: dt.datetime,
     argv: Sequence[str],
-    request: PrepareRequest | CheckRequest,
+    request: Request,
     result: Mapping[str, Any],
     prepared_by: str | None = None,
     checked_by: str | None = None,

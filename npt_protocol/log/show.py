@@ -103,6 +103,10 @@ def entry_text(entry: LogEntry) -> str:
     )
     if record.get("command") == "check":
         what = f"{inputs.get('target')}: {' '.join(map(str, inputs.get('drawn') or ()))}"
+    elif record.get("command") == "session":
+        stocks = " and ".join(map(str, inputs.get("stocks") or ()))
+        regions = _dict(record.get("protocol")).get("regions", "?")
+        what = f"{inputs.get('target')}, {inputs.get('volume')} from {stocks} for {regions}"
     else:
         stocks = " and ".join(map(str, inputs.get("stocks") or ()))
         what = f"{inputs.get('target')}, {inputs.get('volume')} from {stocks}"

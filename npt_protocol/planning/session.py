@@ -13,15 +13,9 @@ from fractions import Fraction
 
 from npt_protocol.catalogue.products import Catalogue, Product, Stated
 from npt_protocol.engine.recipe import MAX_BATCH_ML, Recipe, prepare
-from npt_protocol.engine.safety import (
-    DEFAULT_TOLERANCE,
-    USE_BY_RULES,
-    DoseCheck,
-    UseByRule,
-    dose_checks,
-    use_by,
-)
+from npt_protocol.engine.safety import DEFAULT_TOLERANCE, DoseCheck, dose_checks
 from npt_protocol.engine.syringes import Syringe, check_syringe_size
+from npt_protocol.engine.use_by import DEFAULT_RULE, UseByRule, enabled_rule, use_by_time
 from npt_protocol.errors import InputError, MeasurementError
 from npt_protocol.ismp import format_volume
 from npt_protocol.planning.checklist import Checklist, build_checklist
@@ -167,10 +161,36 @@ def treatment_syringes(injected_ml: Fraction, treatment_syringe_ml: Fraction) ->
     return max(1, math.ceil(injected_ml / deliverable))
 
 
+def side_volumes(checklist: Checklist) -> dict[str, Fraction]:
+    """Sum a checklist's injections side by side, in the order the sides first appear."""
+    per_side: dict[str, Fraction] = {}
+    for row in checklist.rows:
+        per_side[row.side] = per_side.get(row.side, Fraction(0)) + row.volume_ml
+    return per_side
+
+
+def syringe_shares(injected_ml: Fraction, treatment_syringe_ml: Fraction) -> list[Fraction]:
+    """Share a side's injections among its treatment syringes, each giving at most what it
+    delivers, the last the rest, so that they add up to exactly the volume injected."""
+    count = treatment_syringes(injected_ml, treatment_syringe_ml)
+    deliverable = treatment_syringe_ml - syringe_dead_space(treatment_syringe_ml)
+    deliverable -= NEEDLE_DEAD_SPACE_ML
+    shares, left = [], injected_ml
+    for _ in range(count):
+        share = min(deliverable, left)
+        shares.append(share)
+        left -= share
+    return shares
+
+
 def plan_region(request: RegionRequest, treatment_syringe_ml: Fraction) -> RegionPlan:
     """Build a region's checklist and count the treatment syringes that deliver its volume."""
     checklist = build_checklist(request.protocol, side=request.side, points=request.points)
-    syringes = treatment_syringes(checklist.total_volume_ml, treatment_syringe_ml)
+    # Each side treated has its own syringes, labelled with its side.
+    syringes = sum(
+        treatment_syringes(volume, treatment_syringe_ml)
+        for volume in side_volumes(checklist).values()
+    )
     dead = syringes * (syringe_dead_space(treatment_syringe_ml) + NEEDLE_DEAD_SPACE_ML)
     return RegionPlan(checklist=checklist, syringes=syringes, dead_space_ml=dead)
 
@@ -270,7 +290,8 @@ def plan_session(
     solution_override: str | None = None,
     margin: Fraction = DEFAULT_MARGIN,
     treatment_syringe_ml: Fraction = DEFAULT_TREATMENT_SYRINGE_ML,
-    use_by_rule: str = "immediate-use",
+    use_by_rule: str = DEFAULT_RULE,
+    enabled_rules: Sequence[str] | None = None,
     tolerance: Fraction = DEFAULT_TOLERANCE,
     weight_kg: Fraction | None = None,
 ) -> Session:
@@ -281,6 +302,7 @@ def plan_session(
     if not 0 <= margin <= 1:
         raise InputError("The margin must lie between 0 % and 100 %, e.g. 10%.")
     check_syringe_size(treatment_syringe_ml, what="The treatment syringe")
+    rule = enabled_rule(use_by_rule, enabled_rules)
     regions = tuple(plan_region(r, treatment_syringe_ml) for r in requests)
     # A protocol's limits hold for the whole session when it says so, over all its regions.
     check_session_limits(
@@ -325,14 +347,13 @@ def plan_session(
             tolerance=tolerance,
             weight_kg=weight_kg,
         )
-        rule = USE_BY_RULES.get(use_by_rule)
         label = Label(
             intended=stated,
             contents=stated.describe(style="w/v"),
             total_volume_ml=recipe.made_ml,
             prepared_at=prepared_at,
-            use_by=use_by(prepared_at, use_by_rule),
-            rule=rule if rule is not None else USE_BY_RULES["immediate-use"],
+            use_by=use_by_time(prepared_at, rule),
+            rule=rule,
         )
         doses = dose_checks(
             recipe.assessment.mixture.composition,

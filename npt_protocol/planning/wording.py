@@ -124,7 +124,7 @@ def course_text(course: Course) -> str:
     ).rstrip()
     reassess = course.reassess
     when = (
-        f"Reassess after {reassess.after_sessions} sessions"
+        f"Reassess after {_sessions(reassess.after_sessions, reassess.after_sessions)}"
         if reassess.after_sessions
         else "Reassess"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Iterable
 from fractions import Fraction
 
 from npt_protocol.ismp import format_volume
@@ -11,13 +11,20 @@ from npt_protocol.reading.fields import FieldReader
 from npt_protocol.reading.yaml_tree import Node
 
 
+def _close_matches(word: str, choices: Iterable[str], n: int, cutoff: float = 0.6) -> list[str]:
+    """Suggest the nearest choices; difflib is imported only when a suggestion is needed."""
+    import difflib  # noqa: PLC0415 - costs start-up time; only a finding needs it
+
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
+
+
 def check_sources(check: FieldReader, reference_ids: set[str]) -> None:
     """Report each source that is neither practice-default nor the id of a reference."""
     known = sorted(reference_ids)
     for node, what, source in check.sources:
         if source == PRACTICE_DEFAULT or source in reference_ids:
             continue
-        near = difflib.get_close_matches(source, [*known, PRACTICE_DEFAULT], n=1)
+        near = _close_matches(source, [*known, PRACTICE_DEFAULT], n=1)
         hint = f" (did you mean {near[0]!r}?)" if near else ""
         listed = ", ".join(known) if known else "none"
         check.add(

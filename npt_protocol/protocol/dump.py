@@ -98,6 +98,13 @@ def protocol_to_data(protocol: Protocol, *, layout: int | None = None) -> dict[s
         }
         if protocol.outcome_measures:
             data["outcome_measures"] = list(protocol.outcome_measures)
+        if protocol.chart is not None:
+            chart = protocol.chart
+            data["chart"] = {
+                "view": chart.view,
+                "x": _number(chart.x),
+                "y": _number(chart.y),
+            }
     data["references"] = [_reference(ref) for ref in protocol.references]
     data["notes"] = protocol.notes
     return data
@@ -106,6 +113,11 @@ def protocol_to_data(protocol: Protocol, *, layout: int | None = None) -> dict[s
 def _statements(items: tuple[Sourced, ...]) -> list[dict[str, Any]]:
     """Return sourced statements as the mappings the file holds."""
     return [{"text": item.text, "source": item.source} for item in items]
+
+
+def _number(value: Fraction) -> int | float:
+    """Write a chart coordinate as the plain number the file holds."""
+    return int(value) if value.denominator == 1 else float(exact_decimal(value))
 
 
 def _volume_text(value: Fraction) -> str:

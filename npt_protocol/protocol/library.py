@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
@@ -16,6 +15,14 @@ from npt_protocol.protocol.model import Protocol
 from npt_protocol.reading.files import irregular
 from npt_protocol.reading.findings import Finding
 from npt_protocol.reading.yaml_tree import read_yaml
+
+
+def _close_matches(word: str, choices: Iterable[str], n: int, cutoff: float = 0.6) -> list[str]:
+    """Suggest the nearest choices; difflib is imported only when a suggestion is needed."""
+    import difflib  # noqa: PLC0415 - costs start-up time; only a finding needs it
+
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
+
 
 SHIPPED = "shipped"
 SUFFIXES = (".yaml", ".yml")
@@ -188,7 +195,7 @@ class Library:
                     f"{protocol_id!r} (npt protocols validate lists them)."
                 )
         if entry is None:
-            near = difflib.get_close_matches(protocol_id, list(self.entries), n=2)
+            near = _close_matches(protocol_id, list(self.entries), n=2)
             hint = f" (did you mean {' or '.join(near)}?)" if near else ""
             raise ProtocolError(
                 f"No protocol has id {protocol_id!r}{hint}; expected one of "

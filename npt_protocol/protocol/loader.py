@@ -22,6 +22,7 @@ from npt_protocol.protocol.model import (
 )
 from npt_protocol.protocol.nerves import read_nerves
 from npt_protocol.protocol.sections import (
+    read_chart,
     read_limits,
     read_references,
     read_solution,
@@ -66,6 +67,10 @@ _TOP = {
     ),
     2: (
         (*_COMMON, "warnings", "aftercare", "course", "references", "notes"),
+        ("reviewed_by", "reviewed_on", "cautions", "indications", "outcome_measures"),
+    ),
+    3: (
+        (*_COMMON, "warnings", "aftercare", "course", "references", "notes", "chart"),
         ("reviewed_by", "reviewed_on", "cautions", "indications", "outcome_measures"),
     ),
 }
@@ -164,7 +169,8 @@ def _top(check: FieldReader, root: Node) -> tuple[dict[str, Node], int] | None:
     node = next(
         (v for k, v in root.value if k.kind == "scalar" and k.text == "schema_version"), None
     )
-    supported = " or ".join(str(v) for v in SCHEMA_VERSIONS)
+    *earlier, last = (str(v) for v in SCHEMA_VERSIONS)
+    supported = f"{', '.join(earlier)} or {last}"
     if node is not None and node.tag == "int" and node.value not in SCHEMA_VERSIONS:
         # A newer format would only produce noise when read with these rules.
         check.add(
@@ -176,7 +182,7 @@ def _top(check: FieldReader, root: Node) -> tuple[dict[str, Node], int] | None:
     if node is not None and node.tag == "int":
         version = int(node.value)
     else:
-        version = 2 if "warnings" in keys else 1
+        version = 3 if "chart" in keys else 2 if "warnings" in keys else 1
     required, optional = _TOP[version]
     fields = check.fields(root, "protocol", required=required, optional=optional)
     return None if fields is None else (fields, version)
@@ -224,12 +230,13 @@ def _protocol(
         "references": read_references(check, f.get("references")),
         "notes": check.text(f.get("notes"), "notes"),
         **(_statements_v1(check, f) if version == 1 else _statements_v2(check, f)),
+        "chart": read_chart(check, f.get("chart")) if version >= 3 else None,
     }
     if parts["references"] is not None:
         check_sources(check, {ref.id for ref in parts["references"]})
     if parts["nerves"] is not None and parts["limits"] is not None:
         check_totals(check, parts["nerves"], parts["limits"], f["limits"])
-    optional = {"reviewed_by", "reviewed_on"}
+    optional = {"reviewed_by", "reviewed_on"} | ({"chart"} if version < 3 else set())
     if any(v is None for k, v in parts.items() if k not in optional):
         return None
     return Protocol(**parts)

@@ -13,9 +13,14 @@ import attrs
 Status = Literal["draft", "template", "reviewed"]
 LimitScope = Literal["side", "session"]
 WarningKind = Literal["contraindication", "precaution", "trial_exclusion", "local_policy"]
+ChartView = Literal["front", "back"]
 
-SCHEMA_VERSION = 2
-SCHEMA_VERSIONS = (1, 2)  # every version this code reads; files are written in their own
+SCHEMA_VERSION = 3
+SCHEMA_VERSIONS = (1, 2, 3)  # every version this code reads; files are written in their own
+CHART_VIEWS: tuple[ChartView, ...] = ("front", "back")
+# The body chart's figure is 100 units tall (crown to soles) and 60 wide, midline at 30.
+CHART_HEIGHT = 100
+CHART_HALF_WIDTH = 30
 STATUSES: tuple[Status, ...] = ("draft", "template", "reviewed")
 SIDES = ("left", "right", "bilateral", "midline")
 GUIDANCE = ("palpation", "landmark", "ultrasound")
@@ -193,6 +198,16 @@ class Course:
 
 
 @attrs.frozen(kw_only=True)
+class ChartPosition:
+    """Where a region sits on the body chart: the view that shows it, its distance from the
+    midline towards the treated side (x) and from the crown down (y), in chart units."""
+
+    view: ChartView
+    x: Fraction
+    y: Fraction
+
+
+@attrs.frozen(kw_only=True)
 class Protocol:
     """One region's protocol; equality compares content, not where the file was found."""
 
@@ -217,6 +232,7 @@ class Protocol:
     cautions: tuple[Sourced, ...] = ()  # safety text for the whole region
     indications: tuple[Sourced, ...] = ()
     outcome_measures: tuple[str, ...] = ()  # ids in the package's outcome measure file
+    chart: ChartPosition | None = None  # schema 3; None: the file does not say
     origin: str = attrs.field(default="", eq=False)
     path: Path | None = attrs.field(default=None, eq=False)
     sha256: str = attrs.field(default="", eq=False, repr=False)

@@ -1,4 +1,4 @@
-"""Readers for the protocol's sections: solution, technique, limits, references."""
+"""Readers for the protocol's sections: solution, technique, limits, references, chart."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from fractions import Fraction
 from npt_protocol.catalogue.products import Catalogue, shipped_catalogue
 from npt_protocol.errors import NptError
 from npt_protocol.protocol.model import (
+    CHART_HALF_WIDTH,
+    CHART_HEIGHT,
+    CHART_VIEWS,
     GUIDANCE,
     LIMIT_SCOPES,
     PRACTICE_DEFAULT,
     Buffer,
+    ChartPosition,
     Limits,
     LimitScope,
     Needle,
@@ -208,4 +212,30 @@ def _link(check: FieldReader, node: Node | None, what: str, key: str) -> str | b
     if not ok:
         check.add(node, f"{what} {key} {value!r} is not valid; expected {expected}")
         return False
+    return value
+
+
+def read_chart(check: FieldReader, node: Node | None) -> ChartPosition | None:
+    """Read where the region sits on the body chart: a view, and x and y in chart units."""
+    f = check.fields(node, "chart", required=("view", "x", "y"))
+    if f is None:
+        return None
+    view = check.choice(f.get("view"), "chart view", CHART_VIEWS)
+    x = _chart_number(check, f.get("x"), "chart x", CHART_HALF_WIDTH)
+    y = _chart_number(check, f.get("y"), "chart y", CHART_HEIGHT)
+    if view is None or x is None or y is None:
+        return None
+    return ChartPosition(view="front" if view == "front" else "back", x=x, y=y)
+
+
+def _chart_number(
+    check: FieldReader, node: Node | None, what: str, highest: int
+) -> Fraction | None:
+    """Read a chart coordinate: a number from 0 to the edge of the figure."""
+    value = check.number(node, what, zero=True)
+    if value is None or node is None:
+        return None
+    if not 0 <= value <= highest:
+        check.add(node, f"{what} is {node.text}; expected a number from 0 to {highest}")
+        return None
     return value

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Iterable
 
 from npt_protocol.protocol.measures import outcome_measures
 from npt_protocol.protocol.model import WARNING_KEYS, Sourced, Warnings
 from npt_protocol.reading.fields import FieldReader, describe
 from npt_protocol.reading.yaml_tree import Node
+
+
+def _close_matches(word: str, choices: Iterable[str], n: int, cutoff: float = 0.6) -> list[str]:
+    """Suggest the nearest choices; difflib is imported only when a suggestion is needed."""
+    import difflib  # noqa: PLC0415 - costs start-up time; only a finding needs it
+
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
 
 
 def read_sourced(check: FieldReader, node: Node | None, what: str) -> tuple[Sourced, ...] | None:
@@ -74,7 +81,7 @@ def read_measure_ids(check: FieldReader, node: Node | None) -> tuple[str, ...] |
         if value is None:
             continue
         if value not in known:
-            near = difflib.get_close_matches(value, list(known), n=1)
+            near = _close_matches(value, list(known), n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
             check.add(
                 item,

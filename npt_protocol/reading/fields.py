@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 import functools
 import re
 from collections.abc import Iterable
@@ -14,6 +13,14 @@ from npt_protocol.numbers import parse_number
 from npt_protocol.reading.findings import Finding
 from npt_protocol.reading.yaml_tree import Node
 from npt_protocol.units import parse_volume
+
+
+def _close_matches(word: str, choices: Iterable[str], n: int, cutoff: float = 0.6) -> list[str]:
+    """Suggest the nearest choices; difflib is imported only when a suggestion is needed."""
+    import difflib  # noqa: PLC0415 - costs start-up time; only a finding needs it
+
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
+
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A whole number as people write it. YAML also reads 010 as 8 (octal), 0x14 as 20, 1:00 as 60
@@ -74,9 +81,7 @@ class FieldReader:
                     f"{found[name].line}); expected each key once",
                 )
             elif name not in known:
-                near = difflib.get_close_matches(
-                    name, [k for k in known if k not in found], n=1, cutoff=0.6
-                )
+                near = _close_matches(name, [k for k in known if k not in found], n=1, cutoff=0.6)
                 expected = (
                     f"did you mean {near[0]!r}?" if near else f"expected one of {', '.join(known)}"
                 )
@@ -122,7 +127,7 @@ class FieldReader:
         if value is None or node is None:
             return None
         if value not in choices:
-            near = difflib.get_close_matches(value, choices, n=1)
+            near = _close_matches(value, choices, n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
             self.add(
                 node, f"{what} {value!r} is not allowed; expected one of {', '.join(choices)}{hint}"

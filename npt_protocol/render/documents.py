@@ -8,8 +8,8 @@ Schema: docs/json-schema.md (npt.checklist/2 and npt.session/2).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
 
 from npt_protocol import __version__
 from npt_protocol.catalogue.products import Stated
@@ -18,10 +18,23 @@ from npt_protocol.ismp import format_mass, format_number, format_volume
 from npt_protocol.numbers import json_number
 from npt_protocol.planning.checklist import Checklist
 from npt_protocol.planning.limits import scope_words
+from npt_protocol.planning.patient import Patient
 from npt_protocol.planning.session import Session, SolutionPlan
 from npt_protocol.planning.wording import cite
 from npt_protocol.protocol.measures import OutcomeMeasure
 from npt_protocol.protocol.model import PRACTICE_DEFAULT_TEXT, Protocol
+from npt_protocol.render.doctypes import (
+    ChartDoc,
+    ChecklistDoc,
+    DocumentMeta,
+    LogDoc,
+    PatientDoc,
+    ProtocolMeta,
+    RowDoc,
+    SessionDoc,
+    Sheet,
+    SolutionDoc,
+)
 
 CHECKLIST_SCHEMA = "npt.checklist/2"
 SESSION_SCHEMA = "npt.session/2"
@@ -32,7 +45,7 @@ def _time(moment: dt.datetime) -> str:
     return moment.isoformat(sep=" ", timespec="minutes").replace("+", " +")
 
 
-def document_meta(*, generated_at: dt.datetime, clinic: str | None, paper: str) -> dict[str, Any]:
+def document_meta(*, generated_at: dt.datetime, clinic: str | None, paper: str) -> DocumentMeta:
     """Describe the document itself: tool version, time made, clinic and paper."""
     return {
         "tool_version": __version__,
@@ -42,7 +55,7 @@ def document_meta(*, generated_at: dt.datetime, clinic: str | None, paper: str) 
     }
 
 
-def protocol_meta(protocol: Protocol, status_line: str) -> dict[str, Any]:
+def protocol_meta(protocol: Protocol, status_line: str) -> ProtocolMeta:
     """Describe the protocol a sheet comes from: id, version, status and content hash."""
     return {
         "id": protocol.id,
@@ -69,10 +82,37 @@ def protocol_meta(protocol: Protocol, status_line: str) -> dict[str, Any]:
     }
 
 
-def checklist_data(checklist: Checklist) -> dict[str, Any]:
-    """Turn a checklist into the shared document dictionary."""
+def patient_data(patient: Patient | None) -> PatientDoc | None:
+    """Describe the patient, or None when no --patient was given."""
+    if patient is None:
+        return None
+    born = patient.date_of_birth
+    return {
+        "id": patient.id,
+        "name": patient.name,
+        "date_of_birth": None if born is None else born.isoformat(),
+    }
+
+
+def chart_data(protocol: Protocol) -> ChartDoc | None:
+    """Say where the protocol's region sits on the body chart, if its file says."""
+    chart = protocol.chart
+    if chart is None:
+        return None
+    return {"view": chart.view, "x": json_number(chart.x), "y": json_number(chart.y)}
+
+
+def checklist_data(
+    checklist: Checklist,
+    *,
+    sheet: Sheet = "trainer",
+    patient: Patient | None = None,
+    batch: str | None = None,
+) -> ChecklistDoc:
+    """Turn a checklist into the shared document dictionary: the trainer's sheet (everything) or
+    the bedside sheet (one page), for a patient when one is named, with the batch when known."""
     protocol = checklist.protocol
-    rows = [
+    rows: list[RowDoc] = [
         {
             "number": row.number,
             "side": row.side,
@@ -91,7 +131,11 @@ def checklist_data(checklist: Checklist) -> dict[str, Any]:
     course = protocol.course
     return {
         "schema": CHECKLIST_SCHEMA,
+        "sheet": sheet,
+        "patient": patient_data(patient),
+        "batch": batch,
         "protocol": protocol_meta(protocol, checklist.status_line),
+        "chart": chart_data(protocol),
         "side": checklist.side,
         "solution": checklist.solution,
         "rows": rows,
@@ -167,7 +211,7 @@ def _measure_source(protocol: Protocol, measure: OutcomeMeasure) -> str:
     return next((r.id for r in protocol.references if r.citation == citation), measure.id)
 
 
-def _solution_data(plan: SolutionPlan) -> dict[str, Any]:
+def _solution_data(plan: SolutionPlan, reference: str | None) -> SolutionDoc:
     """Describe one solution of a session: volumes, recipe, label, loads and doses injected."""
     label = plan.label
     achieved = plan.recipe.assessment.mixture
@@ -202,6 +246,10 @@ def _solution_data(plan: SolutionPlan) -> dict[str, Any]:
             "prepared_at": _time(label.prepared_at),
             "use_by": _time(label.use_by),
             "rule": label.rule.name,
+            "rule_version": label.rule.version,
+            "rule_description": label.rule.description,
+            "rule_source": label.rule.source,
+            "log_reference": reference,
         },
         "loads_injected_text": _loads(plan, plan.injected_ml),
         "doses_injected_text": [
@@ -257,36 +305,57 @@ def _problems(session: Session) -> list[str]:
     return problems
 
 
-def session_data(session: Session, *, log: dict[str, Any] | None = None) -> dict[str, Any]:
+def session_data(
+    session: Session,
+    *,
+    log: LogDoc | None = None,
+    patient: Patient | None = None,
+    references: Sequence[str] = (),
+    sheet: Sheet = "trainer",
+) -> SessionDoc:
     """Turn a session into the shared document dictionary; `log` is the preparation log's
-    path, record count and head when the packet names one."""
+    path, record count and head when the packet names one, and `references` the log reference
+    of each solution's batch record when one was appended."""
+    batches = {
+        id(region): references[index] if index < len(references) else None
+        for index, plan in enumerate(session.solutions)
+        for region in plan.regions
+    }
     return {
         "schema": SESSION_SCHEMA,
+        "patient": patient_data(patient),
         "treatment_syringe_mL": json_number(session.treatment_syringe_ml),
         "weight_kg": None if session.weight_kg is None else json_number(session.weight_kg),
         "regions": [
             {
                 "protocol": r.checklist.protocol.id,
-                "side": r.checklist.side,
+                "side": r.checklist.side or "",
                 "points": r.checklist.total_points,
                 "volume_mL": json_number(r.injected_ml),
                 "volume_text": format_volume(r.injected_ml),
                 "syringes": r.syringes,
                 "dead_space_mL": json_number(r.dead_space_ml),
+                "chart": chart_data(r.checklist.protocol),
             }
             for r in session.regions
         ],
-        "solutions": [_solution_data(plan) for plan in session.solutions],
+        "solutions": [
+            _solution_data(plan, references[index] if index < len(references) else None)
+            for index, plan in enumerate(session.solutions)
+        ],
         "loads_text": _session_loads(session),
         "problems": _problems(session),
-        "checklists": [checklist_data(r.checklist) for r in session.regions],
+        "checklists": [
+            checklist_data(r.checklist, sheet=sheet, patient=patient, batch=batches[id(r)])
+            for r in session.regions
+        ],
         "warnings": list(session.warnings),
         "log": log,
         "log_text": _log_text(log),
     }
 
 
-def _log_text(log: dict[str, Any] | None) -> str | None:
+def _log_text(log: LogDoc | None) -> str | None:
     """Say the preparation log's state when the packet was made, to be kept with it."""
     if log is None:
         return None

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 from npt_protocol.ismp import format_number, format_volume
+from npt_protocol.render.doctypes import ChecklistDoc, ReferenceDoc
 
 
 def ml_text(value: float | int | None) -> str:
@@ -19,7 +20,7 @@ def whole_text(value: float | int) -> str:
     return format_number(Fraction(str(value)), places=0)
 
 
-def reference_text(ref: dict[str, Any]) -> str:
+def reference_text(ref: ReferenceDoc) -> str:
     """Print a reference under the label statements cite it by, with its identifiers, and say
     so when its citation could not be confirmed."""
     ids = [
@@ -50,14 +51,14 @@ def draws_text(draws: list[dict[str, Any]]) -> str:
     return " and ".join(texts)
 
 
-def sheet_heading(doc: dict[str, Any]) -> str:
+def sheet_heading(doc: ChecklistDoc) -> str:
     """Return a sheet's heading: the title and the side, or the title alone when the side is
     left to be written in."""
     title = str(doc["protocol"]["title"])
     return f"{title} — {doc['side']}" if doc["side"] else title
 
 
-def point_notes(doc: dict[str, Any]) -> list[dict[str, Any]]:
+def point_notes(doc: ChecklistDoc) -> list[dict[str, Any]]:
     """Return each point once, with its range, landmark and the cautions that belong to it."""
     cautions = {note["label"]: note["text"] for note in doc["point_cautions"]}
     seen: dict[str, dict[str, Any]] = {}
@@ -74,7 +75,7 @@ def point_notes(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def reference_lines(doc: dict[str, Any]) -> list[str]:
+def reference_lines(doc: ChecklistDoc) -> list[str]:
     """Return the protocol's references, then the sources of its outcome measures."""
     known = {r["id"] for r in doc["protocol"]["references"]}
     refs = [reference_text(r) for r in doc["protocol"]["references"]]

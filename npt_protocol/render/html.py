@@ -7,10 +7,12 @@ strings are escaped separately (see `css_string`).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from npt_protocol.render.doctypes import ChecklistDoc, DocumentMeta, SessionDoc
 from npt_protocol.render.printview import checklist_view, paper, session_view
 
 if TYPE_CHECKING:
@@ -46,7 +48,20 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _page(view: dict[str, Any], meta: dict[str, Any], index: int) -> dict[str, Any]:
+def _trusted_chart(view: dict[str, Any]) -> None:
+    """Mark a view's body chart as markup: bodychart.py built it, escaping every text in it."""
+    from markupsafe import Markup  # noqa: PLC0415 - comes with Jinja2, loaded only for HTML
+
+    view["print"]["chart_svg"] = Markup(view["print"]["chart_svg"])
+
+
+def _who(view: dict[str, Any]) -> str:
+    """Name the patient at the start of a page footer, when one is named."""
+    patient = view["print"]["patient_text"]
+    return f"Patient {patient} · " if patient else ""
+
+
+def _page(view: dict[str, Any], meta: DocumentMeta, index: int) -> dict[str, Any]:
     """Describe the printed header and footer of one checklist's pages."""
     protocol = view["protocol"]
     return {
@@ -57,9 +72,12 @@ def _page(view: dict[str, Any], meta: dict[str, Any], index: int) -> dict[str, A
     }
 
 
-def render_checklist_html(doc: dict[str, Any], meta: dict[str, Any]) -> str:
+def render_checklist_html(
+    doc: ChecklistDoc, meta: DocumentMeta, timestamp: dt.datetime | None = None
+) -> str:
     """Render one checklist document (npt.checklist/2) as a printable HTML page."""
     view = checklist_view(doc, meta)
+    _trusted_chart(view)
     sheets = [_page(view, meta, 1)]
     return (
         _environment()
@@ -75,9 +93,14 @@ def render_checklist_html(doc: dict[str, Any], meta: dict[str, Any]) -> str:
     )
 
 
-def render_session_html(doc: dict[str, Any], meta: dict[str, Any]) -> str:
+def render_session_html(
+    doc: SessionDoc, meta: DocumentMeta, timestamp: dt.datetime | None = None
+) -> str:
     """Render a session packet (npt.session/2): summary, labels, then one checklist per region."""
     view = session_view(doc, meta)
+    _trusted_chart(view)
+    for sheet in view["checklists"]:
+        _trusted_chart(sheet)
     sheets = [_page(c, meta, i) for i, c in enumerate(view["checklists"], 1)]
     return (
         _environment()
@@ -88,6 +111,7 @@ def render_session_html(doc: dict[str, Any], meta: dict[str, Any]) -> str:
             sheets=sheets,
             title=view["print"]["document_title"],
             paper_css=paper(meta)[0],
-            footer=f"Session packet · npt {meta['tool_version']} · made {meta['generated_at']}",
+            footer=_who(view) + f"Session packet · npt {meta['tool_version']} · made "
+            f"{meta['generated_at']}",
         )
     )

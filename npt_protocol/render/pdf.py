@@ -10,42 +10,30 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
+from npt_protocol.render.doctypes import ChecklistDoc, DocumentMeta, SessionDoc
 from npt_protocol.render.printview import checklist_view, paper, session_view
-
-TEMPLATES = Path(__file__).parent / "templates"
+from npt_protocol.render.typesetter import typeset
 
 
 def _compile(
-    template: str, view: dict[str, Any], meta: dict[str, Any], timestamp: dt.datetime | None
+    template: str, view: dict[str, Any], meta: DocumentMeta, timestamp: dt.datetime | None
 ) -> bytes:
     """Compile one template with the document as JSON input; return the PDF bytes."""
-    import typst  # noqa: PLC0415 - typst costs start-up time for commands that print no PDF
-
     data = json.dumps({"doc": view, "meta": meta, "paper": paper(meta)[1]}, ensure_ascii=False)
-    pdf = typst.compile(
-        str(TEMPLATES / template),
-        sys_inputs={"data": data},
-        ignore_system_fonts=True,
-        # typst stamps whole seconds and refuses a time with microseconds.
-        timestamp=None if timestamp is None else timestamp.replace(microsecond=0),
-    )
-    if not isinstance(pdf, bytes):  # a list comes back only for one-image-per-page formats
-        raise TypeError(f"typst returned {type(pdf).__name__} for a PDF")
-    return pdf
+    return typeset(template, data, timestamp=timestamp)
 
 
 def render_checklist_pdf(
-    doc: dict[str, Any], meta: dict[str, Any], *, timestamp: dt.datetime | None = None
+    doc: ChecklistDoc, meta: DocumentMeta, timestamp: dt.datetime | None = None
 ) -> bytes:
     """Render one checklist document (npt.checklist/2) as PDF; `timestamp` fixes its dates."""
     return _compile("checklist.typ", checklist_view(doc, meta), meta, timestamp)
 
 
 def render_session_pdf(
-    doc: dict[str, Any], meta: dict[str, Any], *, timestamp: dt.datetime | None = None
+    doc: SessionDoc, meta: DocumentMeta, timestamp: dt.datetime | None = None
 ) -> bytes:
     """Render a session packet (npt.session/2) as PDF; `timestamp` fixes its dates."""
     return _compile("session.typ", session_view(doc, meta), meta, timestamp)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import textwrap
 from typing import Any
 
 from npt_protocol.ismp import format_composition, format_volume
@@ -19,13 +17,7 @@ from npt_protocol.protocol.model import (
     Protocol,
     Sourced,
 )
-
-_WIDTH = 100
-_GLUE = "\u00a0"
-_NUMBER_UNIT = re.compile(
-    r"\d[\d.,]* (?:mL|L|mg|mcg|g|kg|cm|mm|%|mOsmol/L|hours|days|weeks|"
-    r"points|sessions|levels)(?!\w)"
-)
+from npt_protocol.render.fit import wrap
 
 
 def protocol_text(protocol: Protocol) -> str:
@@ -168,30 +160,31 @@ _HEADINGS = {
 
 def _wrap(text: str, indent: str) -> list[str]:
     """Wrap text under an indent; the first line carries the indent's marker."""
-    rest = " " * len(indent)
-    # Glue each number to its unit first (ISMP: never split "5 mL" across two lines).
-    glued = _NUMBER_UNIT.sub(lambda m: m.group(0).replace(" ", _GLUE), " ".join(text.split()))
-    wrapped = textwrap.wrap(glued, width=_WIDTH, initial_indent=indent, subsequent_indent=rest)
-    return [line.replace(_GLUE, " ") for line in wrapped] or [indent.rstrip()]
+    return wrap(text, indent)
+
+
+PROTOCOL_SCHEMA = "npt.protocol/1"
 
 
 def protocol_json(protocol: Protocol) -> dict[str, Any]:
-    """Return the protocol as JSON-ready data: volumes are numbers in mL under *_ml keys."""
-    data = protocol_to_data(protocol, layout=SCHEMA_VERSION)
+    """Return the protocol as JSON-ready data (npt.protocol/1): volumes are numbers in mL under
+    *_mL keys."""
+    data: dict[str, Any] = {"schema": PROTOCOL_SCHEMA}
+    data |= protocol_to_data(protocol, layout=SCHEMA_VERSION)
     data["reviewed_on"] = protocol.reviewed_on.isoformat() if protocol.reviewed_on else None
     # The file leaves out empty optional keys; a JSON schema keeps every key, null when empty.
     data["solution"].setdefault("buffer", None)
     for reference in data["references"]:
         for key in ("doi", "pmid", "url", "unverified"):
             reference.setdefault(key, None)
-    data["solution"]["composition_mg_per_ml"] = {
+    data["solution"]["composition_mg_per_mL"] = {
         solute: json_number(value) for solute, value in protocol.solution.composition.items()
     }
     data["nerves"] = [nerve_data(nerve, json_number) for nerve in protocol.nerves]
     for nerve in data["nerves"]:
         nerve.setdefault("course", "")
         for point in nerve["points"]:
-            point["volume_ml"] = point.pop("volume")
+            point["volume_mL"] = point.pop("volume")
     # Every key is present whatever the file left out, so one schema describes every protocol.
     for key in ("cautions", "indications", "outcome_measures"):
         data.setdefault(key, [])
@@ -199,14 +192,20 @@ def protocol_json(protocol: Protocol) -> dict[str, Any]:
     data["course"].setdefault("interval", None)
     data["course"].setdefault("follow_up", None)
     data["course"]["reassess"].setdefault("after_sessions", None)
+    chart = protocol.chart
+    data["chart"] = (
+        None
+        if chart is None
+        else {"view": chart.view, "x": json_number(chart.x), "y": json_number(chart.y)}
+    )
     for nerve in data["nerves"]:
         for point in nerve["points"]:
             point.setdefault("cautions", [])
     del data["limits"]["max_volume"]
-    data["limits"]["max_volume_ml"] = json_number(protocol.limits.max_volume_ml)
+    data["limits"]["max_volume_mL"] = json_number(protocol.limits.max_volume_ml)
     data["schema_version"] = protocol.schema_version
     data["typical_points"] = protocol.typical_points
-    data["typical_volume_ml"] = json_number(protocol.typical_volume_ml)
+    data["typical_volume_mL"] = json_number(protocol.typical_volume_ml)
     data["source"] = protocol.origin
     data["path"] = str(protocol.path) if protocol.path else None
     data["content_hash"] = protocol.content_hash

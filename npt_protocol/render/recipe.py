@@ -147,7 +147,7 @@ def recipe_text(recipe: Recipe) -> str:
     assessment = recipe.assessment
     lines = dose_lines(assessment, whole="in the whole preparation")
     lines += [target_heading(assessment, recipe.volume_ml), *method_lines(recipe), ""]
-    lines += align(component_rows(recipe))
+    lines += component_table(component_rows(recipe))
     lines += ["", "Steps", *[f"  {i}. {step}" for i, step in enumerate(recipe.steps, 1)], ""]
     lines += assessment_lines(assessment)
     lines += certification_lines(recipe.certification, assessment.target)
@@ -187,6 +187,23 @@ def component_rows(recipe: Recipe) -> list[list[str]]:
             ]
         )
     return rows
+
+
+TABLE_WIDTH = 100  # a terminal's width; the text around the table is wrapped to it
+
+
+def component_table(rows: list[list[str]]) -> list[str]:
+    """Align the component rows; when several draws make a row too wide for a terminal, give
+    each row's syringes a line of their own under it."""
+    table = align(rows)
+    if max(map(len, table)) <= TABLE_WIDTH:
+        return table
+    lines = []
+    for row, printed in zip(rows, align([r[:4] + r[5:] for r in rows]), strict=True):
+        lines.append(printed)
+        if row is not rows[0]:
+            lines.append(f"{' ' * 4}measure with: {row[4]}")
+    return lines
 
 
 def verdict_line(recipe: Recipe) -> str:

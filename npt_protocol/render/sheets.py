@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Literal
 
+from npt_protocol.render.bodychart import legend, marks
 from npt_protocol.render.columns import align
+from npt_protocol.render.doctypes import ChecklistDoc, DocumentMeta, PatientDoc, SessionDoc
+from npt_protocol.render.fit import wrap
 from npt_protocol.render.fragments import (
     draws_text,
     ml_text,
@@ -30,7 +34,9 @@ class _Writer:
         (a title such as '<script>') shows as written instead of becoming markup."""
         if self.style != "md":
             return text
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        # A line that starts like a list item would become one: "* Volume is ..." is a note.
+        return "\\" + text if text[:2] in {"* ", "- ", "+ "} else text
 
     def heading(self, text: str, level: int = 2) -> None:
         """Add a heading."""
@@ -39,10 +45,8 @@ class _Writer:
         if self.style == "md":
             self.lines += [f"{'#' * level} {self.escape(text)}", ""]
         else:
-            self.lines += [
-                text.upper() if level == 1 else text,
-                ("=" if level == 1 else "-") * len(text),
-            ]
+            shown = wrap(text.upper() if level == 1 else text, "")
+            self.lines += [*shown, ("=" if level == 1 else "-") * max(map(len, shown))]
 
     def line(self, text: str = "") -> None:
         """Add a line of text (a paragraph in Markdown)."""
@@ -82,8 +86,25 @@ def _blank(style: Style) -> str:
     return "________" if style == "text" else "\\_\\_\\_\\_\\_\\_"
 
 
-def _checklist(w: _Writer, doc: dict[str, Any], meta: dict[str, Any], *, level: int) -> None:
-    """Write one checklist."""
+def patient_text(patient: PatientDoc | None, blank: str) -> str:
+    """Say who the sheet is for: the identifier, and the name and birth date when given."""
+    if patient is None:
+        return f"Patient: {blank}"
+    extra = [patient["name"], patient["date_of_birth"] and f"born {patient['date_of_birth']}"]
+    shown = ", ".join(x for x in extra if x)
+    return f"Patient: {patient['id']}" + (f" ({shown})" if shown else "")
+
+
+def chart_text(doc: ChecklistDoc) -> str:
+    """Say in words what the body chart marks."""
+    return "Body chart: " + legend(marks(doc["protocol"]["id"], doc["side"], doc["chart"]))
+
+
+def _checklist(w: _Writer, doc: ChecklistDoc, meta: DocumentMeta, *, level: int) -> None:
+    """Write one checklist: the bedside sheet or the trainer's."""
+    if doc["sheet"] == "bedside":
+        _bedside(w, doc, meta, level=level)
+        return
     protocol = doc["protocol"]
     blank = _blank(w.style)
     w.heading(sheet_heading(doc), level)
@@ -94,8 +115,12 @@ def _checklist(w: _Writer, doc: dict[str, Any], meta: dict[str, Any], *, level: 
     w.line(f"Solution: {doc['solution']}")
     if not doc["side"]:
         w.line(f"Side: {blank} (write left or right; the rows are for one side)")
+    w.line(chart_text(doc))
     w.line("")
-    w.line(f"Patient: {blank}  Date: {blank}  Clinician: {blank}  Pain before (0 to 10): {blank}")
+    w.line(
+        f"{patient_text(doc['patient'], blank)}  Date: {blank}  Clinician: {blank}  "
+        f"Pain before (0 to 10): {blank}"
+    )
     if doc["indications"]:
         w.heading("Indications: confirm before treating", level + 1)
         w.items(doc["indications"], boxes=True)
@@ -109,21 +134,7 @@ def _checklist(w: _Writer, doc: dict[str, Any], meta: dict[str, Any], *, level: 
         w.items(doc["site_cautions"])
     w.heading("Equipment", level + 1)
     w.items(doc["equipment"])
-    w.heading("Points", level + 1)
-    rows = [
-        [
-            str(r["number"]),
-            r["side"],
-            r["nerve"],
-            r["point"],
-            r["volume_text"] + (" *" if r["practice_default"] else ""),
-            ", ".join(r["cautions"]),
-            "[ ]",
-            blank,
-        ]
-        for r in doc["rows"]
-    ]
-    w.table(["#", "Side", "Nerve", "Point", "Volume", "Caution", "Done", "Pain response"], rows)
+    _points_table(w, doc, blank, level=level + 1)
     w.line(
         f"Total: {doc['total_points_text']}, {doc['total_volume_text']}. Limits: "
         f"{doc['limits_text']}."
@@ -161,7 +172,115 @@ def _checklist(w: _Writer, doc: dict[str, Any], meta: dict[str, Any], *, level: 
     )
 
 
-def checklist_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> str:
+def _bedside(w: _Writer, doc: ChecklistDoc, meta: DocumentMeta, *, level: int) -> None:
+    """Write the bedside sheet: who, where, what, then the points grouped by nerve."""
+    protocol = doc["protocol"]
+    blank = _blank(w.style)
+    w.heading(f"{sheet_heading(doc)} (bedside)", level)
+    w.line(
+        f"{patient_text(doc['patient'], blank)}  Date: {blank}  Clinician: {blank}  "
+        f"Side: {doc['side'] or blank}"
+    )
+    w.line(f"Solution: {doc['solution']}; batch: {doc['batch'] or blank}")
+    w.line(
+        f"Protocol {protocol['id']} version {protocol['version']}, content "
+        f"{protocol['content_hash']}. {protocol['status_line']}."
+    )
+    w.line(chart_text(doc))
+    w.line(f"Pain before (0 to 10): {blank}")
+    w.line("")
+    for side, nerve, rows in bedside_groups(doc):
+        shown = f"{nerve} ({side})" if side and doc["side"] == "bilateral" else nerve
+        w.heading(shown, level + 1)
+        for point in dict.fromkeys(r["point"] for r, _ in rows):
+            mine = [r for r, _ in rows if r["point"] == point]
+            w.line(f"{point}: {mine[0]['landmark']}")
+            w.table(
+                ["#", "Volume", "Caution", "Done", "Pain response"],
+                [
+                    [str(r["number"]), r["volume_text"], ", ".join(r["cautions"]), "[ ]", blank]
+                    for r in mine
+                ],
+            )
+    w.line(f"Total: {doc['total_points_text']}, {doc['total_volume_text']}.")
+    w.line(f"Pain after (0 to 10): {blank}  Adverse events: {blank}")
+    if doc["point_cautions"]:
+        w.line("")
+        w.items([f"{c['label']}: {c['text']}" for c in doc["point_cautions"]])
+    w.line("")
+    w.line(
+        f"Made by npt {meta['tool_version']} on {meta['generated_at']}"
+        + (f" for {meta['clinic']}" if meta["clinic"] else "")
+        + "; references, evidence and precautions are on the trainer sheet (--sheet trainer)."
+    )
+
+
+def bedside_groups(doc: ChecklistDoc) -> list[tuple[str, str, list[tuple[Any, bool]]]]:
+    """Group a sheet's rows by side and nerve, the nerve named once per group; each row says
+    whether it is the first of its point (which prints the landmark)."""
+    groups: list[tuple[str, str, list[tuple[Any, bool]]]] = []
+    seen: set[tuple[str, str]] = set()
+    for row in doc["rows"]:
+        if not groups or groups[-1][:2] != (row["side"], row["nerve"]):
+            groups.append((row["side"], row["nerve"], []))
+        key = (row["side"], row["point"])
+        groups[-1][2].append((row, key not in seen))
+        seen.add(key)
+    return groups
+
+
+def checklist_text(doc: ChecklistDoc, meta: DocumentMeta, timestamp: dt.datetime | None) -> str:
+    """Render one checklist as terminal text."""
+    return checklist_sheet(doc, meta, "text")
+
+
+def checklist_md(doc: ChecklistDoc, meta: DocumentMeta, timestamp: dt.datetime | None) -> str:
+    """Render one checklist as Markdown."""
+    return checklist_sheet(doc, meta, "md")
+
+
+def session_text(doc: SessionDoc, meta: DocumentMeta, timestamp: dt.datetime | None) -> str:
+    """Render a session packet as terminal text."""
+    return session_sheet(doc, meta, "text")
+
+
+def session_md(doc: SessionDoc, meta: DocumentMeta, timestamp: dt.datetime | None) -> str:
+    """Render a session packet as Markdown."""
+    return session_sheet(doc, meta, "md")
+
+
+def _points_table(w: _Writer, doc: ChecklistDoc, blank: str, *, level: int) -> None:
+    """Write the trainer sheet's table of points."""
+    w.heading("Points", level)
+    header = ["#", "Side", "Nerve", "Point", "Volume", "Caution", "Done", "Pain response"]
+    if w.style == "md":
+        w.table(header, [_point_row(r, blank) for r in doc["rows"]])
+    else:
+        # On a terminal the nerve and the point head their rows, so the table fits 100 columns.
+        for side, nerve, group in bedside_groups(doc):
+            w.line(f"  {nerve}{f' ({side})' if side else ''}")
+            for point in dict.fromkeys(r["point"] for r, _ in group):
+                w.line(f"    {point}")
+                cells = [_point_row(r, blank) for r, _ in group if r["point"] == point]
+                shown = ["#", "Volume", "Caution", "Done", "Pain response"]
+                w.table(shown, [c[:1] + c[4:] for c in cells])
+
+
+def _point_row(r: Any, blank: str) -> list[str]:
+    """Return a checklist row's cells: number, side, nerve, point, volume, cautions, tick."""
+    return [
+        str(r["number"]),
+        r["side"],
+        r["nerve"],
+        r["point"],
+        r["volume_text"] + (" *" if r["practice_default"] else ""),
+        ", ".join(r["cautions"]),
+        "[ ]",
+        blank,
+    ]
+
+
+def checklist_sheet(doc: ChecklistDoc, meta: DocumentMeta, style: Style) -> str:
     """Render one checklist document."""
     w = _Writer(style)
     _checklist(w, doc, meta, level=1)
@@ -189,10 +308,15 @@ def _recipe(w: _Writer, recipe: dict[str, Any]) -> None:
     w.line("")
 
 
-def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> str:
+def session_sheet(doc: SessionDoc, meta: DocumentMeta, style: Style) -> str:
     """Render a whole session packet: summary, recipes, labels, then every checklist."""
     w = _Writer(style)
     w.heading("Session plan", 1)
+    if doc["patient"] is not None:
+        w.line(patient_text(doc["patient"], _blank(style)))
+    found = [m for r in doc["regions"] for m in marks(r["protocol"], r["side"], r["chart"])]
+    w.line(f"Body chart: {legend(found)}")
+    w.line("")
     if doc["problems"]:
         w.heading("DO NOT PROCEED", 2)
         w.items(doc["problems"])
@@ -244,6 +368,7 @@ def session_sheet(doc: dict[str, Any], meta: dict[str, Any], style: Style) -> st
                 f"Total volume: {label['total_volume_text']}",
                 f"Prepared at: {label['prepared_at']}",
                 f"Use by: {label['use_by']} ({label['rule']})",
+                *([f"Log record: {label['log_reference']}"] if label["log_reference"] else []),
                 f"Prepared by: {blank}",
                 f"Checked by: {blank}",
             ]

@@ -85,7 +85,7 @@ def _sheet(state: AppState, protocol_id: str, fmt: str) -> str | bytes:
     """Render the protocol's trainer sheet (no side chosen, typical points) as HTML or PDF."""
     from npt_protocol.planning.checklist import build_checklist  # noqa: PLC0415
     from npt_protocol.render.documents import checklist_data, document_meta  # noqa: PLC0415
-    from npt_protocol.render.registry import render_document  # noqa: PLC0415
+    from npt_protocol.render.registry import render  # noqa: PLC0415
 
     settings = state.config.settings
     protocol = state.library.get().get(protocol_id)
@@ -99,9 +99,7 @@ def _sheet(state: AppState, protocol_id: str, fmt: str) -> str | bytes:
         paper="Letter" if paper.lower() == "letter" else "A4",
     )
     data = checklist_data(build_checklist(protocol, side=None))
-    return render_document(
-        "checklist", data, meta, "pdf" if fmt == "pdf" else "html", timestamp=now
-    )
+    return render("checklist", data, "pdf" if fmt == "pdf" else "html", meta=meta, timestamp=now)
 
 
 def style_hash(html: str) -> str:
