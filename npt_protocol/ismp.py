@@ -36,6 +36,12 @@ def format_volume(millilitres: Fraction | int, *, places: int = 2) -> str:
     return f"{format_number(value, places=significant_places(value, places=places))} mL"
 
 
+def format_count(number: int, noun: str, plural: str | None = None) -> str:
+    """Print a count with its noun in the right number: '1 record', '1,200 records'."""
+    word = noun if number == 1 else (plural or f"{noun}s")
+    return f"{number:,} {word}"
+
+
 def format_mass(milligrams: Fraction | int, *, places: int = 2) -> str:
     """Print a mass in the clearest of mcg, mg and g: '500 mcg', '3 g'."""
     value = Fraction(milligrams)

@@ -168,9 +168,11 @@ def test_prepare_dextrose_and_lidocaine() -> None:
     assert dose["max_volume_mL"] == 300  # no weight: the absolute cap, 300 mg / 1 mg/mL
     assert result["within_tolerance"] is True and result["pass"] is True
     text = ok(*args, "--weight", "70kg").stdout
-    # 70 kg × 4.5 mg/kg = 315 mg, capped at 300 mg: inject at most 300 mL of this solution.
+    # 70 kg × 4.5 mg/kg = 315 mg, capped at 300 mg, is 300 mL of this solution: more than the
+    # 10 mL there is, so the line says all of it is within the maximum instead.
     assert text.startswith(
-        "MAXIMUM TO INJECT: 300 mL of this solution for 70 kg, that is lidocaine 300 mg"
+        "MAXIMUM TO INJECT: all 10 mL of this solution for 70 kg: it holds lidocaine 10 mg, "
+        "within the\n  maximum of 300 mg"
     )
     assert_ismp_text(text)
     over = data(*args, "--weight", "2kg")  # 2 × 4.5 = 9 mg < 10 mg

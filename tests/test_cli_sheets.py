@@ -240,3 +240,41 @@ def test_a_session_never_writes_its_packet_over_the_log(tmp_path: Path) -> None:
     )
     assert code == 2, err
     assert log.read_bytes() == before
+
+
+def test_the_clinic_bases_apply_to_the_checklist_the_session_and_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clinic whose "dextrose" is anhydrous glucose (BP labels): 5 % anhydrous is
+    # 5 × 198.17 / 180.16 = 5.5 % monohydrate, so 6 mL of it takes 0.66 mL of D50W.
+    settings = tmp_path / "config.toml"
+    settings.write_text('bases = {dextrose = "anhydrous"}\n', encoding="utf-8")
+    monkeypatch.setenv("NPT_CONFIG", str(settings))
+    code, out, err = run("checklist", "knee", "--side", "left")
+    assert code == 0, err
+    assert "Solution: anhydrous glucose 5 % w/v (5 g per 100 mL)" in out
+    log = tmp_path / "prep.log"
+    code, out, err = run("session", "--region", "knee:left", "--log", str(log), "--json", *PREPARED)
+    assert code == 0, err
+    solution = json.loads(out)["solutions"][0]
+    assert solution["label"]["contents"].startswith("anhydrous glucose 5 % w/v")
+    d50 = next(c for c in solution["recipe"]["components"] if c["product"] == "D50W")
+    assert d50["volume_mL"] == 0.66
+    code, out, err = run("log", "verify", str(log))
+    assert code == 0 and "every result agrees" in out, out + err
+
+
+def test_a_session_basis_option_overrides_the_settings(tmp_path: Path) -> None:
+    code, out, err = run(
+        "session", "--region", "knee:left", "--basis", "dextrose=anhydrous", "--json", *PREPARED
+    )
+    assert code == 0, err
+    assert json.loads(out)["solutions"][0]["label"]["contents"].startswith("anhydrous glucose")
+
+
+def test_the_achilles_solution_is_glucose_twenty_percent_anhydrous() -> None:
+    # Lyftogt (New Zealand) and Yelland (Australia) wrote glucose 20 %: BP labels, anhydrous.
+    code, out, err = run("checklist", "ankle-achilles", "--side", "left")
+    assert code == 0, err
+    assert "Solution: anhydrous glucose 20 % w/v (20 g per 100 mL) and lidocaine 0.1 % w/v" in out
+    assert "dextrose 22 %" not in out

@@ -265,13 +265,30 @@ def test_the_printed_maximum_volume_never_holds_more_than_the_limit(
     of a millilitre (or prints more places)."""
     limit = CATALOGUE.solutes["lidocaine"].dose_limit
     assert limit is not None
-    dose = DoseCheck("lidocaine", lidocaine_mg_per_ml, Fraction(10), limit, weight_kg)
+    # A volume beyond any preparation: the line states the largest volume, never "all of it".
+    dose = DoseCheck("lidocaine", lidocaine_mg_per_ml, Fraction(100_000), limit, weight_kg)
+    assert dose.over_limit
     printed = Fraction(dose.maximum_text().split(" mL ", 1)[0].replace(",", ""))
     assert printed * lidocaine_mg_per_ml <= dose.maximum_mg
     assert dose.max_volume_ml - printed < Fraction(1, 100)
     assert Fraction(str(dose_data(dose)["max_volume_mL"])) <= dose.max_volume_ml
     mass = Fraction(dose.maximum_text().split("that is lidocaine ", 1)[1].split(" mg", 1)[0])
     assert mass <= dose.maximum_mg
+
+
+@given(
+    st.integers(1_000, 400_000).map(lambda grams: Fraction(grams, 1000)),
+    st.integers(1, 2000).map(lambda n: Fraction(n, 100)),
+    st.integers(1, 600).map(Fraction),
+)
+def test_the_maximum_line_says_all_of_it_only_when_all_of_it_is_within_the_limit(
+    weight_kg: Fraction, lidocaine_mg_per_ml: Fraction, volume_ml: Fraction
+) -> None:
+    limit = CATALOGUE.solutes["lidocaine"].dose_limit
+    assert limit is not None
+    dose = DoseCheck("lidocaine", lidocaine_mg_per_ml, volume_ml, limit, weight_kg)
+    text = dose.maximum_text()
+    assert text.startswith("all ") == (volume_ml * lidocaine_mg_per_ml <= dose.maximum_mg)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def test_an_injected_dose_over_the_limit_stops_the_session() -> None:
 def test_two_solutions_get_two_recipes_and_labels() -> None:
     plan = session([("knee", "left", None), ("ankle-achilles", "right", None)])
     texts = sorted(s.composition_text for s in plan.solutions)
-    assert texts == ["dextrose 20% + lidocaine 0.1%", "dextrose 5%"]
+    assert texts == ["dextrose 5%", "glucose 20% + lidocaine 0.1%"]
     achilles = next(s for s in plan.solutions if "lidocaine" in s.composition_text)
     assert achilles.recipe.assessment.mixture.composition["lidocaine"] == 1  # 0.1 % = 1 mg/mL
 
@@ -194,3 +194,25 @@ def test_session_total_is_parts_plus_dead_space_plus_margin(
             sides = 1  # the limits hold for the whole session, both sides together
         assert region.checklist.total_points <= protocol.limits.max_points * sides
         assert region.injected_ml <= protocol.limits.max_volume_ml * sides
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    margin=st.fractions(min_value=0, max_value=Fraction(1, 2)).map(
+        lambda f: f.limit_denominator(200)
+    )
+)
+def test_the_printed_need_is_never_less_than_the_need(margin: Fraction) -> None:
+    # knee left: 5 mL injected + 0.15 mL dead space = 5.15 mL; 10 % margin: 5.665 mL, which
+    # half-even printing would show as 5.66 mL, less than what is needed.
+    plan = session([("knee", "left", None)], margin=margin)
+    (solution,) = session_data(plan)["solutions"]
+    printed = Fraction(solution["volumes_text"]["required"].removesuffix(" mL").replace(",", ""))
+    (planned,) = plan.solutions
+    assert planned.required_ml <= printed < planned.required_ml + Fraction(1, 100)
+
+
+def test_the_knee_need_is_printed_rounded_up() -> None:
+    plan = session([("knee", "left", None)])
+    assert plan.solutions[0].required_ml == Fraction(5665, 1000)
+    assert session_data(plan)["solutions"][0]["volumes_text"]["required"] == "5.67 mL"

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from npt_protocol.errors import InputError, UnitError
 from npt_protocol.ismp import (
     format_composition,
+    format_count,
     format_mass,
     format_number,
     format_percent,
@@ -670,3 +671,18 @@ def test_json_number_keeps_whole_numbers_whole_and_rounds_once() -> None:
     assert json_number(Fraction(1, 3)) == 0.3333
     assert json_number(Fraction(1, 3), places=1) == 0.3
     assert json_number(Fraction(49, 1000) * 10) == 0.49
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_a_count_names_its_noun_in_the_right_number(number: int) -> None:
+    text = format_count(number, "record")
+    digits, _, noun = text.partition(" ")
+    assert int(digits.replace(",", "")) == number
+    assert noun == ("record" if number == 1 else "records")
+    assert text.startswith(f"{number:,} ")
+
+
+def test_a_count_takes_an_irregular_plural() -> None:
+    assert format_count(2, "syringe label") == "2 syringe labels"
+    assert format_count(1, "analysis", "analyses") == "1 analysis"
+    assert format_count(3, "analysis", "analyses") == "3 analyses"

@@ -23,7 +23,7 @@ from npt_protocol.catalogue.products import (
     shipped_catalogue,
 )
 from npt_protocol.errors import InputError, NptError
-from npt_protocol.ismp import format_number
+from npt_protocol.ismp import format_count, format_number
 from npt_protocol.reading.files import read_regular
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def load_catalogue(extra: Path | None = None) -> Catalogue:
     if checked.findings:
         count = len(checked.findings)
         raise InputError(
-            f"catalogue {extra} has {count} problem{'s' * (count != 1)}, first "
+            f"catalogue {extra} has {format_count(count, 'problem')}, first "
             f"{checked.findings[0]}; fix it (npt products --catalogue FILE --validate lists "
             "them all)."
         )

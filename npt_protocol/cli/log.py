@@ -8,6 +8,7 @@ import click
 
 from npt_protocol.cli.common import NptGroup, UsablePath, one_line, reports_errors, waiting_for
 from npt_protocol.cli.formats import choose_format, deliver, format_options
+from npt_protocol.ismp import format_count
 from npt_protocol.log.show import entries, parse_since
 from npt_protocol.log.verify import Verification, read_head
 from npt_protocol.log.verify import verify as verify_log
@@ -75,14 +76,12 @@ def summary(file: Path, report: Verification) -> str:
     chain = f"chain BROKEN at line {broken[0]}" if broken else "chain intact"
     others = len([f for f in report.findings if f.kind not in {"broken", "head"}])
     results = (
-        "every result agrees"
-        if not others
-        else f"{others} finding{'s' if others > 1 else ''} on the results"
+        "every result agrees" if not others else f"{format_count(others, 'finding')} on the results"
     )
     distinct = report.distinct_requests
     return (
-        f"{file}: {report.records:,} records; {chain}; {results} "
-        f"({distinct:,} distinct request{'s' if distinct != 1 else ''} recomputed)."
+        f"{file}: {format_count(report.records, 'record')}; {chain}; {results} "
+        f"({format_count(distinct, 'distinct request')} recomputed)."
     )
 
 
@@ -109,7 +108,7 @@ def head(file: Path) -> None:
         raise SystemExit(1)
     if report.torn is not None:
         click.echo(f"Warning: {report.torn.message}", err=True)
-    click.echo(f"{one_line(file)}: {report.records:,} records; chain intact.")
+    click.echo(f"{one_line(file)}: {format_count(report.records, 'record')}; chain intact.")
     click.echo(report.head.token)
 
 

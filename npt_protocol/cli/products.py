@@ -10,6 +10,7 @@ from npt_protocol.cli.common import NptCommand, one_line, reports_errors
 from npt_protocol.cli.formats import choose_format, deliver, format_options
 from npt_protocol.cli.options import catalogue_option, catalogue_path, resolve_catalogue, settings
 from npt_protocol.errors import InputError
+from npt_protocol.ismp import format_count
 from npt_protocol.render.registry import render
 
 
@@ -67,7 +68,7 @@ def _validate(path: Path | None) -> None:
         click.echo(one_line(finding))
     if checked.findings:
         count = len(checked.findings)
-        click.echo(f"{count} problem{'s' * (count != 1)} in {one_line(path)}.")
+        click.echo(f"{format_count(count, 'problem')} in {one_line(path)}.")
         raise SystemExit(1)
     count = len(checked.products)
-    click.echo(f"{one_line(path)}: {count} product{'s' * (count != 1)}, no problems found.")
+    click.echo(f"{one_line(path)}: {format_count(count, 'product')}, no problems found.")

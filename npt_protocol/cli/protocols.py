@@ -9,6 +9,7 @@ import click
 
 from npt_protocol.cli.common import NptGroup, UsablePath, one_line, reports_errors
 from npt_protocol.cli.formats import choose_format, deliver, format_options
+from npt_protocol.ismp import format_count
 from npt_protocol.protocol.library import SHIPPED, Library, check_paths, load_library, shipped_dir
 from npt_protocol.render.listings import ProtocolDocument, protocols_data
 from npt_protocol.render.registry import render
@@ -36,8 +37,8 @@ def _warn_broken(library: Library) -> None:
     for bad in library.broken:
         count = len(bad.loaded.findings)
         click.echo(
-            f"Warning: {one_line(bad.loaded.path)} has {count} "
-            f"problem{'s' * (count != 1)} and is left out, first "
+            f"Warning: {one_line(bad.loaded.path)} has {format_count(count, 'problem')} and is "
+            "left out, first "
             f"{one_line(bad.loaded.findings[0])}",
             err=True,
         )
@@ -136,8 +137,7 @@ def validate(paths: tuple[Path, ...]) -> None:
         click.echo(f"Warning: no protocol files (*.yaml, *.yml) in {shown}", err=True)
     if problems:
         click.echo(
-            f"{problems} problem{'s' * (problems != 1)} in {bad_files} of {files} "
-            f"file{'s' * (files != 1)}."
+            f"{format_count(problems, 'problem')} in {bad_files} of {format_count(files, 'file')}."
         )
         sys.exit(1)
-    click.echo(f"{files} file{'s' * (files != 1)} checked: no problems found.")
+    click.echo(f"{format_count(files, 'file')} checked: no problems found.")

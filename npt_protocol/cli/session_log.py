@@ -38,6 +38,7 @@ def batch_request(plan: SolutionPlan, request: dict[str, Any]) -> BatchRequest:
         weight=request["weight"],
         syringes=tuple(request["syringes"]),
         catalogue=request["catalogue"],
+        bases=tuple(request["bases"]),
     )
 
 

@@ -4,7 +4,7 @@ labels."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,6 +14,8 @@ import click
 from npt_protocol.cli.common import NptCommand, UsablePath, reports_errors
 from npt_protocol.cli.formats import choose_format, deliver, format_options
 from npt_protocol.cli.options import (
+    basis_option,
+    basis_texts,
     catalogue_option,
     catalogue_path,
     require_log,
@@ -26,6 +28,7 @@ from npt_protocol.cli.options import (
     syringe_texts,
     tolerance_text,
 )
+from npt_protocol.engine.requests import with_bases
 from npt_protocol.errors import InputError
 from npt_protocol.numbers import parse_percent
 from npt_protocol.render.registry import render
@@ -34,6 +37,7 @@ from npt_protocol.times import parse_local_time
 from npt_protocol.units import parse_volume
 
 if TYPE_CHECKING:
+    from npt_protocol.catalogue.products import Catalogue
     from npt_protocol.planning.patient import Patient
     from npt_protocol.planning.session import Session
     from npt_protocol.render.doctypes import DocumentMeta, LogDoc
@@ -114,12 +118,27 @@ def files_read(config: Settings, lib: Any, *others: Path | None) -> list[Path]:
     return paths
 
 
-def library(protocols_dir: Path | None, config: Settings, ids: list[str]) -> Any:
-    """Load the protocols asked for, with the clinic folder searched first."""
+def library(
+    protocols_dir: Path | None,
+    config: Settings,
+    ids: list[str],
+    *,
+    catalogue: Catalogue | None = None,
+) -> Any:
+    """Load the protocols asked for, with the clinic folder searched first, reading their
+    solutions in the clinic's catalogue and bases."""
     from npt_protocol.protocol.library import load_library  # noqa: PLC0415 - needs YAML
 
     folder = protocols_dir or config.protocols_dir
-    return load_library([folder] if folder else [], only=ids)
+    if catalogue is None and config.get("bases"):
+        catalogue = clinic_catalogue(None, config, ())
+    return load_library([folder] if folder else [], only=ids, catalogue=catalogue)
+
+
+def clinic_catalogue(option: Path | None, config: Settings, bases: Sequence[str]) -> Catalogue:
+    """Return the catalogue in force: the clinic's products first, read in the clinic's bases
+    (--basis, else the `bases` setting), so that a protocol, a recipe and a label agree."""
+    return with_bases(resolve_catalogue(option, config), basis_texts(bases, config))
 
 
 def meta(config: Settings, paper: str | None, clinic: str | None, now: dt.datetime) -> DocumentMeta:
@@ -305,7 +324,7 @@ def session_options(function: F) -> F:
         ]
     ):
         function = option(function)
-    return catalogue_option(patient_options(function))
+    return basis_option(catalogue_option(patient_options(function)))
 
 
 @dataclass(frozen=True)
@@ -330,10 +349,13 @@ def plan_from_options(options: dict[str, Any]) -> Planned:
     patient = patient_from(
         config, options["patient_id"], options["patient_name"], options["patient_dob"]
     )
-    cat = resolve_catalogue(options["catalogue"], config)
+    cat = clinic_catalogue(options["catalogue"], config, options["bases"])
     regions = options["regions"]
     lib = library(
-        options["protocols_dir"], config, [item.partition(":")[0].strip() for item in regions]
+        options["protocols_dir"],
+        config,
+        [item.partition(":")[0].strip() for item in regions],
+        catalogue=cat,
     )
     counts = _point_counts(options["point_counts"])
     requests = []
@@ -385,6 +407,7 @@ def plan_from_options(options: dict[str, Any]) -> Planned:
         "weight": options["weight"],
         "syringes": syringe_texts(options["syringes"], config),
         "catalogue": None if extra is None else str(extra.absolute()),
+        "bases": basis_texts(options["bases"], config),
     }
     return Planned(plan, patient, config, read, request)
 

@@ -84,12 +84,20 @@ class DoseCheck(NamedTuple):
         return f"{per_kg}not more than {format_mass(limit.max_mg)}{applies}; {limit.source}"
 
     def maximum_text(self) -> str:
-        """Say the largest volume that may be injected, for this weight or under the cap."""
+        """Say the largest volume that may be injected, for this weight or under the cap; when
+        the whole volume considered is within the limit, say that instead of a larger volume
+        than there is."""
         who = (
             f"for {format_number(self.weight_kg)} kg"
             if self.weight_kg is not None
             else "with no weight given (the absolute cap: give --weight for the patient's own)"
         )
+        if not self.over_limit:
+            return (
+                f"all {format_volume(self.volume_ml)} of this solution {who}: it holds "
+                f"{self.solute} {format_mass(self.milligrams)}, within the maximum of "
+                f"{format_mass(self.maximum_shown_mg)} (limit {self.rule_text()})"
+            )
         return (
             f"{format_volume(self.max_volume_shown_ml)} of this solution {who}, that is "
             f"{self.solute} {format_mass(self.maximum_shown_mg)} (limit {self.rule_text()})"

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from npt_protocol.errors import InputError
-from npt_protocol.ismp import format_composition
 from npt_protocol.planning.limits import check_limits
 from npt_protocol.planning.wording import (
     WarningGroup,
@@ -128,8 +127,9 @@ def distribute(protocol: Protocol, total: int | None) -> list[tuple[Nerve, Point
 
 
 def solution_text(protocol: Protocol) -> str:
-    """Spell the protocol's solution out: 'dextrose 5 % w/v (5 g per 100 mL)'."""
-    return format_composition(protocol.solution.composition, style="spelled")
+    """Spell the protocol's solution out with each basis: 'dextrose monohydrate 5 % w/v (5 g per
+    100 mL)'."""
+    return protocol.solution.stated.describe(style="spelled")
 
 
 def chosen_side(protocol: Protocol, side: str | None) -> str | None:

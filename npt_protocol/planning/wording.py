@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from npt_protocol.ismp import format_composition
+from npt_protocol.ismp import format_count
 from npt_protocol.protocol.model import (
     PRACTICE_DEFAULT,
     PRACTICE_DEFAULT_TEXT,
@@ -90,7 +90,7 @@ def equipment(protocol: Protocol) -> tuple[str, ...]:
     """List what to have ready."""
     needle = protocol.technique.needle
     note = f" ({PRACTICE_DEFAULT_TEXT})" if needle.source == PRACTICE_DEFAULT else ""
-    composition = format_composition(protocol.solution.composition)
+    composition = protocol.solution.stated.describe()
     return (
         f"Prepared solution: {composition}, labelled, within its use-by time",
         f"Needle {needle.gauge}, {needle.length}{note}",
@@ -102,7 +102,7 @@ def equipment(protocol: Protocol) -> tuple[str, ...]:
 def _sessions(low: int, high: int) -> str:
     """Print a range of sessions: '4 to 12 sessions', '2 sessions', '1 session'."""
     if low == high:
-        return f"{low} session{'s' * (low != 1)}"
+        return format_count(low, "session")
     return f"{low} to {high} sessions"
 
 

@@ -10,6 +10,7 @@ import attrs
 
 from npt_protocol.catalogue.products import Catalogue, shipped_catalogue
 from npt_protocol.errors import ProtocolError
+from npt_protocol.ismp import format_count
 from npt_protocol.protocol.checks import check_sources, check_totals
 from npt_protocol.protocol.course import read_course
 from npt_protocol.protocol.model import (
@@ -113,7 +114,7 @@ def load_file(path: Path, *, origin: str = "", catalogue: Catalogue | None = Non
     if loaded.protocol is None:
         count = len(loaded.findings)
         raise ProtocolError(
-            f"Protocol file {path} has {count} problem{'s' * (count != 1)}, "
+            f"Protocol file {path} has {format_count(count, 'problem')}, "
             f"first {loaded.findings[0]}; fix it (npt protocols validate "
             "lists them all)."
         )

@@ -10,6 +10,8 @@ from typing import Literal
 
 import attrs
 
+from npt_protocol.catalogue.products import Stated
+
 Status = Literal["draft", "template", "reviewed"]
 LimitScope = Literal["side", "session"]
 WarningKind = Literal["contraindication", "precaution", "trial_exclusion", "local_policy"]
@@ -158,6 +160,9 @@ class Solution:
     composition: dict[str, Fraction] = attrs.field(hash=False)
     buffer: Buffer | None
     source: str
+    # The composition as written, with each solute's basis ('glucose 20%' is anhydrous glucose):
+    # what every sheet prints. `composition` holds the same strengths in the catalogue's form.
+    stated: Stated = attrs.field(hash=False, eq=False)
 
 
 @attrs.frozen(kw_only=True)

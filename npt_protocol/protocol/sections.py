@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from fractions import Fraction
 
-from npt_protocol.catalogue.products import Catalogue, shipped_catalogue
+from npt_protocol.catalogue.products import Catalogue, Stated, shipped_catalogue
 from npt_protocol.errors import NptError
 from npt_protocol.protocol.model import (
     CHART_HALF_WIDTH,
@@ -39,30 +39,35 @@ def read_solution(check: FieldReader, node: Node | None, catalogue: Catalogue) -
     if f is None:
         return None
     text = check.text(f.get("composition"), "solution composition")
-    composition = None if text is None else _composition(check, f["composition"], text, catalogue)
+    stated = None if text is None else _composition(check, f["composition"], text, catalogue)
     buffer_node = f.get("buffer")
     buffer = None
     if buffer_node is not None and buffer_node.tag != "null":
         buffer = _buffer(check, buffer_node, catalogue)
     source = check.source(f.get("source"), "solution source")
-    if text is None or composition is None or source is None:
+    if text is None or stated is None or source is None:
         return None
     if buffer_node is not None and buffer_node.tag != "null" and buffer is None:
         return None
-    return Solution(composition_text=text, composition=composition, buffer=buffer, source=source)
+    return Solution(
+        composition_text=text,
+        composition=dict(stated.composition),
+        buffer=buffer,
+        source=source,
+        stated=stated,
+    )
 
 
-def _composition(
-    check: FieldReader, node: Node, text: str, catalogue: Catalogue
-) -> dict[str, Fraction] | None:
+def _composition(check: FieldReader, node: Node, text: str, catalogue: Catalogue) -> Stated | None:
     """Parse a composition and make sure some catalogue product provides each solute."""
     what = "solution composition"
     try:
-        composition = (
+        stated = (
             _shipped_composition(text)
             if catalogue is shipped_catalogue()
-            else catalogue.composition(text, what=what)
+            else catalogue.stated(text, what=what)
         )
+        composition = stated.composition
     except NptError as error:
         message = str(error).rstrip(".")
         if "; " not in message:  # the grammar's own message may not name what is accepted
@@ -79,13 +84,13 @@ def _composition(
                 "expected solutes of the products `npt products` lists",
             )
             return None
-    return dict(composition)
+    return stated
 
 
 @functools.lru_cache(maxsize=256)
-def _shipped_composition(text: str) -> dict[str, Fraction]:
+def _shipped_composition(text: str) -> Stated:
     """Parse a composition against the shipped catalogue once per distinct text."""
-    return shipped_catalogue().composition(text, what="solution composition")
+    return shipped_catalogue().stated(text, what="solution composition")
 
 
 def _buffer(check: FieldReader, node: Node, catalogue: Catalogue) -> Buffer | None:

@@ -8,13 +8,14 @@ Schema: docs/json-schema.md (npt.checklist/2 and npt.session/2).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
 from npt_protocol import __version__
 from npt_protocol.catalogue.products import Stated
 from npt_protocol.engine.results import recipe_data
-from npt_protocol.ismp import format_mass, format_number, format_volume
+from npt_protocol.ismp import format_count, format_mass, format_number, format_volume
 from npt_protocol.numbers import json_number
 from npt_protocol.planning.checklist import Checklist
 from npt_protocol.planning.limits import scope_words
@@ -201,7 +202,7 @@ def checklist_data(
 
 def _points(count: int) -> str:
     """Print a number of points: '1 point', '10 points'."""
-    return f"{count} point{'s' * (count != 1)}"
+    return f"{format_count(count, 'point')}"
 
 
 def _measure_source(protocol: Protocol, measure: OutcomeMeasure) -> str:
@@ -229,7 +230,8 @@ def _solution_data(plan: SolutionPlan, reference: str | None) -> SolutionDoc:
             "injected": format_volume(plan.injected_ml),
             "dead_space": format_volume(plan.dead_space_ml),
             "margin": f"{format_volume(plan.margin_ml)} ({format_number(plan.margin * 100)} %)",
-            "required": format_volume(plan.required_ml),
+            # A need is never printed less than it is: 5.665 mL is "5.67 mL needed".
+            "required": format_volume(Fraction(math.ceil(plan.required_ml * 100), 100)),
             "prepare": format_volume(plan.prepare_ml),
         },
         "recipe": recipe_data(plan.recipe),
@@ -361,7 +363,7 @@ def _log_text(log: LogDoc | None) -> str | None:
         return None
     count = log["records"]
     return (
-        f"Preparation log {log['path']}: {count:,} record{'s' * (count != 1)}, head "
+        f"Preparation log {log['path']}: {format_count(count, 'record')}, head "
         f"{log['head']} when this packet was made"
     )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from npt_protocol.errors import InputError
-from npt_protocol.ismp import format_volume
+from npt_protocol.ismp import format_count, format_volume
 from npt_protocol.numbers import json_number
 from npt_protocol.planning.labels import SyringeLabel
 from npt_protocol.planning.patient import Patient
@@ -180,7 +180,7 @@ def label_lines(label: SyringeLabelDoc) -> list[str]:
 def labels_text(doc: LabelsDoc, meta: DocumentMeta, timestamp: dt.datetime | None) -> str:
     """List the labels as text: what each will say."""
     count = len(doc["labels"])
-    lines = [f"{count} syringe label{'s' * (count != 1)} on {doc['stock']['id']} stock", ""]
+    lines = [f"{format_count(count, 'syringe label')} on {doc['stock']['id']} stock", ""]
     for number, label in enumerate(doc["labels"], 1):
         lines.append(f"Label {number}")
         lines += [f"  {line}" for line in label_lines(label)]

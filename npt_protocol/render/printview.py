@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from npt_protocol.ismp import format_number, format_volume
+from npt_protocol.ismp import format_count, format_number, format_volume
 from npt_protocol.render.bodychart import chart_svg, legend, marks
 from npt_protocol.render.doctypes import ChecklistDoc, DocumentMeta, SessionDoc, SolutionDoc
 from npt_protocol.render.fragments import (
@@ -70,7 +70,7 @@ def _bedside_pages(doc: ChecklistDoc) -> list[dict[str, Any]]:
         page["volume"] += Fraction(str(row["volume_mL"]))
     for page in pages:
         count, volume = page.pop("points"), page.pop("volume")
-        page["total_text"] = f"{count} point{'s' * (count != 1)}, {format_volume(volume)}"
+        page["total_text"] = f"{format_count(count, 'point')}, {format_volume(volume)}"
     return pages
 
 

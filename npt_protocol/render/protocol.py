@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from npt_protocol.ismp import format_composition, format_volume
+from npt_protocol.ismp import format_volume
 from npt_protocol.numbers import json_number
 from npt_protocol.protocol.dump import nerve_data, protocol_to_data
 from npt_protocol.protocol.model import (
@@ -34,7 +34,7 @@ def protocol_text(protocol: Protocol) -> str:
     else:
         lines.append(f"This protocol is a {p.status}: confirm every value locally before use.")
     solution = p.solution
-    spelled = format_composition(solution.composition, style="spelled")
+    spelled = solution.stated.describe(style="spelled")
     lines += ["", "Solution", f"  {spelled} {_src(solution.source)}"]
     if solution.buffer:
         buffer = solution.buffer
@@ -177,9 +177,11 @@ def protocol_json(protocol: Protocol) -> dict[str, Any]:
     for reference in data["references"]:
         for key in ("doi", "pmid", "url", "unverified"):
             reference.setdefault(key, None)
+    stated = protocol.solution.stated
     data["solution"]["composition_mg_per_mL"] = {
-        solute: json_number(value) for solute, value in protocol.solution.composition.items()
+        solute: json_number(value) for solute, value in stated.displayed(stated.composition).items()
     }
+    data["solution"]["basis"] = {s: f.basis for s, f in stated.forms.items() if f.basis}
     data["nerves"] = [nerve_data(nerve, json_number) for nerve in protocol.nerves]
     for nerve in data["nerves"]:
         nerve.setdefault("course", "")

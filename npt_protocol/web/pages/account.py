@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from npt_protocol.ismp import format_count
 from npt_protocol.web.auth import safe_next
 from npt_protocol.web.csrf import form_of, new_csrf_token
 from npt_protocol.web.pages import Page
@@ -43,7 +44,7 @@ async def login(request: Request) -> Response:
             request,
             status=429,
             message=f"Too many failed sign-ins from here or for this name; try again in "
-            f"{minutes} minute{'s' * (minutes != 1)}.",
+            f"{format_count(minutes, 'minute')}.",
             name=name,
             after=after,
         )

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from npt_protocol.errors import InputError, NptError
+from npt_protocol.ismp import format_count
 from npt_protocol.protocol.library import Library
 from npt_protocol.render.protocol import protocol_text
 from npt_protocol.web.errors import error_response
@@ -49,7 +50,7 @@ def _rows(library: Library) -> dict[str, Any]:
     for bad in library.broken:
         count = len(bad.loaded.findings)
         broken.append(
-            f"{bad.loaded.path} has {count} problem{'s' * (count != 1)} and is left out, "
+            f"{bad.loaded.path} has {format_count(count, 'problem')} and is left out, "
             f"first {bad.loaded.findings[0]}"
         )
     return {"rows": rows, "broken": broken}
