@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,7 +15,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from npt_protocol.catalogue.clinic import load_catalogue
-from npt_protocol.catalogue.products import Catalogue, Product, shipped_catalogue
+from npt_protocol.catalogue.products import (
+    Catalogue,
+    Product,
+    Stated,
+    _forms_from,
+    _fraction,
+    _percent,
+    _size,
+    shipped_catalogue,
+)
 from npt_protocol.cli import cli
 from npt_protocol.errors import InputError, ProductError
 from tests.strategies import ISMP_NUMBER, decimal_text, decimals, strength_spellings
@@ -539,3 +549,130 @@ def test_a_fifo_named_as_the_catalogue_is_refused_without_waiting(tmp_path: Path
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="is a FIFO"):
         load_catalogue(fifo)
+
+
+# ---------------------------------------------------------------------------------------------
+# Written for mutants that survived: hints, specs, bases, clinic products and the loader's
+# refusals, word for word
+
+NOT_IN = (
+    "; use an id such as D5W, D10W, D25W, D50W, D70W, glucose-5-bp (see `npt products`) or a "
+    "spec such as 'dextrose 500 mg/mL'."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "middle"),
+    [
+        # Up to three distinct products from the four nearest names (ids and aliases).
+        ("liocaine-1", " (did you mean lidocaine-1 or lidocaine-2?)"),
+        ("glcose-50", " (did you mean glucose-50-bp or glucose-5-bp?)"),
+        ("mannitol-2", " (did you mean mannitol-25 or mannitol-20 or mannitol-5?)"),
+        # Not written like a spec (no space, % or /): why the spec failed is not shown.
+        ("D50X", " (did you mean D50W or D5W?)"),
+        # Written like a spec: the reason, without its full stop, then the hint.
+        (
+            "dextrose 5 %x",
+            " (product dextrose '5 %x' is not a strength; expected one such as 5%, 5 % w/v, "
+            "50 mg/mL, 5 g/100 mL, 0.5 g per mL or 1 mEq/mL) (did you mean D5W or D50W or D25W?)",
+        ),
+        # Like a spec but without a number: no reason to show, and no empty brackets.
+        ("dextrose x", " (did you mean D5W or D70W or D50W?)"),
+    ],
+)
+def test_an_unknown_product_message_word_for_word(
+    catalogue: Catalogue, text: str, middle: str
+) -> None:
+    with pytest.raises(ProductError) as caught:
+        catalogue.product(text)
+    assert str(caught.value) == f"product {text!r} is not in the catalogue{middle}{NOT_IN}"
+
+
+def test_a_spec_makes_a_stock_typed_by_the_user(catalogue: Catalogue) -> None:
+    product = catalogue.product(" dextrose 500 mg/mL ")
+    assert (product.id, product.name, product.role, product.source, product.origin) == (
+        "dextrose 500 mg/mL",
+        "dextrose 500 mg/mL",
+        "stock",
+        "typed by the user",
+        "spec",
+    )
+    assert product.forms["dextrose"].basis == "monohydrate"
+    water = catalogue.adhoc("water", Stated({}))
+    assert (water.role, water.composition, water.source) == ("diluent", {}, "typed by the user")
+
+
+def test_a_stated_label_names_the_basis_only_where_there_is_one(catalogue: Catalogue) -> None:
+    stated = catalogue.stated("glucose 20% + lidocaine 0.1%")
+    assert stated.label("dextrose") == "anhydrous glucose"
+    assert stated.label("lidocaine") == "lidocaine"  # one form: no basis to name
+    assert Stated({"heparin": Fraction(1)}).label("heparin") == "heparin"  # no form recorded
+
+
+def test_a_basis_for_an_unknown_solute_or_a_missing_form_is_refused(catalogue: Catalogue) -> None:
+    with pytest.raises(ProductError) as caught:
+        catalogue.with_bases({"sugar": "anhydrous"})
+    assert str(caught.value) == (
+        "basis: unknown solute 'sugar'; known solutes are dextrose, lidocaine, mannitol, "
+        "sodium bicarbonate, sodium chloride."
+    )
+    with pytest.raises(InputError) as caught:
+        catalogue.with_bases({"lidocaine": "anhydrous"}, what="--basis")
+    assert str(caught.value) == (
+        "--basis lidocaine=anhydrous: lidocaine has no 'anhydrous' basis; expected none: it has "
+        "one form."
+    )
+
+
+def test_clinic_products_all_kept_and_a_shipped_id_keeps_its_aliases(
+    catalogue: Catalogue,
+) -> None:
+    # A new product first, then one that takes D50W's id: both are kept, and the names people
+    # use for D50W (D50, dextrose-50) now find the clinic's product.
+    new = Product("D40W", "Clinic dextrose 40 %", {"dextrose": Fraction(400)})
+    ours = Product("D50W", "Clinic dextrose 50 %", {"dextrose": Fraction(500)}, origin="c.toml")
+    merged = catalogue.with_products([new, ours])
+    assert merged.product("D40W").name == "Clinic dextrose 40 %"
+    assert merged.product("D40W").replaces == ""
+    for name in ("D50W", "D50", "dextrose-50"):
+        found = merged.product(name)
+        assert (found.name, found.replaces) == ("Clinic dextrose 50 %", "D50W")
+    assert merged.product("D50").aliases == ("D50", "dextrose-50")
+
+
+@pytest.mark.parametrize(
+    ("read", "value", "message"),
+    [
+        (_size, 0, "row 0 is zero; expected a container size in mL such as 10."),
+        (_size, "x", "row 'x' is not a number; expected plain digits such as 5, 0.5 or 1000."),
+        (_percent, "15", "row '15' is not a percent; expected such as '15%'."),
+        (_percent, "x%", "row 'x' is not a number; expected plain digits such as 5, 0.5 or 1000."),
+        (
+            _fraction,
+            "abc",
+            "row 'abc' is not a number; expected plain digits such as 5, 0.5 or 1000.",
+        ),
+    ],
+)
+def test_the_shipped_file_reader_refuses_a_bad_number_naming_it(
+    read: Callable[..., Fraction], value: object, message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        read(value, what="row")
+    assert str(caught.value) == message
+
+
+def test_the_shipped_file_reader_reads_sizes_and_percents() -> None:
+    assert _size("1", what="row") == 1  # 1 mL is a size; only zero is refused
+    assert _percent(" 15% ", what="row") == 150  # 15 % w/v is 150 mg/mL
+    assert _forms_from({"name": "heparin"}) == ()
+    with pytest.raises(InputError) as caught:
+        _forms_from(
+            {
+                "name": "dextrose",
+                "form": [{"basis": "a", "label": "b", "molar_mass_g_per_mol": "x"}],
+            }
+        )
+    assert str(caught.value) == (
+        "dextrose form 'x' is not a number; expected plain digits such as 5, 0.5 or 1000."
+    )
