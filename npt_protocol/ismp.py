@@ -36,6 +36,17 @@ def format_volume(millilitres: Fraction | int, *, places: int = 2) -> str:
     return f"{format_number(value, places=significant_places(value, places=places))} mL"
 
 
+def format_measured_volume(millilitres: Fraction | int, *, most: int = 6) -> str:
+    """Print a volume read on syringe marks with every decimal it has: '0.225 mL', never 0.22."""
+    # A mark of an insulin syringe (0.005 mL) has three places; rounding it to two would print a
+    # volume other than the one drawn and certified.
+    value = Fraction(millilitres)
+    places = 2
+    while places < most and round_to(value, places) != value:
+        places += 1
+    return format_volume(value, places=places)
+
+
 def format_mass(milligrams: Fraction | int, *, places: int = 2) -> str:
     """Print a mass in the clearest of mcg, mg and g: '500 mcg', '3 g'."""
     value = Fraction(milligrams)

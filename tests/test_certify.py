@@ -300,3 +300,17 @@ def test_every_parts_error_is_the_worst_change_it_can_make(
                     assert found[part].relative == max(changes)
                     assert found[part].readings == tuple(readings)
         assert certification.certified == all(e.relative <= e.share for e in certification.errors)
+
+
+def test_a_fine_mark_is_named_as_read() -> None:
+    # Lidocaine 2 % on the 0.225 mL mark of a 0.3 mL insulin syringe (0.005 mL marks): the
+    # sentence that says where a part is read names that mark, not 0.22 mL.
+    insulin = Syringe(Fraction(3, 10), Fraction(1, 200))
+    error = PartError(
+        "lidocaine-2",
+        "lidocaine",
+        (Reading(insulin, Fraction(9, 40), "lidocaine-2"),),
+        Fraction(1, 90),
+        Fraction(1, 60),
+    )
+    assert error.where() == "lidocaine-2 at the 0.225 mL mark of a 0.3 mL syringe (0.005 mL marks)"

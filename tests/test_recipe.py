@@ -651,3 +651,33 @@ def test_a_clinic_product_under_a_shipped_name_is_said() -> None:
         "D50 is a clinic product (clinic.toml) that takes the name of the shipped D50W: check "
         "that the label on the shelf matches it.",
     )
+
+
+FINE = ["0.3 mL by 0.005 mL", "1 mL by 0.01 mL", "3 mL by 0.1 mL", "5 mL by 0.2 mL"]
+
+
+def test_volumes_made_on_fine_marks_are_printed_as_made() -> None:
+    # 4.5 mL of dextrose 20 % + lidocaine 0.1 %: D50W 1.8 mL, lidocaine 2 % 0.225 mL on an
+    # insulin syringe's mark, water 2.48 mL (2.475 is on no mark): 4.505 mL, not "4.5 mL, more
+    # than the 4.5 mL asked".
+    recipe = make(
+        "dextrose 20% + lidocaine 0.1%", Fraction(9, 2), ["D50", "lidocaine-2"], syringes=FINE
+    )
+    assert recipe.made_ml == Fraction(901, 200)
+    assert recipe.assessment.warnings == (
+        "The marks make 4.505 mL, more than the 4.5 mL asked for.",
+    )
+    # With a tolerance of 0.1 % the 0.225 mL mark cannot be certified and 4.485 mL (a cheaper
+    # measurement) is too far from 4.5 mL: both said with the volumes as measured.
+    strict = make(
+        "dextrose 20% + lidocaine 0.1%",
+        Fraction(9, 2),
+        ["D50", "lidocaine-2"],
+        syringes=FINE,
+        tolerance=Fraction(1, 1000),
+    )
+    assert strict.problems[1:] == (
+        "lidocaine-2 cannot be read closely enough (lidocaine-2 at the 0.225 mL mark of a "
+        "0.3 mL syringe (0.005 mL marks))",
+        "the marks make 4.485 mL, not the 4.5 mL asked",
+    )

@@ -372,3 +372,18 @@ def test_a_method_asked_for_that_cannot_measure_says_why_and_what_to_do() -> Non
         "2.5 mL mark: no syringe that holds 25 mL has that mark; choose another --method or "
         "leave it out."
     )
+
+
+def test_a_method_that_would_move_a_fine_mark_names_it_as_measured() -> None:
+    # 4.5 mL of lidocaine 0.1 % from lidocaine 2 %: 0.225 mL, a mark of the 0.3 mL insulin
+    # syringe only; one syringe that holds 4.5 mL (5 mL by 0.2) has no such mark.
+    fine = syringe_set(
+        ["0.3 mL by 0.005 mL", "1 mL by 0.01 mL", "3 mL by 0.1 mL", "5 mL by 0.2 mL"]
+    )
+    with pytest.raises(MeasurementError) as error:
+        chosen(request("lidocaine 0.1%", "4.5", ("lidocaine-2",)), fine, methods=("syringe",))
+    assert str(error.value) == (
+        "The syringe method cannot measure this preparation: it would move lidocaine-2 off its "
+        "exact 0.225 mL mark: no syringe that holds 4.5 mL has that mark; choose another "
+        "--method or leave it out."
+    )

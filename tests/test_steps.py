@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from npt_protocol.catalogue.products import Product, shipped_catalogue
 from npt_protocol.engine.measured import MeasuredPortion, Measurement, Reading
-from npt_protocol.engine.recipe import prepare
+from npt_protocol.engine.recipe import Recipe, prepare
 from npt_protocol.engine.steps import draws_text, measurement_steps
 from npt_protocol.engine.syringes import Draw, Syringe, syringe_set
 
@@ -203,4 +203,59 @@ def test_the_steps_of_a_chosen_qs_recipe_follow_its_measurement() -> None:
         f"Draw {WATER} into the same syringe up to the 25 mL mark, the final mark (about "
         f"22.5 mL); {SINGLE_USE}",
         "Mix by gently inverting the syringe; label it at once.",
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Volumes on marks finer than a hundredth of a millilitre are printed as measured
+
+FINE = ["0.3 mL by 0.005 mL", "1 mL by 0.01 mL", "3 mL by 0.1 mL", "5 mL by 0.2 mL"]
+
+
+def fine_recipe(method: str | None = None) -> Recipe:
+    # 4.5 mL of dextrose 20 % + lidocaine 0.1 %: lidocaine 2 % 4.5 × 1 / 20 = 0.225 mL, on the
+    # 0.225 mL mark of a 0.3 mL insulin syringe (0.005 mL marks); D50W 1.8 mL.
+    return prepare(
+        "dextrose 20% + lidocaine 0.1%",
+        volume_ml=Fraction(9, 2),
+        stocks=[CATALOGUE.product("D50"), CATALOGUE.product("lidocaine-2")],
+        diluent=CATALOGUE.product("SWFI"),
+        catalogue=CATALOGUE,
+        syringes=syringe_set(FINE),
+        method=method,  # type: ignore[arg-type]
+    )
+
+
+def test_a_draw_on_a_half_hundredth_mark_is_printed_as_drawn() -> None:
+    # The recipe is worked out for 0.225 mL: the step must not say 0.22 mL (2.2 % less
+    # lidocaine than the one certified). Water 2.475 mL is on no 0.01 mL mark: 2.48 mL.
+    recipe = fine_recipe()
+    lidocaine = recipe.components[1].measured
+    assert lidocaine.volume_ml == Fraction(9, 40)
+    assert recipe.steps[2] == (
+        "Measure 0.225 mL of lidocaine-2 (lidocaine 2 %) in a 0.3 mL syringe (0.005 mL marks) "
+        "and add it."
+    )
+
+
+def test_made_up_to_the_mark_the_diluent_is_about_what_the_marks_leave() -> None:
+    # Made up to the 4.6 mL mark of the 5 mL syringe: water about 4.6 − 1.8 − 0.225 = 2.575 mL.
+    recipe = fine_recipe("qs")
+    assert recipe.steps[1] == (
+        "Measure 0.225 mL of lidocaine-2 (lidocaine 2 %) in a 0.3 mL syringe (0.005 mL marks), "
+        "with a new syringe."
+    )
+    assert recipe.steps[3].startswith(
+        f"Draw {WATER} into the same syringe up to the 4.6 mL mark, the final mark (about "
+        "2.575 mL); "
+    )
+
+
+def test_draws_on_fine_marks_are_grouped_and_printed_as_drawn() -> None:
+    insulin = Syringe(Fraction(3, 10), Fraction(1, 200))
+    assert draws_text([Draw(insulin, Fraction(3, 10)), Draw(insulin, Fraction(21, 200))]) == (
+        "0.3 mL and 0.105 mL, each in a 0.3 mL syringe (0.005 mL marks)"
+    )
+    assert draws_text([Draw(insulin, Fraction(9, 40))] * 2) == (
+        "2 × 0.225 mL in a 0.3 mL syringe (0.005 mL marks)"
     )

@@ -321,3 +321,10 @@ def test_marks_finer_than_a_microlitre_message() -> None:
         "syringe '1 mL by 0.0005 mL' has marks finer than 0.001 mL; "
         "expected marks such as 0.01 mL or 0.2 mL."
     )
+
+
+def test_a_syringe_is_named_with_its_marks_as_printed_on_it() -> None:
+    # Insulin syringes are marked every 0.005 mL (half a unit); a 0.0025 mL spacing is printed
+    # as it is, never rounded to 0.002 mL.
+    assert parse_syringe("0.3 mL by 0.005 mL").label == "0.3 mL syringe (0.005 mL marks)"
+    assert parse_syringe("0.5 mL by 0.0025 mL").label == "0.5 mL syringe (0.0025 mL marks)"

@@ -21,6 +21,7 @@ from npt_protocol.errors import InputError, UnitError
 from npt_protocol.ismp import (
     format_composition,
     format_mass,
+    format_measured_volume,
     format_number,
     format_percent,
     format_volume,
@@ -333,6 +334,31 @@ def test_format_volume_round_trips_through_the_parser(millilitres: Fraction) -> 
 @given(decimals(Fraction(1, 100), 10**7, 2))
 def test_two_place_volumes_print_exactly(millilitres: Fraction) -> None:
     assert parse_volume(typed(format_volume(millilitres))) == millilitres
+
+
+@given(decimals(Fraction(1, 1000), 10**5, 6))
+def test_a_measured_volume_prints_every_decimal_it_has(millilitres: Fraction) -> None:
+    """A volume read on syringe marks (0.005 mL on an insulin syringe) prints exactly, ISMP
+    style, up to six places: never rounded to another volume."""
+    text = format_measured_volume(millilitres)
+    number, unit = text.rsplit(" ", 1)
+    assert unit == "mL" and ISMP_NUMBER.fullmatch(number), text
+    assert parse_volume(typed(text)) == millilitres
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Fraction(9, 40), "0.225 mL"),  # an insulin syringe mark, not 0.22
+        (Fraction(5), "5 mL"),
+        (Fraction(1, 2), "0.5 mL"),
+        (Fraction(12345, 10), "1,234.5 mL"),
+        (Fraction(1, 400), "0.0025 mL"),
+        (Fraction(1, 3), "0.333333 mL"),  # not a mark: six places at most
+    ],
+)
+def test_format_measured_volume_examples(value: Fraction, expected: str) -> None:
+    assert format_measured_volume(value) == expected
 
 
 @given(st.fractions(min_value=Fraction(1, 10**4), max_value=10**8, max_denominator=10**4))

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from npt_protocol.catalogue.products import Product
 from npt_protocol.engine.measured import Measurement, Reading
-from npt_protocol.ismp import format_volume
+from npt_protocol.ismp import format_measured_volume
 
 
 class PartError(NamedTuple):
@@ -44,7 +44,8 @@ class PartError(NamedTuple):
     def where(self) -> str:
         """Say how the part is read: 'D50W at the 2.5 mL mark of a 3 mL syringe (0.1 mL marks)'."""
         marks = " and ".join(
-            f"the {format_volume(r.mark_ml)} mark of a {r.syringe.label}" for r in self.readings
+            f"the {format_measured_volume(r.mark_ml)} mark of a {r.syringe.label}"
+            for r in self.readings
         )
         return f"{self.part} at {marks}"
 

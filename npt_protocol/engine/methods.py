@@ -24,7 +24,7 @@ from npt_protocol.engine.syringes import (
     exact_options,
     holding,
 )
-from npt_protocol.ismp import format_volume
+from npt_protocol.ismp import format_measured_volume, format_volume
 
 MAX_COMBINATIONS = 2_000
 FINAL_CHOICES = 2  # final syringes tried: the smallest two that hold the volume
@@ -239,7 +239,7 @@ def why_not_possible(
     if method in {"qs", "syringe"} and volume_ml > largest:
         return (
             "needs one syringe that holds the whole volume (the largest holds "
-            f"{format_volume(largest)})"
+            f"{format_measured_volume(largest)})"
         )
     if method == "syringe" and len(stocks) != 1:
         return (
@@ -248,9 +248,10 @@ def why_not_possible(
         )
     if method == "syringe":
         stock = stocks[0]
+        exact = format_measured_volume(stock.volume_ml)
         return (
-            f"would move {stock.product.id} off its exact {format_volume(stock.volume_ml)} "
-            f"mark: no syringe that holds {format_volume(volume_ml)} has that mark"
+            f"would move {stock.product.id} off its exact {exact} mark: no syringe that holds "
+            f"{format_volume(volume_ml)} has that mark"
         )
     if method == "qs":
         return "needs a diluent to make up to the final mark"

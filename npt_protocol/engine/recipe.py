@@ -23,7 +23,7 @@ from npt_protocol.engine.syringes import (
     require_measurable,
 )
 from npt_protocol.errors import NptError
-from npt_protocol.ismp import format_composition, format_volume
+from npt_protocol.ismp import format_composition, format_measured_volume, format_volume
 
 BATCH_FACTORS = (2, 3, 4, 5, 10)
 FINER_SYRINGES = ("1 mL by 0.01 mL", "3 mL by 0.1 mL")
@@ -122,8 +122,8 @@ class Recipe:
             found.append(f"{worst.part} cannot be read closely enough ({worst.where()})")
         if not self.volume_ok:
             found.append(
-                f"the marks make {format_volume(self.made_ml)}, not the "
-                f"{format_volume(self.volume_ml)} asked"
+                f"the marks make {format_measured_volume(self.made_ml)}, not the "
+                f"{format_measured_volume(self.volume_ml)} asked"
             )
         return tuple(found)
 
@@ -293,25 +293,26 @@ def _measurement_warnings(measurement: Measurement, volume_ml: Fraction) -> list
     less than about a fifth of its syringe."""
     warnings = []
     for portion in measurement.portions:
+        measured = format_measured_volume(portion.volume_ml)
         if portion.role == "stock" and not portion.on_mark:
             warnings.append(
-                f"{portion.product_id} is measured as {format_volume(portion.volume_ml)}, not its "
-                f"exact {_distinct_volume(portion.exact_ml, portion.volume_ml)}: no syringe in "
-                "the set has that mark."
+                f"{portion.product_id} is measured as {measured}, not its exact "
+                f"{_distinct_volume(portion.exact_ml, portion.volume_ml)}: no syringe in the set "
+                "has that mark."
             )
         for draw in portion.draws:
             if draw.volume_ml < draw.syringe.capacity_ml * LOW_FILL_FRACTION:
                 warnings.append(
-                    f"{portion.product_id}: {format_volume(draw.volume_ml)} is under 20 % of the "
-                    f"{format_volume(draw.syringe.capacity_ml)} syringe; reading it is less "
-                    "precise (USP chapter 1176 advice for graduates)."
+                    f"{portion.product_id}: {format_measured_volume(draw.volume_ml)} is under "
+                    f"20 % of the {format_measured_volume(draw.syringe.capacity_ml)} syringe; "
+                    "reading it is less precise (USP chapter 1176 advice for graduates)."
                 )
     made = measurement.total_ml
     if made != volume_ml:
         side = "less" if made < volume_ml else "more"
         warnings.append(
-            f"The marks make {format_volume(made)}, {side} than the "
-            f"{format_volume(volume_ml)} asked for."
+            f"The marks make {format_measured_volume(made)}, {side} than the "
+            f"{format_measured_volume(volume_ml)} asked for."
         )
     return warnings
 
@@ -356,7 +357,7 @@ def _suggest_fixes(
             continue
         if trial.best.acceptable:
             fixes.append(
-                f"Make a larger batch: {format_volume(volume * factor)} can be measured "
+                f"Make a larger batch: {format_measured_volume(volume * factor)} can be measured "
                 f"and signed ({METHODS[trial.best.measurement.method]})."
             )
             break

@@ -27,7 +27,7 @@ from npt_protocol.engine.methods import GENERATORS, why_not_possible
 from npt_protocol.engine.solver import Portion
 from npt_protocol.engine.syringes import Syringe
 from npt_protocol.errors import MeasurementError
-from npt_protocol.ismp import format_number, format_volume
+from npt_protocol.ismp import format_measured_volume, format_number, format_volume
 
 __all__ = ["METHODS", "METHOD_NAMES", "Candidate", "Choice", "Method", "choose"]
 
@@ -277,7 +277,7 @@ def _reason(
         return _failure(candidate)
     off, best_off = (abs(c.total_ml - volume_ml) for c in (candidate, winner))
     if off > best_off:
-        return f"makes {format_volume(candidate.total_ml)}, not the volume asked"
+        return f"makes {format_measured_volume(candidate.total_ml)}, not the volume asked"
     more = candidate.measurement.steps - winner.measurement.steps
     if more > 0:
         return f"takes {more} more step{'s' if more > 1 else ''}"
@@ -296,7 +296,7 @@ def _failure(candidate: Candidate) -> str:
         )
     if not candidate.within_tolerance:
         return f"comes {_percent(candidate.worst_deviation)} off the target strength"
-    return f"makes {format_volume(candidate.total_ml)}, too far from the volume asked"
+    return f"makes {format_measured_volume(candidate.total_ml)}, too far from the volume asked"
 
 
 def _percent(fraction: Fraction) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from npt_protocol.catalogue.products import Product
 from npt_protocol.engine.measured import MeasuredPortion, Measurement
 from npt_protocol.engine.syringes import Draw
-from npt_protocol.ismp import format_volume
+from npt_protocol.ismp import format_measured_volume
 
 _SINGLE_USE = (
     "its container has now met a syringe holding the stock: use a single-use "
@@ -37,11 +37,13 @@ def draws_text(draws: Sequence[Draw]) -> str:
         volumes = [d.volume_ml for d in group]
         syringe = group[0].syringe.label
         if len(group) == 1:
-            texts.append(f"{format_volume(volumes[0])} in a {syringe}")
+            texts.append(f"{format_measured_volume(volumes[0])} in a {syringe}")
         elif len(set(volumes)) == 1:
-            texts.append(f"{len(group)} × {format_volume(volumes[0])} in a {syringe}")
+            texts.append(f"{len(group)} × {format_measured_volume(volumes[0])} in a {syringe}")
         else:
-            texts.append(f"{' and '.join(format_volume(v) for v in volumes)}, each in a {syringe}")
+            texts.append(
+                f"{' and '.join(format_measured_volume(v) for v in volumes)}, each in a {syringe}"
+            )
     return " and ".join(texts)
 
 
@@ -50,11 +52,11 @@ def _measure(portion: MeasuredPortion, product: Product) -> str:
     if len(portion.draws) == 1:
         draw = portion.draws[0]
         return (
-            f"Measure {format_volume(draw.volume_ml)} of {_named(product)} in a "
+            f"Measure {format_measured_volume(draw.volume_ml)} of {_named(product)} in a "
             f"{draw.syringe.label}"
         )
     return (
-        f"Measure {format_volume(portion.volume_ml)} of {_named(product)} as "
+        f"Measure {format_measured_volume(portion.volume_ml)} of {_named(product)} as "
         f"{draws_text(portion.draws)}"
     )
 
@@ -68,9 +70,10 @@ def measurement_steps(measurement: Measurement, products: Mapping[str, Product])
 
 def _container(measurement: Measurement, products: Mapping[str, Product]) -> tuple[str, ...]:
     """Measure each component in its own syringe into a sterile empty container."""
+    total = format_measured_volume(measurement.total_ml)
     steps = [
-        f"Take a sterile empty container large enough for {format_volume(measurement.total_ml)}; "
-        "use a new syringe for each product."
+        f"Take a sterile empty container large enough for {total}; use a new syringe for each "
+        "product."
     ]
     for portion in measurement.portions:
         steps.append(f"{_measure(portion, products[portion.product_id])} and add it.")
@@ -100,13 +103,13 @@ def _into_final_syringe(
         for portion in stocks:
             steps.append(
                 f"Draw {_named(products[portion.product_id])} to the "
-                f"{format_volume(portion.volume_ml)} mark."
+                f"{format_measured_volume(portion.volume_ml)} mark."
             )
     if diluent is not None:
         steps.append(
             f"Draw {_named(products[diluent.product_id])} into the same syringe up to the "
-            f"{format_volume(measurement.final_mark_ml)} mark, the final mark (about "
-            f"{format_volume(diluent.volume_ml)}); {_SINGLE_USE}."
+            f"{format_measured_volume(measurement.final_mark_ml)} mark, the final mark (about "
+            f"{format_measured_volume(diluent.volume_ml)}); {_SINGLE_USE}."
         )
     steps.append("Mix by gently inverting the syringe; label it at once.")
     return tuple(steps)

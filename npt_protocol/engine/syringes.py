@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from npt_protocol.errors import InputError, MeasurementError
-from npt_protocol.ismp import format_volume
+from npt_protocol.ismp import format_measured_volume, format_volume
 from npt_protocol.units import parse_volume
 
 # Default syringe set (clinical-facts §4: a common set; brands differ, so it is configuration).
@@ -44,7 +44,8 @@ class Syringe:
     def label(self) -> str:
         """Name the syringe as a clinician would: '10 mL syringe (0.2 mL marks)'."""
         return (
-            f"{format_volume(self.capacity_ml)} syringe ({format_volume(self.graduation_ml)} marks)"
+            f"{format_measured_volume(self.capacity_ml)} syringe "
+            f"({format_measured_volume(self.graduation_ml)} marks)"
         )
 
     def holds(self, volume_ml: Fraction) -> bool:
@@ -239,7 +240,7 @@ def require_measurable(volume_ml: Fraction, syringes: Sequence[Syringe], *, what
     if 0 < volume_ml < finest / 2:
         raise MeasurementError(
             f"{what} needs {format_volume(volume_ml, places=4)}, less than "
-            f"half the finest syringe mark ({format_volume(finest)}); make a "
+            f"half the finest syringe mark ({format_measured_volume(finest)}); make a "
             "larger batch."
         )
     largest = max(s.capacity_ml for s in syringes)

@@ -14,7 +14,7 @@ from typing import Any
 from npt_protocol import __version__
 from npt_protocol.catalogue.products import Stated
 from npt_protocol.engine.results import recipe_data
-from npt_protocol.ismp import format_mass, format_number, format_volume
+from npt_protocol.ismp import format_mass, format_measured_volume, format_number, format_volume
 from npt_protocol.numbers import json_number
 from npt_protocol.planning.checklist import Checklist
 from npt_protocol.planning.limits import scope_words
@@ -195,7 +195,7 @@ def _solution_data(plan: SolutionPlan) -> dict[str, Any]:
         "label": {
             "contents": label.intended.describe(style="w/v and mg/mL", joiner=", "),
             "ingredients_text": ", ".join(
-                f"{line.product.id} {format_volume(line.measured.volume_ml)}"
+                f"{line.product.id} {format_measured_volume(line.measured.volume_ml)}"
                 for line in plan.recipe.components
             ),
             "total_volume_text": format_volume(label.total_volume_ml),

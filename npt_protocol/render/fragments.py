@@ -6,12 +6,13 @@ import itertools
 from fractions import Fraction
 from typing import Any
 
-from npt_protocol.ismp import format_number, format_volume
+from npt_protocol.ismp import format_measured_volume, format_number
 
 
 def ml_text(value: float | int | None) -> str:
-    """Print a JSON number of mL the ISMP way (documents carry numbers, not text)."""
-    return "" if value is None else format_volume(Fraction(str(value)))
+    """Print a JSON number of mL the ISMP way (documents carry numbers, not text); these are
+    volumes read on syringe marks, so every decimal is printed."""
+    return "" if value is None else format_measured_volume(Fraction(str(value)))
 
 
 def whole_text(value: float | int) -> str:

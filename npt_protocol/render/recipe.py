@@ -11,7 +11,13 @@ from npt_protocol.engine.measured import METHOD_NAMES, METHODS
 from npt_protocol.engine.recipe import Assessment, Recipe
 from npt_protocol.engine.solver import Portion
 from npt_protocol.engine.steps import draws_text
-from npt_protocol.ismp import format_mass, format_number, format_volume, significant_places
+from npt_protocol.ismp import (
+    format_mass,
+    format_measured_volume,
+    format_number,
+    format_volume,
+    significant_places,
+)
 from npt_protocol.render.columns import align
 
 
@@ -129,10 +135,11 @@ def recipe_text(recipe: Recipe) -> str:
         if measured.measured:
             draws = measured.draws
             syringe = draws[0].syringe.label if len(draws) == 1 else draws_text(draws)
-            measure = format_volume(measured.volume_ml)
+            measure = format_measured_volume(measured.volume_ml)
         else:
-            syringe = f"up to the {format_volume(recipe.measurement.final_mark_ml or 0)} mark"
-            measure = f"about {format_volume(measured.volume_ml)}"
+            final_mark = format_measured_volume(recipe.measurement.final_mark_ml or 0)
+            syringe = f"up to the {final_mark} mark"
+            measure = f"about {format_measured_volume(measured.volume_ml)}"
         rows.append(
             [
                 line.product.id,
