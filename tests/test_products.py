@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tomllib
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -14,20 +15,27 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from npt_protocol.catalogue import products as products_module
 from npt_protocol.catalogue.clinic import load_catalogue
 from npt_protocol.catalogue.products import (
     Catalogue,
+    CautionRule,
+    DoseLimit,
     Product,
     Stated,
     _forms_from,
     _fraction,
     _percent,
     _size,
+    _solute_from,
+    product_from,
     shipped_catalogue,
 )
 from npt_protocol.cli import cli
 from npt_protocol.errors import InputError, ProductError
 from tests.strategies import ISMP_NUMBER, decimal_text, decimals, strength_spellings
+
+CATALOGUE_FILE = Path(products_module.__file__).with_name("catalogue.toml")
 
 # id → (aliases the issue names, composition in mg/mL from the label's % w/v × 10).
 ISSUE_PRODUCTS: dict[str, tuple[tuple[str, ...], dict[str, Fraction]]] = {
@@ -675,4 +683,128 @@ def test_the_shipped_file_reader_reads_sizes_and_percents() -> None:
         )
     assert str(caught.value) == (
         "dextrose form 'x' is not a number; expected plain digits such as 5, 0.5 or 1000."
+    )
+
+
+def percent_mg_per_ml(text: str) -> Fraction:
+    """Read '15%' as mg/mL, independently of the catalogue's reader."""
+    return Fraction(text.strip().removesuffix("%")) * 10
+
+
+def test_every_fact_in_the_shipped_file_reaches_the_catalogue() -> None:
+    """Read catalogue.toml with tomllib alone and find every solute, form, dose limit, caution
+    and product field in the loaded catalogue, unchanged (defaults where a field is absent)."""
+    data = tomllib.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    loaded = shipped_catalogue()
+    assert loaded.version == data["version"]
+    assert set(loaded.solutes) == {row["name"] for row in data["solute"]}
+    for row in data["solute"]:
+        solute = loaded.solutes[row["name"]]
+        forms = row.get("form", [])
+        molar = row.get("molar_mass_g_per_mol") or (
+            forms[0]["molar_mass_g_per_mol"] if forms else None
+        )
+        assert solute.molar_mass_g_per_mol == (None if molar is None else Fraction(molar))
+        for key in ("osmoles_per_mole", "milligrams_per_milliequivalent"):
+            expected = Fraction(row[key]) if key in row else None
+            assert getattr(solute, key) == expected, (row["name"], key)
+        for key in ("note", "source", "load_note", "max_strength_source"):
+            assert getattr(solute, key) == row.get(key, ""), (row["name"], key)
+        assert solute.aliases == tuple(row.get("aliases", ()))
+        assert solute.max_strength == (
+            percent_mg_per_ml(row["max_strength"]) if "max_strength" in row else None
+        )
+        assert [
+            (f.basis, f.label, f.to_canonical, f.words, f.default_for, f.source)
+            for f in solute.forms
+        ] == [
+            (
+                form["basis"],
+                form["label"],
+                Fraction(forms[0]["molar_mass_g_per_mol"]) / Fraction(form["molar_mass_g_per_mol"]),
+                tuple(form.get("words", ())),
+                tuple(form.get("default_for", ())),
+                form.get("source", ""),
+            )
+            for form in forms
+        ]
+        limit = row.get("dose_limit")
+        if limit is None:
+            assert solute.dose_limit is None
+        else:
+            assert solute.dose_limit == DoseLimit(
+                max_mg=Fraction(limit["max_mg"]),
+                source=limit["source"],
+                mg_per_kg=Fraction(limit["mg_per_kg"]) if "mg_per_kg" in limit else None,
+                applies_to=limit.get("applies_to", ""),
+                note=limit.get("note", ""),
+            )
+    assert loaded.cautions == tuple(
+        CautionRule(
+            key=row["key"],
+            text=row["text"],
+            source=row["source"],
+            solute=row.get("solute"),
+            at_least=percent_mg_per_ml(row["at_least"]) if "at_least" in row else None,
+            above=percent_mg_per_ml(row["above"]) if "above" in row else None,
+            no_solute=row.get("no_solute", False),
+            osmolarity_at_least=Fraction(row["osmolarity_at_least"])
+            if "osmolarity_at_least" in row
+            else None,
+        )
+        for row in data["caution"]
+    )
+    assert [p.id for p in loaded.products] == [row["id"] for row in data["product"]]
+    for product, row in zip(loaded.products, data["product"], strict=True):
+        composition = loaded.composition(row["composition"]) if row.get("composition") else {}
+        assert product.composition == composition, row["id"]
+        assert (
+            product.name,
+            product.role,
+            product.aliases,
+            product.ph,
+            product.sizes_ml,
+            product.sizes_note,
+            product.source,
+            product.confidence,
+            product.origin,
+            product.replaces,
+        ) == (
+            row.get("name", row["id"]),
+            row.get("role", "stock" if composition else "diluent"),
+            tuple(row.get("aliases", ())),
+            row.get("ph", ""),
+            tuple(Fraction(s) for s in row.get("sizes_mL", ())),
+            row.get("sizes_note", ""),
+            row.get("source", ""),
+            row.get("confidence", ""),
+            "shipped",
+            "",
+        ), row["id"]
+        osmolarity = row.get("osmolarity_mOsmol_per_L")
+        assert product.label_osmolarity == (None if osmolarity is None else Fraction(osmolarity))
+        excipients = loaded.composition(row["excipients"]) if "excipients" in row else {}
+        assert product.excipients == excipients, row["id"]
+        assert set(product.forms) == set(composition)
+
+
+def test_a_solute_row_with_its_own_molar_mass_keeps_it() -> None:
+    # A stated molar mass is the solute's; the first form's is used only when none is stated.
+    row = {
+        "name": "x",
+        "molar_mass_g_per_mol": "100",
+        "form": [{"basis": "a", "label": "x a", "molar_mass_g_per_mol": "120"}],
+    }
+    assert _solute_from(row).molar_mass_g_per_mol == 100
+    del row["molar_mass_g_per_mol"]
+    assert _solute_from(row).molar_mass_g_per_mol == 120
+
+
+def test_a_product_row_with_only_an_id_is_a_diluent_named_by_it(catalogue: Catalogue) -> None:
+    water = product_from({"id": "WFI-2"}, catalogue, origin="shipped")
+    assert (water.name, water.role, water.composition, water.sizes_ml) == (
+        "WFI-2",
+        "diluent",
+        {},
+        (),
     )

@@ -681,3 +681,59 @@ def test_volumes_made_on_fine_marks_are_printed_as_made() -> None:
         "0.3 mL syringe (0.005 mL marks))",
         "the marks make 4.485 mL, not the 4.5 mL asked",
     )
+
+
+DILUTE_D50 = (
+    "Make an intermediate dilution of D50W first (for example to a tenth of its strength) and "
+    "prepare from that, so that more of it is measured."
+)
+
+
+def test_the_fixes_keep_to_the_method_asked_for() -> None:
+    # 20 mL of 5 % with a 1 mL and a 60 mL syringe: made up to the 20 mL mark of the 60 mL
+    # syringe, water is read to 0.5 mL in 20: 2.6 %, over its share of 2.5 %. Made up to the mark
+    # no batch up to ten times signs (the final mark is always read on the 60 mL syringe's 1 mL
+    # marks, and above 60 mL there is no final syringe); measured part by part, 200 mL does.
+    syringes = ["1 mL by 0.01 mL", "60 mL by 1 mL"]
+    asked = make("dextrose 5%", 20, ["D50"], syringes=syringes, method="qs")
+    assert asked.suggestions == (
+        "Use a stock closer to the target strength, or a larger batch than ten times this one.",
+    )
+    free = make("dextrose 5%", 20, ["D50"], syringes=syringes)
+    assert free.suggestions == (
+        "Make a larger batch: 200 mL can be measured and signed (measure each component in its "
+        "own syringe into a sterile empty container).",
+    )
+
+
+def test_a_finer_syringe_is_named_only_when_the_set_lacks_it() -> None:
+    # 3 mL of 5 %: D50W 0.3 mL. With the 3 mL syringe (0.1 mL marks) already in the set only
+    # the 1 mL syringe is suggested; with neither, both are.
+    three = ["3 mL by 0.1 mL", "10 mL by 0.5 mL", "30 mL by 1 mL"]
+    has_three = make("dextrose 5%", 3, ["D50"], syringes=three)
+    assert has_three.suggestions == (
+        "Make a larger batch: 30 mL can be measured and signed (measure each component in its "
+        "own syringe into a sterile empty container).",
+        "Add a finer syringe to the set ('1 mL by 0.01 mL').",
+        DILUTE_D50,
+    )
+    coarse = make("dextrose 5%", 3, ["D50"], syringes=["5 mL by 0.5 mL"])
+    assert coarse.suggestions == (
+        "Add a finer syringe to the set ('1 mL by 0.01 mL', '3 mL by 0.1 mL').",
+        DILUTE_D50,
+    )
+
+
+def test_the_dilution_named_is_of_the_stock_read_too_coarsely() -> None:
+    # 0.5 mL of dextrose 20 % + lidocaine 0.1 %: lidocaine 1 % 0.05 mL is read to 0.005 mL, 10 %:
+    # the fix dilutes lidocaine (the second stock), not D50W; 2.5 mL can be signed.
+    recipe = make("dextrose 20% + lidocaine 0.1%", Fraction(1, 2), ["D50", "lidocaine-1"])
+    worst = recipe.certification.worst
+    assert worst is not None and worst.part == "lidocaine-1"
+    assert recipe.suggestions == (
+        "Make a larger batch: 2.5 mL can be measured and signed (measure each stock in its own "
+        "syringe on its mark, put it into the final syringe, then draw the diluent to the final "
+        "mark).",
+        "Make an intermediate dilution of lidocaine-1 first (for example to a tenth of its "
+        "strength) and prepare from that, so that more of it is measured.",
+    )
