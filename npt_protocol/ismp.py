@@ -31,9 +31,20 @@ def significant_places(value: Fraction, *, places: int) -> int:
 
 
 def format_volume(millilitres: Fraction | int, *, places: int = 2) -> str:
-    """Print a volume in mL: '6 mL', '0.5 mL', '1,000 mL'."""
+    """Print a volume in mL: '6 mL', '0.5 mL', '0.225 mL', '1,000 mL'."""
     value = Fraction(millilitres)
-    return f"{format_number(value, places=significant_places(value, places=places))} mL"
+    return f"{format_number(value, places=volume_places(value, places=places))} mL"
+
+
+def volume_places(value: Fraction, *, places: int, exact_up_to: int = 6) -> int:
+    """Return the decimal places that print a volume as it is, or rounded where it never ends."""
+    # A volume with a few decimals (an insulin-syringe mark of 0.005 mL, a protocol's 0.125 mL per
+    # point) prints in full: rounding it to two places would name a volume nobody draws. Only a
+    # value whose decimals never end (a third of a millilitre) is rounded.
+    for needed in range(places, exact_up_to + 1):
+        if round_to(value, needed) == value:
+            return needed
+    return significant_places(value, places=places)
 
 
 def format_count(number: int, noun: str, plural: str | None = None) -> str:

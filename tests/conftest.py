@@ -6,6 +6,11 @@ loads automatically when the CI environment variable is set; HYPOTHESIS_PROFILE 
 `mutation` is for mutation testing (docs/testing.md): few examples, derandomized and without the
 example database, so a mutant is killed or not the same way on every run, and no deadline, because
 mutmut's instrumented code is slower.
+
+Under mutation testing (mutmut sets MUTANT_UNDER_TEST) the shipped catalogue is loaded afresh:
+the copy cached when the tests were collected was built before the mutant was switched on, so a
+mutant in the catalogue's loader would otherwise never run. While mutmut records which tests reach
+which functions ("stats"), every test loads it, so every test that uses it is counted.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=50, deadline=dt.timedelta(seconds=1))
@@ -35,3 +41,18 @@ settings.register_profile(
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
 )
+
+
+_CATALOGUE_LOADED_FOR: list[str] = [""]  # the mutant the cached catalogue was loaded under
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_under_mutation() -> None:
+    """Load the shipped catalogue afresh once a mutant is switched on (for every test while
+    mutmut records which tests reach which functions)."""
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if mutant and (mutant == "stats" or mutant != _CATALOGUE_LOADED_FOR[0]):
+        from npt_protocol.catalogue.products import shipped_catalogue  # noqa: PLC0415 - only mutation runs need it
+
+        shipped_catalogue.cache_clear()
+        _CATALOGUE_LOADED_FOR[0] = mutant

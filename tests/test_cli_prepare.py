@@ -728,3 +728,30 @@ def test_printed_instructions_use_words_not_symbols() -> None:
     ).stdout
     for symbol in ("+", "<", ">", "@", "&"):
         assert symbol not in text, symbol
+
+
+def test_a_volume_on_an_insulin_syringe_mark_is_printed_as_measured() -> None:
+    # 4.5 mL of dextrose 20 % + lidocaine 0.1 % with a 0.3 mL insulin syringe (0.005 mL marks):
+    # lidocaine 2 % is measured on its exact 0.225 mL mark. Every line that says how much to
+    # draw says 0.225 mL, never 0.22 mL.
+    text = ok(
+        "prepare",
+        "dextrose 20% + lidocaine 0.1%",
+        "--volume",
+        "4.5mL",
+        "--from",
+        "D50",
+        "--from",
+        "lidocaine-2",
+        "--syringe",
+        "0.3 mL by 0.005 mL",
+        "--syringe",
+        "1 mL by 0.01 mL",
+        "--syringe",
+        "5 mL by 0.2 mL",
+    ).stdout
+    (row,) = [line for line in text.splitlines() if line.strip().startswith("lidocaine-2  stock")]
+    assert " ".join(row.split()) == ("lidocaine-2 stock 0.225 mL 0.225 mL 1 container of 5 mL")
+    assert "measure with: 0.3 mL syringe (0.005 mL marks)" in text
+    assert "Measure 0.225 mL of lidocaine-2 (lidocaine 2 %) in a 0.3 mL syringe" in text
+    assert "0.22 mL" not in text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import tomllib
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -13,11 +15,27 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from npt_protocol.catalogue import products as products_module
 from npt_protocol.catalogue.clinic import load_catalogue
-from npt_protocol.catalogue.products import Catalogue, Product, shipped_catalogue
+from npt_protocol.catalogue.products import (
+    Catalogue,
+    CautionRule,
+    DoseLimit,
+    Product,
+    Stated,
+    _forms_from,
+    _fraction,
+    _percent,
+    _size,
+    _solute_from,
+    product_from,
+    shipped_catalogue,
+)
 from npt_protocol.cli import cli
 from npt_protocol.errors import InputError, ProductError
 from tests.strategies import ISMP_NUMBER, decimal_text, decimals, strength_spellings
+
+CATALOGUE_FILE = Path(products_module.__file__).with_name("catalogue.toml")
 
 # id → (aliases the issue names, composition in mg/mL from the label's % w/v × 10).
 ISSUE_PRODUCTS: dict[str, tuple[tuple[str, ...], dict[str, Fraction]]] = {
@@ -544,3 +562,254 @@ def test_a_fifo_named_as_the_catalogue_is_refused_without_waiting(tmp_path: Path
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="is a FIFO"):
         load_catalogue(fifo)
+
+
+# ---------------------------------------------------------------------------------------------
+# Written for mutants that survived: hints, specs, bases, clinic products and the loader's
+# refusals, word for word
+
+NOT_IN = (
+    "; use an id such as D5W, D10W, D25W, D50W, D70W, glucose-5-bp (see `npt products`) or a "
+    "spec such as 'dextrose 500 mg/mL'."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "middle"),
+    [
+        # Up to three distinct products from the four nearest names (ids and aliases).
+        ("liocaine-1", " (did you mean lidocaine-1 or lidocaine-2?)"),
+        ("glcose-50", " (did you mean glucose-50-bp or glucose-5-bp?)"),
+        ("mannitol-2", " (did you mean mannitol-25 or mannitol-20 or mannitol-5?)"),
+        # Not written like a spec (no space, % or /): why the spec failed is not shown.
+        ("D50X", " (did you mean D50W or D5W?)"),
+        # Written like a spec: the reason, without its full stop, then the hint.
+        (
+            "dextrose 5 %x",
+            " (product dextrose '5 %x' is not a strength; expected one such as 5%, 5 % w/v, "
+            "50 mg/mL, 5 g/100 mL, 0.5 g per mL or 1 mEq/mL) (did you mean D5W or D50W or D25W?)",
+        ),
+        # Like a spec but without a number: no reason to show, and no empty brackets.
+        ("dextrose x", " (did you mean D5W or D70W or D50W?)"),
+    ],
+)
+def test_an_unknown_product_message_word_for_word(
+    catalogue: Catalogue, text: str, middle: str
+) -> None:
+    with pytest.raises(ProductError) as caught:
+        catalogue.product(text)
+    assert str(caught.value) == f"product {text!r} is not in the catalogue{middle}{NOT_IN}"
+
+
+def test_a_spec_makes_a_stock_typed_by_the_user(catalogue: Catalogue) -> None:
+    product = catalogue.product(" dextrose 500 mg/mL ")
+    assert (product.id, product.name, product.role, product.source, product.origin) == (
+        "dextrose 500 mg/mL",
+        "dextrose 500 mg/mL",
+        "stock",
+        "typed by the user",
+        "spec",
+    )
+    assert product.forms["dextrose"].basis == "monohydrate"
+    water = catalogue.adhoc("water", Stated({}))
+    assert (water.role, water.composition, water.source) == ("diluent", {}, "typed by the user")
+
+
+def test_a_stated_label_names_the_basis_only_where_there_is_one(catalogue: Catalogue) -> None:
+    stated = catalogue.stated("glucose 20% + lidocaine 0.1%")
+    assert stated.label("dextrose") == "anhydrous glucose"
+    assert stated.label("lidocaine") == "lidocaine"  # one form: no basis to name
+    assert Stated({"heparin": Fraction(1)}).label("heparin") == "heparin"  # no form recorded
+
+
+def test_a_basis_for_an_unknown_solute_or_a_missing_form_is_refused(catalogue: Catalogue) -> None:
+    with pytest.raises(ProductError) as caught:
+        catalogue.with_bases({"sugar": "anhydrous"})
+    assert str(caught.value) == (
+        "basis: unknown solute 'sugar'; known solutes are dextrose, lidocaine, mannitol, "
+        "sodium bicarbonate, sodium chloride."
+    )
+    with pytest.raises(InputError) as caught:
+        catalogue.with_bases({"lidocaine": "anhydrous"}, what="--basis")
+    assert str(caught.value) == (
+        "--basis lidocaine=anhydrous: lidocaine has no 'anhydrous' basis; expected none: it has "
+        "one form."
+    )
+
+
+def test_clinic_products_all_kept_and_a_shipped_id_keeps_its_aliases(
+    catalogue: Catalogue,
+) -> None:
+    # A new product first, then one that takes D50W's id: both are kept, and the names people
+    # use for D50W (D50, dextrose-50) now find the clinic's product.
+    new = Product("D40W", "Clinic dextrose 40 %", {"dextrose": Fraction(400)})
+    ours = Product("D50W", "Clinic dextrose 50 %", {"dextrose": Fraction(500)}, origin="c.toml")
+    merged = catalogue.with_products([new, ours])
+    assert merged.product("D40W").name == "Clinic dextrose 40 %"
+    assert merged.product("D40W").replaces == ""
+    for name in ("D50W", "D50", "dextrose-50"):
+        found = merged.product(name)
+        assert (found.name, found.replaces) == ("Clinic dextrose 50 %", "D50W")
+    assert merged.product("D50").aliases == ("D50", "dextrose-50")
+
+
+@pytest.mark.parametrize(
+    ("read", "value", "message"),
+    [
+        (_size, 0, "row 0 is zero; expected a container size in mL such as 10."),
+        (_size, "x", "row 'x' is not a number; expected plain digits such as 5, 0.5 or 1000."),
+        (_percent, "15", "row '15' is not a percent; expected such as '15%'."),
+        (_percent, "x%", "row 'x' is not a number; expected plain digits such as 5, 0.5 or 1000."),
+        (
+            _fraction,
+            "abc",
+            "row 'abc' is not a number; expected plain digits such as 5, 0.5 or 1000.",
+        ),
+    ],
+)
+def test_the_shipped_file_reader_refuses_a_bad_number_naming_it(
+    read: Callable[..., Fraction], value: object, message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        read(value, what="row")
+    assert str(caught.value) == message
+
+
+def test_the_shipped_file_reader_reads_sizes_and_percents() -> None:
+    assert _size("1", what="row") == 1  # 1 mL is a size; only zero is refused
+    assert _percent(" 15% ", what="row") == 150  # 15 % w/v is 150 mg/mL
+    assert _forms_from({"name": "heparin"}) == ()
+    with pytest.raises(InputError) as caught:
+        _forms_from(
+            {
+                "name": "dextrose",
+                "form": [{"basis": "a", "label": "b", "molar_mass_g_per_mol": "x"}],
+            }
+        )
+    assert str(caught.value) == (
+        "dextrose form 'x' is not a number; expected plain digits such as 5, 0.5 or 1000."
+    )
+
+
+def percent_mg_per_ml(text: str) -> Fraction:
+    """Read '15%' as mg/mL, independently of the catalogue's reader."""
+    return Fraction(text.strip().removesuffix("%")) * 10
+
+
+def test_every_fact_in_the_shipped_file_reaches_the_catalogue() -> None:
+    """Read catalogue.toml with tomllib alone and find every solute, form, dose limit, caution
+    and product field in the loaded catalogue, unchanged (defaults where a field is absent)."""
+    data = tomllib.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    loaded = shipped_catalogue()
+    assert loaded.version == data["version"]
+    assert set(loaded.solutes) == {row["name"] for row in data["solute"]}
+    for row in data["solute"]:
+        solute = loaded.solutes[row["name"]]
+        forms = row.get("form", [])
+        molar = row.get("molar_mass_g_per_mol") or (
+            forms[0]["molar_mass_g_per_mol"] if forms else None
+        )
+        assert solute.molar_mass_g_per_mol == (None if molar is None else Fraction(molar))
+        for key in ("osmoles_per_mole", "milligrams_per_milliequivalent"):
+            expected = Fraction(row[key]) if key in row else None
+            assert getattr(solute, key) == expected, (row["name"], key)
+        for key in ("note", "source", "load_note", "max_strength_source"):
+            assert getattr(solute, key) == row.get(key, ""), (row["name"], key)
+        assert solute.aliases == tuple(row.get("aliases", ()))
+        assert solute.max_strength == (
+            percent_mg_per_ml(row["max_strength"]) if "max_strength" in row else None
+        )
+        assert [
+            (f.basis, f.label, f.to_canonical, f.words, f.default_for, f.source)
+            for f in solute.forms
+        ] == [
+            (
+                form["basis"],
+                form["label"],
+                Fraction(forms[0]["molar_mass_g_per_mol"]) / Fraction(form["molar_mass_g_per_mol"]),
+                tuple(form.get("words", ())),
+                tuple(form.get("default_for", ())),
+                form.get("source", ""),
+            )
+            for form in forms
+        ]
+        limit = row.get("dose_limit")
+        if limit is None:
+            assert solute.dose_limit is None
+        else:
+            assert solute.dose_limit == DoseLimit(
+                max_mg=Fraction(limit["max_mg"]),
+                source=limit["source"],
+                mg_per_kg=Fraction(limit["mg_per_kg"]) if "mg_per_kg" in limit else None,
+                applies_to=limit.get("applies_to", ""),
+                note=limit.get("note", ""),
+            )
+    assert loaded.cautions == tuple(
+        CautionRule(
+            key=row["key"],
+            text=row["text"],
+            source=row["source"],
+            solute=row.get("solute"),
+            at_least=percent_mg_per_ml(row["at_least"]) if "at_least" in row else None,
+            above=percent_mg_per_ml(row["above"]) if "above" in row else None,
+            no_solute=row.get("no_solute", False),
+            osmolarity_at_least=Fraction(row["osmolarity_at_least"])
+            if "osmolarity_at_least" in row
+            else None,
+        )
+        for row in data["caution"]
+    )
+    assert [p.id for p in loaded.products] == [row["id"] for row in data["product"]]
+    for product, row in zip(loaded.products, data["product"], strict=True):
+        composition = loaded.composition(row["composition"]) if row.get("composition") else {}
+        assert product.composition == composition, row["id"]
+        assert (
+            product.name,
+            product.role,
+            product.aliases,
+            product.ph,
+            product.sizes_ml,
+            product.sizes_note,
+            product.source,
+            product.confidence,
+            product.origin,
+            product.replaces,
+        ) == (
+            row.get("name", row["id"]),
+            row.get("role", "stock" if composition else "diluent"),
+            tuple(row.get("aliases", ())),
+            row.get("ph", ""),
+            tuple(Fraction(s) for s in row.get("sizes_mL", ())),
+            row.get("sizes_note", ""),
+            row.get("source", ""),
+            row.get("confidence", ""),
+            "shipped",
+            "",
+        ), row["id"]
+        osmolarity = row.get("osmolarity_mOsmol_per_L")
+        assert product.label_osmolarity == (None if osmolarity is None else Fraction(osmolarity))
+        excipients = loaded.composition(row["excipients"]) if "excipients" in row else {}
+        assert product.excipients == excipients, row["id"]
+        assert set(product.forms) == set(composition)
+
+
+def test_a_solute_row_with_its_own_molar_mass_keeps_it() -> None:
+    # A stated molar mass is the solute's; the first form's is used only when none is stated.
+    row = {
+        "name": "x",
+        "molar_mass_g_per_mol": "100",
+        "form": [{"basis": "a", "label": "x a", "molar_mass_g_per_mol": "120"}],
+    }
+    assert _solute_from(row).molar_mass_g_per_mol == 100
+    del row["molar_mass_g_per_mol"]
+    assert _solute_from(row).molar_mass_g_per_mol == 120
+
+
+def test_a_product_row_with_only_an_id_is_a_diluent_named_by_it(catalogue: Catalogue) -> None:
+    water = product_from({"id": "WFI-2"}, catalogue, origin="shipped")
+    assert (water.name, water.role, water.composition, water.sizes_ml) == (
+        "WFI-2",
+        "diluent",
+        {},
+        (),
+    )

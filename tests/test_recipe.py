@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
-from npt_protocol.catalogue.products import shipped_catalogue
+from npt_protocol.catalogue.products import Product, Solute, Stated, shipped_catalogue
 from npt_protocol.engine.recipe import Recipe, assess, prepare
 from npt_protocol.engine.safety import parse_tolerance, tonicity
 from npt_protocol.engine.solver import Portion, mix
@@ -516,3 +517,220 @@ def test_use_by_rules() -> None:
     assert use_by(start, "category-1-fridge") == start + dt.timedelta(hours=24)
     with pytest.raises(InputError, match="unknown"):
         use_by(start, "forever")
+
+
+# ---------------------------------------------------------------------------------------------
+# Written for mutants that survived: the warnings and refusals word for word, the session's
+# least volume
+
+
+def test_marks_that_make_less_or_more_than_asked_say_which() -> None:
+    # 4.7 mL of 5 %: D50W 0.47 mL on the 1 mL syringe; the 4.23 mL of water is on no mark, and
+    # 4.2 mL of it makes 4.67 mL.
+    short = make("dextrose 5%", Fraction(47, 10), ["D50"])
+    assert short.made_ml == Fraction(467, 100)
+    assert short.assessment.warnings == ("The marks make 4.67 mL, less than the 4.7 mL asked for.",)
+    # 14.3 mL: D50W 1.43 mL as 1 mL and 0.43 mL; water 12.87 mL as 10 mL and 2.9 mL: 14.33 mL.
+    over = make("dextrose 5%", Fraction(143, 10), ["D50"])
+    assert over.made_ml == Fraction(1433, 100)
+    assert over.assessment.warnings == (
+        "The marks make 14.33 mL, more than the 14.3 mL asked for.",
+    )
+
+
+def test_a_session_minimum_keeps_the_batch_from_falling_short() -> None:
+    # The same 4.5 mL needed by a session: 4.45 mL would leave it short, so the water is
+    # measured as 3 mL and 1.1 mL in the 3 mL syringe: 4.55 mL, never less than the need.
+    recipe = prepare(
+        "dextrose 5%",
+        volume_ml=Fraction(9, 2),
+        stocks=[CATALOGUE.product("D50")],
+        diluent=CATALOGUE.product("SWFI"),
+        catalogue=CATALOGUE,
+        syringes=DEFAULT,
+        minimum_ml=Fraction(9, 2),
+    )
+    assert recipe.made_ml == Fraction(91, 20)
+    assert [d.volume_ml for d in recipe.components[1].measured.draws] == [3, Fraction(11, 10)]
+
+
+def test_a_draw_of_exactly_a_fifth_of_its_syringe_is_not_warned_about() -> None:
+    # USP chapter 1176 advice: below about 20 % of capacity a reading is less precise. 2 mL in a
+    # 10 mL syringe is exactly 20 %: no warning; 1.8 mL is under it.
+    syringes = ["10 mL by 0.2 mL", "60 mL by 1 mL"]
+    at_a_fifth = make("dextrose 5%", 20, ["D50"], syringes=syringes, method="container")
+    assert at_a_fifth.components[0].measured.draws[0].volume_ml == 2
+    assert at_a_fifth.assessment.warnings == ()
+    under = make("dextrose 5%", 18, ["D50"], syringes=syringes, method="container")
+    assert under.assessment.warnings == (
+        "D50W: 1.8 mL is under 20 % of the 10 mL syringe; reading it is less precise (USP "
+        "chapter 1176 advice for graduates).",
+    )
+
+
+def test_an_unnamed_solute_is_named_in_percent_w_v() -> None:
+    # D50 6 mL into sodium chloride 0.9 % 54 mL: 54 × 9 / 60 = 8.1 mg/mL of sodium chloride.
+    result = assess(
+        CATALOGUE.stated("dextrose 5%"),
+        [
+            Portion(CATALOGUE.product("D50"), Fraction(6)),
+            Portion(CATALOGUE.product("NS"), Fraction(54)),
+        ],
+        catalogue=CATALOGUE,
+    )
+    assert result.warnings == (
+        "The mix also contains sodium chloride 0.81 % w/v, which the target does not name.",
+    )
+
+
+def test_an_unknown_osmolarity_is_said_with_the_products_at_fault() -> None:
+    # A clinic product of a solute with no molar mass: the mix's osmolarity cannot be counted.
+    catalogue = replace(
+        CATALOGUE,
+        solutes={**CATALOGUE.solutes, "heparin": Solute("heparin")},
+        products=(
+            Product("heparin-x", "Heparin X", {"heparin": Fraction(5)}),
+            Product("heparin-y", "Heparin Y", {"heparin": Fraction(10)}),
+            *CATALOGUE.products,
+        ),
+    )
+    result = assess(
+        Stated({"heparin": Fraction(3)}),
+        [
+            Portion(catalogue.product("heparin-x"), Fraction(1)),
+            Portion(catalogue.product("heparin-y"), Fraction(1)),
+            Portion(catalogue.product("SWFI"), Fraction(3)),
+        ],
+        catalogue=catalogue,
+    )
+    assert (result.mixture.osmolarity, result.tonicity) == (None, None)
+    assert result.warnings == (
+        "Osmolarity is not known: heparin-x, heparin-y has no stated osmolarity (add one in a "
+        "clinic catalogue).",
+    )
+
+
+def test_a_stock_not_needed_brings_none_of_its_cautions() -> None:
+    # Dextrose 5 % from D50 into D5W: D5W alone is the target. D50W is not drawn, so its
+    # hypertonic caution does not apply; D5W's corn caution does.
+    recipe = make("dextrose 5%", 60, ["D50"], diluent="D5W")
+    assert recipe.assessment.warnings == ("D50W is not needed for this target.",)
+    assert caution_keys(recipe) == {"corn"}
+
+
+def test_a_volume_too_small_to_measure_names_the_product() -> None:
+    # 0.05 mL of 5 % from D70: 0.05 × 50 / 700 = 0.0036 mL, under half a 0.01 mL mark.
+    with pytest.raises(MeasurementError) as error:
+        make("dextrose 5%", Fraction(1, 20), ["D70"])
+    assert str(error.value) == (
+        "D70W needs 0.0036 mL, less than half the finest syringe mark (0.01 mL); make a larger "
+        "batch."
+    )
+
+
+def test_a_clinic_product_under_a_shipped_name_is_said() -> None:
+    clinic = CATALOGUE.with_products(
+        [
+            Product(
+                "D50",
+                "Clinic dextrose 50 %",
+                {"dextrose": Fraction(500)},
+                origin="clinic.toml",
+                label_osmolarity=Fraction(2530),
+            )
+        ]
+    )
+    recipe = prepare(
+        "dextrose 5%",
+        volume_ml=Fraction(60),
+        stocks=[clinic.product("D50")],
+        diluent=clinic.product("SWFI"),
+        catalogue=clinic,
+        syringes=DEFAULT,
+    )
+    assert recipe.assessment.warnings == (
+        "D50 is a clinic product (clinic.toml) that takes the name of the shipped D50W: check "
+        "that the label on the shelf matches it.",
+    )
+
+
+FINE = ["0.3 mL by 0.005 mL", "1 mL by 0.01 mL", "3 mL by 0.1 mL", "5 mL by 0.2 mL"]
+
+
+def test_volumes_made_on_fine_marks_are_printed_as_made() -> None:
+    # 4.5 mL of dextrose 20 % + lidocaine 0.1 %: D50W 1.8 mL, lidocaine 2 % 0.225 mL on an
+    # insulin syringe's mark, water 2.48 mL (2.475 is on no mark): 4.505 mL, not "4.5 mL, more
+    # than the 4.5 mL asked".
+    recipe = make(
+        "dextrose 20% + lidocaine 0.1%", Fraction(9, 2), ["D50", "lidocaine-2"], syringes=FINE
+    )
+    assert recipe.made_ml == Fraction(901, 200)
+    assert recipe.assessment.warnings == (
+        "The marks make 4.505 mL, more than the 4.5 mL asked for.",
+    )
+    # With a tolerance of 0.1 % nothing can be signed, and the problems name the volumes as
+    # measured: 4.505 mL, not 4.5 mL.
+    strict = make(
+        "dextrose 20% + lidocaine 0.1%",
+        Fraction(9, 2),
+        ["D50", "lidocaine-2"],
+        syringes=FINE,
+        tolerance=Fraction(1, 1000),
+    )
+    assert strict.problems[-1] == "the marks make 4.505 mL, not the 4.5 mL asked"
+
+
+DILUTE_D50 = (
+    "Make an intermediate dilution of D50W first (for example to a tenth of its strength) and "
+    "prepare from that, so that more of it is measured."
+)
+
+
+def test_the_fixes_keep_to_the_method_asked_for() -> None:
+    # 20 mL of 5 % with a 1 mL and a 60 mL syringe: made up to the 20 mL mark of the 60 mL
+    # syringe, water is read to 0.5 mL in 20: 2.6 %, over its share of 2.5 %. Made up to the mark
+    # no batch up to ten times signs (the final mark is always read on the 60 mL syringe's 1 mL
+    # marks, and above 60 mL there is no final syringe); measured part by part, 200 mL does.
+    syringes = ["1 mL by 0.01 mL", "60 mL by 1 mL"]
+    asked = make("dextrose 5%", 20, ["D50"], syringes=syringes, method="qs")
+    assert asked.suggestions == (
+        "Use a stock closer to the target strength, or a larger batch than ten times this one.",
+    )
+    free = make("dextrose 5%", 20, ["D50"], syringes=syringes)
+    assert free.suggestions == (
+        "Make a larger batch: 200 mL can be measured and signed (measure each component in its "
+        "own syringe into a sterile empty container).",
+    )
+
+
+def test_a_finer_syringe_is_named_only_when_the_set_lacks_it() -> None:
+    # 3 mL of 5 %: D50W 0.3 mL. With the 3 mL syringe (0.1 mL marks) already in the set only
+    # the 1 mL syringe is suggested; with neither, both are.
+    three = ["3 mL by 0.1 mL", "10 mL by 0.5 mL", "30 mL by 1 mL"]
+    has_three = make("dextrose 5%", 3, ["D50"], syringes=three)
+    assert has_three.suggestions == (
+        "Make a larger batch: 30 mL can be measured and signed (measure each component in its "
+        "own syringe into a sterile empty container).",
+        "Add a finer syringe to the set ('1 mL by 0.01 mL').",
+        DILUTE_D50,
+    )
+    coarse = make("dextrose 5%", 3, ["D50"], syringes=["5 mL by 0.5 mL"])
+    assert coarse.suggestions == (
+        "Add a finer syringe to the set ('1 mL by 0.01 mL', '3 mL by 0.1 mL').",
+        DILUTE_D50,
+    )
+
+
+def test_the_dilution_named_is_of_the_stock_read_too_coarsely() -> None:
+    # 0.5 mL of dextrose 20 % + lidocaine 0.1 %: lidocaine 1 % 0.05 mL is read to 0.005 mL, 10 %:
+    # the fix dilutes lidocaine (the second stock), not D50W; 2.5 mL can be signed.
+    recipe = make("dextrose 20% + lidocaine 0.1%", Fraction(1, 2), ["D50", "lidocaine-1"])
+    worst = recipe.certification.worst
+    assert worst is not None and worst.part == "lidocaine-1"
+    assert recipe.suggestions == (
+        "Make a larger batch: 2.5 mL can be measured and signed (measure each stock in its own "
+        "syringe on its mark, put it into the final syringe, then draw the diluent to the final "
+        "mark).",
+        "Make an intermediate dilution of lidocaine-1 first (for example to a tenth of its "
+        "strength) and prepare from that, so that more of it is measured.",
+    )

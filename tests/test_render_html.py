@@ -15,9 +15,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from npt_protocol.catalogue.products import shipped_catalogue
+from npt_protocol.engine.syringes import syringe_set
 from npt_protocol.planning.checklist import build_checklist
+from npt_protocol.planning.session import RegionRequest, plan_session
 from npt_protocol.protocol.library import load_library
-from npt_protocol.render.documents import checklist_data, document_meta
+from npt_protocol.render.documents import checklist_data, document_meta, session_data
 from npt_protocol.render.html import css_string, render_checklist_html, render_session_html
 from npt_protocol.render.pdf import render_checklist_pdf
 from npt_protocol.render.sheets import checklist_sheet
@@ -308,3 +311,26 @@ def test_rendering_does_not_change_the_document() -> None:
     before = copy.deepcopy(doc)
     render_checklist_html(doc, meta())
     assert doc == before
+
+
+def test_a_session_packet_prints_volumes_on_fine_marks_as_measured() -> None:
+    # Shoulder with dextrose 5 % + lidocaine 0.15 % and a 0.3 mL insulin syringe (0.005 mL
+    # marks): lidocaine 2 % 0.375 mL and water 4.125 mL are measured; the recipe table and the
+    # label print them so, never 0.38 mL and 4.12 mL.
+    catalogue = shipped_catalogue()
+    plan = plan_session(
+        [RegionRequest(LIBRARY.get("shoulder"), "right", None)],
+        catalogue=catalogue,
+        stocks=[catalogue.product("D50"), catalogue.product("lidocaine-2")],
+        diluent=catalogue.product("SWFI"),
+        syringes=syringe_set(
+            ["0.3 mL by 0.005 mL", "1 mL by 0.01 mL", "3 mL by 0.1 mL", "5 mL by 0.2 mL"]
+        ),
+        prepared_at=MADE,
+        solution_override="dextrose 5% + lidocaine 0.15%",
+    )
+    text = re.sub(
+        r"\s+", " ", "".join(parse_html(render_session_html(session_data(plan), meta())).text)
+    )
+    assert "0.375 mL" in text and "4.125 mL" in text
+    assert "0.38 mL" not in text and "4.12 mL" not in text

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import pytest
 
-from npt_protocol.catalogue.products import shipped_catalogue
+from npt_protocol.catalogue.products import DoseLimit, shipped_catalogue
 from npt_protocol.engine.safety import DoseCheck, dose_checks, parse_tolerance
 from npt_protocol.engine.use_by import use_by
 from npt_protocol.errors import InputError
@@ -145,3 +145,52 @@ def test_caution_keys_are_unique_and_sourced() -> None:
     keys = [rule.key for rule in CATALOGUE.cautions]
     assert len(keys) == len(set(keys)) == 7
     assert all(rule.text and rule.source for rule in CATALOGUE.cautions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Written for mutants that survived: the limit and the verdict as the user reads them
+
+
+def test_the_limit_is_stated_in_full_with_its_source() -> None:
+    """The shipped limit reads per kilogram, the cap, what it applies to and its source."""
+    assert lidocaine(Fraction(10), Fraction(60), None).rule_text() == (
+        "4.5 mg/kg, not more than 300 mg, for lidocaine hydrochloride without epinephrine; "
+        "US lidocaine hydrochloride label (Pfizer)"
+    )
+
+
+def test_a_cap_without_a_per_kilogram_rule_states_the_cap_alone() -> None:
+    """A clinic limit of 200 mg (UK texts) with no mg/kg and no product named: only the cap and
+    the source are printed, and 25 mL of 1 % (250 mg) is over it whatever the weight."""
+    dose = DoseCheck(
+        "lidocaine", Fraction(10), Fraction(25), DoseLimit(Fraction(200), "UK"), Fraction(70)
+    )
+    assert dose.rule_text() == "not more than 200 mg; UK"
+    assert dose.maximum_mg == 200 and dose.over_limit
+    assert dose.describe() == (
+        "lidocaine 250 mg in the whole preparation, MORE than the maximum of 200 mg for 70 kg"
+    )
+
+
+def test_without_a_weight_the_verdict_names_no_weight() -> None:
+    """60 mL of 1 % without a weight: 600 mg against the 300 mg cap, and nothing after it."""
+    assert lidocaine(Fraction(10), Fraction(60), None).describe() == (
+        "lidocaine 600 mg in the whole preparation, MORE than the maximum of 300 mg"
+    )
+
+
+def test_the_largest_volume_is_said_for_the_weight_or_the_cap() -> None:
+    """500 mL of 0.1 % lidocaine for 70 kg: 315 mg by weight, capped at 300 mg, so 300 mL at most;
+    without
+    a weight the sentence says the cap applies and how to give the weight."""
+    limit = (
+        "(limit 4.5 mg/kg, not more than 300 mg, for lidocaine hydrochloride without "
+        "epinephrine; US lidocaine hydrochloride label (Pfizer))"
+    )
+    assert lidocaine(Fraction(1), Fraction(500), Fraction(70)).maximum_text() == (
+        f"300 mL of this solution for 70 kg, that is lidocaine 300 mg {limit}"
+    )
+    assert lidocaine(Fraction(10), Fraction(60), None).maximum_text() == (
+        "30 mL of this solution with no weight given (the absolute cap: give --weight for the "
+        f"patient's own), that is lidocaine 300 mg {limit}"
+    )

@@ -9,9 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from npt_protocol.catalogue.products import shipped_catalogue
+from npt_protocol.engine.syringes import syringe_set
 from npt_protocol.errors import InputError
 from npt_protocol.planning.checklist import build_checklist, distribute
-from npt_protocol.planning.session import NEEDLE_DEAD_SPACE_ML, syringe_dead_space
+from npt_protocol.planning.session import (
+    NEEDLE_DEAD_SPACE_ML,
+    RegionRequest,
+    plan_session,
+    syringe_dead_space,
+)
 from npt_protocol.render.documents import session_data
 from tests.sessions import PREPARED_AT, session, shipped
 
@@ -216,3 +223,25 @@ def test_the_knee_need_is_printed_rounded_up() -> None:
     plan = session([("knee", "left", None)])
     assert plan.solutions[0].required_ml == Fraction(5665, 1000)
     assert session_data(plan)["solutions"][0]["volumes_text"]["required"] == "5.67 mL"
+
+
+def test_the_label_names_each_ingredient_as_measured_on_fine_marks() -> None:
+    # Shoulder with dextrose 5 % + lidocaine 0.15 % and a 0.3 mL insulin syringe (0.005 mL
+    # marks) in the set: 5 mL made; lidocaine 2 % 5 × 1.5 / 20 = 0.375 mL, D50W 0.5 mL, water
+    # 4.125 mL. The label states what was measured, never 0.38 mL and 4.12 mL.
+    catalogue = shipped_catalogue()
+    plan = plan_session(
+        [RegionRequest(shipped()["shoulder"], "right", None)],
+        catalogue=catalogue,
+        stocks=[catalogue.product("D50"), catalogue.product("lidocaine-2")],
+        diluent=catalogue.product("SWFI"),
+        syringes=syringe_set(
+            ["0.3 mL by 0.005 mL", "1 mL by 0.01 mL", "3 mL by 0.1 mL", "5 mL by 0.2 mL"]
+        ),
+        prepared_at=PREPARED_AT,
+        solution_override="dextrose 5% + lidocaine 0.15%",
+    )
+    (solution,) = session_data(plan)["solutions"]
+    assert solution["label"]["ingredients_text"] == (
+        "D50W 0.5 mL, lidocaine-2 0.375 mL, SWFI 4.125 mL"
+    )

@@ -352,3 +352,45 @@ def test_large_volumes_are_full_draws_plus_the_rest(volume: Fraction, share: int
         *full, last = portion.draws
         assert all(d.volume_ml == d.syringe.capacity_ml for d in full)
         assert last.syringe.on_mark(last.volume_ml)
+
+
+# ---------------------------------------------------------------------------------------------
+# Written for mutants that survived: why nothing measures, in the words the user reads
+
+
+def test_a_session_minimum_no_candidate_reaches_is_refused_in_one_sentence() -> None:
+    # 25 mL asked with at least 30 mL needed: every method's marks make about 25 mL, so none
+    # is considered, and the sentence names both volumes and the two ways out.
+    with pytest.raises(MeasurementError) as error:
+        chosen(request("dextrose 5%", "25", ("D50W",)), minimum_ml=Fraction(30))
+    assert str(error.value) == (
+        "No syringe marks in the set measure 25 mL of at least 30 mL; add a syringe to the set "
+        "or make a larger batch."
+    )
+
+
+def test_a_method_asked_for_that_cannot_measure_says_why_and_what_to_do() -> None:
+    # 25 mL of 5 % in one syringe: D50W's 2.5 mL is a mark of the 3 mL syringe only, and no
+    # syringe that holds 25 mL has it; the active is never moved off its mark.
+    with pytest.raises(MeasurementError) as error:
+        chosen(request("dextrose 5%", "25", ("D50W",)), methods=("syringe",))
+    assert str(error.value) == (
+        "The syringe method cannot measure this preparation: it would move D50W off its exact "
+        "2.5 mL mark: no syringe that holds 25 mL has that mark; choose another --method or "
+        "leave it out."
+    )
+
+
+def test_a_method_that_would_move_a_fine_mark_names_it_as_measured() -> None:
+    # 4.5 mL of lidocaine 0.1 % from lidocaine 2 %: 0.225 mL, a mark of the 0.3 mL insulin
+    # syringe only; one syringe that holds 4.5 mL (5 mL by 0.2) has no such mark.
+    fine = syringe_set(
+        ["0.3 mL by 0.005 mL", "1 mL by 0.01 mL", "3 mL by 0.1 mL", "5 mL by 0.2 mL"]
+    )
+    with pytest.raises(MeasurementError) as error:
+        chosen(request("lidocaine 0.1%", "4.5", ("lidocaine-2",)), fine, methods=("syringe",))
+    assert str(error.value) == (
+        "The syringe method cannot measure this preparation: it would move lidocaine-2 off its "
+        "exact 0.225 mL mark: no syringe that holds 4.5 mL has that mark; choose another "
+        "--method or leave it out."
+    )

@@ -260,13 +260,13 @@ def test_a_container_exactly_the_volume_is_enough() -> None:
     )
 
 
-def test_too_small_to_measure_message_prints_four_places() -> None:
-    """0.00123 mL is below half the finest mark (0.01 / 2 = 0.005 mL); the message prints it at
-    4 places: 0.0012 mL."""
+def test_too_small_to_measure_message_prints_the_volume_as_it_is() -> None:
+    """0.00123 mL is below half the finest mark (0.01 / 2 = 0.005 mL); the message prints it as
+    it is, never rounded to 0.0012 mL."""
     with pytest.raises(MeasurementError) as error:
         require_measurable(Fraction(123, 100_000), DEFAULT, what="D50W")
     assert str(error.value) == (
-        "D50W needs 0.0012 mL, less than half the finest syringe mark "
+        "D50W needs 0.00123 mL, less than half the finest syringe mark "
         "(0.01 mL); make a larger batch."
     )
 
@@ -299,13 +299,13 @@ def test_syringe_size_and_mark_limits_are_inclusive(text: str, capacity: str, ma
 @pytest.mark.parametrize(
     ("text", "printed"),
     [
-        ("0.01234 mL by 0.001 mL", "0.0123 mL"),  # printed at 4 places
+        ("0.01234 mL by 0.001 mL", "0.01234 mL"),  # printed as typed, not rounded
         ("150 mL by 1 mL", "150 mL"),
     ],
 )
 def test_syringe_size_outside_the_limits_message(text: str, printed: str) -> None:
     """A capacity below 0.1 mL or above 100 mL is refused, quoting the syringe text, its
-    capacity printed at up to 4 places, and the limits."""
+    capacity as typed, and the limits."""
     with pytest.raises(InputError) as error:
         parse_syringe(text)
     assert str(error.value) == (
@@ -321,3 +321,10 @@ def test_marks_finer_than_a_microlitre_message() -> None:
         "syringe '1 mL by 0.0005 mL' has marks finer than 0.001 mL; "
         "expected marks such as 0.01 mL or 0.2 mL."
     )
+
+
+def test_a_syringe_is_named_with_its_marks_as_printed_on_it() -> None:
+    # Insulin syringes are marked every 0.005 mL (half a unit); a 0.0025 mL spacing is printed
+    # as it is, never rounded to 0.002 mL.
+    assert parse_syringe("0.3 mL by 0.005 mL").label == "0.3 mL syringe (0.005 mL marks)"
+    assert parse_syringe("0.5 mL by 0.0025 mL").label == "0.5 mL syringe (0.0025 mL marks)"

@@ -215,11 +215,13 @@ def typed(printed: str) -> str:
         (Fraction(5, 1), "5 mL"),  # never 5.0 mL
         (Fraction(1, 2), "0.5 mL"),  # never .5 mL
         (Fraction(1000), "1,000 mL"),  # thousands comma
-        (Fraction(1234567891, 1000), "1,234,567.89 mL"),
+        (Fraction(1234567891, 1000), "1,234,567.891 mL"),  # exact: printed in full
+        (Fraction(12345678901, 10**7), "1,234.57 mL"),  # seven places: rounded at two
         (Fraction(100, 9), "11.11 mL"),  # 11.111… rounded at 2 places
         (Fraction(800, 9), "88.89 mL"),  # 88.888… rounded up
         (Fraction(1, 1000), "0.001 mL"),  # a small volume gains places rather than print 0
-        (Fraction(12, 10**4), "0.001 mL"),  # 0.0012: two places print 0, three do not
+        (Fraction(12, 10**4), "0.0012 mL"),  # printed as it is, never rounded to 0.001
+        (Fraction(1, 7000), "0.0001 mL"),  # never ends: gains places rather than print 0
         (Fraction(25, 10), "2.5 mL"),
     ],
 )
@@ -324,7 +326,11 @@ def test_format_volume_round_trips_through_the_parser(millilitres: Fraction) -> 
     number, unit = text.rsplit(" ", 1)
     assert unit == "mL"
     assert ISMP_NUMBER.fullmatch(number), text
-    # At least two places; more for a small volume, until it no longer prints as 0.
+    # A volume with six places or fewer prints as it is; one whose decimals run on is rounded at
+    # two places, more for a small volume, until it no longer prints as 0.
+    if exact_round(millilitres, 6) == millilitres:
+        assert parse_volume(typed(text)) == millilitres
+        return
     places = 2
     while exact_round(millilitres, places) == 0:
         places += 1
@@ -334,6 +340,33 @@ def test_format_volume_round_trips_through_the_parser(millilitres: Fraction) -> 
 @given(decimals(Fraction(1, 100), 10**7, 2))
 def test_two_place_volumes_print_exactly(millilitres: Fraction) -> None:
     assert parse_volume(typed(format_volume(millilitres))) == millilitres
+
+
+@given(decimals(Fraction(1, 1000), 10**5, 6))
+def test_a_measured_volume_prints_every_decimal_it_has(millilitres: Fraction) -> None:
+    """A volume read on syringe marks (0.005 mL on an insulin syringe) prints exactly, ISMP
+    style, up to six places: never rounded to another volume."""
+    text = format_volume(millilitres)
+    number, unit = text.rsplit(" ", 1)
+    assert unit == "mL" and ISMP_NUMBER.fullmatch(number), text
+    assert parse_volume(typed(text)) == millilitres
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Fraction(9, 40), "0.225 mL"),  # an insulin syringe mark, not 0.22
+        (Fraction(5), "5 mL"),
+        (Fraction(1, 2), "0.5 mL"),
+        (Fraction(12345, 10), "1,234.5 mL"),
+        (Fraction(1, 400), "0.0025 mL"),
+        (Fraction(1, 8), "0.125 mL"),  # a protocol's volume per point, not 0.12
+        (Fraction(1, 80), "0.0125 mL"),  # not 0.01
+        (Fraction(1, 3), "0.33 mL"),  # never ends: rounded at two places
+    ],
+)
+def test_format_volume_prints_exact_volumes_in_full(value: Fraction, expected: str) -> None:
+    assert format_volume(value) == expected
 
 
 @given(st.fractions(min_value=Fraction(1, 10**4), max_value=10**8, max_denominator=10**4))

@@ -276,9 +276,10 @@ def why_not_possible(
         return "has no marks that measure this volume in one syringe"
     if method == "syringe":
         stock = stocks[0]
+        exact = format_volume(stock.volume_ml)
         return (
-            f"would move {stock.product.id} off its exact {format_volume(stock.volume_ml)} "
-            f"mark: no syringe that holds {format_volume(volume_ml)} has that mark"
+            f"would move {stock.product.id} off its exact {exact} mark: no syringe that holds "
+            f"{format_volume(volume_ml)} has that mark"
         )
     if method == "qs" and not stocks:
         return "has no stock to measure: the diluent alone is the target"

@@ -293,18 +293,19 @@ def _measurement_warnings(measurement: Measurement, volume_ml: Fraction) -> list
     less than about a fifth of its syringe."""
     warnings = []
     for portion in measurement.portions:
+        measured = format_volume(portion.volume_ml)
         if portion.role == "stock" and not portion.on_mark:
             warnings.append(
-                f"{portion.product_id} is measured as {format_volume(portion.volume_ml)}, not its "
-                f"exact {_distinct_volume(portion.exact_ml, portion.volume_ml)}: no syringe in "
-                "the set has that mark."
+                f"{portion.product_id} is measured as {measured}, not its exact "
+                f"{_distinct_volume(portion.exact_ml, portion.volume_ml)}: no syringe in the set "
+                "has that mark."
             )
         for draw in portion.draws:
             if draw.volume_ml < draw.syringe.capacity_ml * LOW_FILL_FRACTION:
                 warnings.append(
-                    f"{portion.product_id}: {format_volume(draw.volume_ml)} is under 20 % of the "
-                    f"{format_volume(draw.syringe.capacity_ml)} syringe; reading it is less "
-                    "precise (USP chapter 1176 advice for graduates)."
+                    f"{portion.product_id}: {format_volume(draw.volume_ml)} is under "
+                    f"20 % of the {format_volume(draw.syringe.capacity_ml)} syringe; "
+                    "reading it is less precise (USP chapter 1176 advice for graduates)."
                 )
     made = measurement.total_ml
     if made != volume_ml:

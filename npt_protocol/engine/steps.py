@@ -68,9 +68,10 @@ def measurement_steps(measurement: Measurement, products: Mapping[str, Product])
 
 def _container(measurement: Measurement, products: Mapping[str, Product]) -> tuple[str, ...]:
     """Measure each component in its own syringe into a sterile empty container."""
+    total = format_volume(measurement.total_ml)
     steps = [
-        f"Take a sterile empty container large enough for {format_volume(measurement.total_ml)}; "
-        "use a new syringe for each product."
+        f"Take a sterile empty container large enough for {total}; use a new syringe for each "
+        "product."
     ]
     for portion in measurement.portions:
         steps.append(f"{_measure(portion, products[portion.product_id])} and add it.")

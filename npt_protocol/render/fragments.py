@@ -11,7 +11,8 @@ from npt_protocol.render.doctypes import ChecklistDoc, ReferenceDoc
 
 
 def ml_text(value: float | int | None) -> str:
-    """Print a JSON number of mL the ISMP way (documents carry numbers, not text)."""
+    """Print a JSON number of mL the ISMP way (documents carry numbers, not text); these are
+    volumes read on syringe marks, so every decimal is printed."""
     return "" if value is None else format_volume(Fraction(str(value)))
 
 

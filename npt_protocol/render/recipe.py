@@ -174,7 +174,8 @@ def component_rows(recipe: Recipe) -> list[list[str]]:
             syringe = draws[0].syringe.label if len(draws) == 1 else draws_text(draws)
             measure = format_volume(measured.volume_ml)
         else:
-            syringe = f"up to the {format_volume(recipe.measurement.final_mark_ml or 0)} mark"
+            final_mark = format_volume(recipe.measurement.final_mark_ml or 0)
+            syringe = f"up to the {final_mark} mark"
             measure = f"about {format_volume(measured.volume_ml)}"
         rows.append(
             [
