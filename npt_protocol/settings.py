@@ -23,7 +23,11 @@ KNOWN_KEYS = {
     "use_by_rule": "immediate-use, category-1-room or category-1-fridge",
     "margin": 'extra volume added to a session\'s total, e.g. "10%"',
     "bases": 'what a bare solute name means, e.g. {dextrose = "anhydrous"}',
+    "database": "course database: a file path, or postgresql://USER@HOST/DATABASE",
+    "course_rules": "response rules for courses, e.g. {reconsider_after = 4}",
+    "patient_fields": 'optional patient details a course may keep: ["name", "birth_date"]',
 }
+PATIENT_FIELDS = ("name", "birth_date")
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,20 @@ def load_settings(path: Path | None = None, *, explicit: bool | None = None) -> 
 def _check_value(path: Path, key: str, value: Any) -> None:
     """Refuse a value of the wrong kind: text, a number for tolerance and margin, a list of text
     for syringes; never empty text."""
+    if key == "course_rules":
+        if not isinstance(value, dict):
+            raise InputError(
+                f"Settings file {path}: course_rules = {value!r}; expected a table such as "
+                "{reconsider_after = 4}."
+            )
+        return  # its keys and values are checked by the course rules that read them
+    if key == "patient_fields":
+        if not isinstance(value, list) or not set(value) <= set(PATIENT_FIELDS):
+            raise InputError(
+                f"Settings file {path}: patient_fields = {value!r}; expected a list of "
+                f"{' and '.join(repr(f) for f in PATIENT_FIELDS)}."
+            )
+        return
     if key == "bases":
         if not isinstance(value, dict) or not all(
             isinstance(v, str) and v.strip() for v in value.values()

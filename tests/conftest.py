@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from courses import database  # noqa: F401 - the course database fixture, on both backends
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=50, deadline=dt.timedelta(seconds=1))

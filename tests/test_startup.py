@@ -12,7 +12,19 @@ import sys
 
 import pytest
 
-HEAVY = ["yaml", "jinja2", "typst", "attr", "attrs", "cattrs", "pypdf"]
+HEAVY = [
+    "yaml",
+    "jinja2",
+    "typst",
+    "attr",
+    "attrs",
+    "cattrs",
+    "pypdf",
+    "sqlalchemy",
+    "alembic",
+    "matplotlib",
+    "psycopg",
+]
 PROBE = """
 import json, sys
 from npt_protocol.cli import main

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "session": "npt_protocol.cli.sheets:session",
     "config": "npt_protocol.cli.config:config",
     "log": "npt_protocol.cli.log:log",
+    "course": "npt_protocol.cli.course:course",
 }
 SUMMARIES: dict[str, str] = {
     "prepare": "Work out how to prepare a solution from the stocks on the shelf.",
@@ -38,6 +39,7 @@ SUMMARIES: dict[str, str] = {
     "session": "Plan a whole session: volumes, recipe, label and checklists.",
     "config": "Show the clinic settings in force.",
     "log": "Verify and list preparation logs written with --log.",
+    "course": "Keep each patient's treatment course: sessions, response and flags.",
 }
 
 
