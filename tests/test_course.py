@@ -31,6 +31,7 @@ from npt_protocol.course.database import (
     open_database,
 )
 from npt_protocol.course.inputs import SitePoints
+from npt_protocol.course.listing import list_courses
 from npt_protocol.course.reads import UnknownPatientError
 from npt_protocol.course.rules import with_settings
 from npt_protocol.course.status import Score, course_status
@@ -99,7 +100,7 @@ def test_a_non_responder_is_flagged_at_session_3_and_not_before(database: str) -
         assert figure in text
     assert "2 points or 30 %" in text and "Farrar 2001" in text
     assert "practice-based default" in status.flags[0].source
-    listed = views.list_courses(engine, rules=RULES, today=TODAY, flagged=True)
+    listed = list_courses(engine, rules=RULES, today=TODAY, flagged=True)
     assert [(line.patient, line.course) for line in listed] == [("PT-0042", 1)]
     engine.dispose()
 
@@ -144,7 +145,7 @@ def test_an_amended_session_changes_the_status_and_history_keeps_both(database: 
     view = views.course_view(engine, patient="PT-0042", rules=RULES)
     assert (view.status.state, view.status.flags) == ("responder", ())
     assert [s.values.pain_before for s in view.sessions] == [7, 6, 4]
-    assert views.list_courses(engine, rules=RULES, today=TODAY, flagged=True) == []
+    assert list_courses(engine, rules=RULES, today=TODAY, flagged=True) == []
     entries = [e for e in views.history(engine, patient="PT-0042") if "session 3" in e.what]
     assert [e.what for e in entries] == ["session 3 version 1", "session 3 version 2"]
     assert "pain 6 before" in entries[0].text and "pain 4 before" in entries[1].text
@@ -193,9 +194,9 @@ def test_a_protocol_that_reassesses_later_and_a_clinic_setting_move_the_flag(dat
     assert "clinic setting course_rules.reconsider_after" in status.flags[0].source
     # The list recomputes statuses stored under other rules before it answers.
     assert [
-        line.patient for line in views.list_courses(engine, rules=strict, today=TODAY, flagged=True)
+        line.patient for line in list_courses(engine, rules=strict, today=TODAY, flagged=True)
     ] == ["PT-A"]
-    assert views.list_courses(engine, rules=RULES, today=TODAY, flagged=True) == []
+    assert list_courses(engine, rules=RULES, today=TODAY, flagged=True) == []
     engine.dispose()
 
 
@@ -207,7 +208,7 @@ def test_due_courses_are_listed_by_their_interval(database: str) -> None:
     record(engine, 1, 5)
     record(engine, 20, 5, patient="PT-B")
     # Knee: weekly. PT-0042 last seen on the 1st is due on the 8th; PT-B on the 27th.
-    due = views.list_courses(engine, rules=RULES, today=dt.date(2026, 1, 10), due=True)
+    due = list_courses(engine, rules=RULES, today=dt.date(2026, 1, 10), due=True)
     assert [(line.patient, line.next_due) for line in due] == [("PT-0042", dt.date(2026, 1, 8))]
     engine.dispose()
 
@@ -289,9 +290,7 @@ def test_deleting_a_patient_removes_their_rows_and_logs_the_act(database: str) -
     assert views.deletion_log(engine) == [
         ("PT-0042", "2026-01-31T12:00:00Z", "manager", "asked for erasure", 1, 2)
     ]
-    assert [line.patient for line in views.list_courses(engine, rules=RULES, today=TODAY)] == [
-        "PT-KEEP"
-    ]
+    assert [line.patient for line in list_courses(engine, rules=RULES, today=TODAY)] == ["PT-KEEP"]
     with engine.connect() as connection:
         for table in (tables.session_versions, tables.course_regions, tables.course_status):
             left = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
@@ -360,7 +359,7 @@ def test_the_stored_status_is_the_status_of_the_events_in_any_order(
         assert view.status == expected
         listed = next(
             line
-            for line in views.list_courses(engine, rules=RULES, today=TODAY)
+            for line in list_courses(engine, rules=RULES, today=TODAY)
             if line.patient == patient
         )
         assert (listed.state, listed.line) == (expected.state, expected.line())
@@ -476,7 +475,7 @@ def test_a_database_made_by_the_first_schema_is_upgraded_with_its_records(databa
             == SCHEMA_HEAD
         )
         assert connection.exec_driver_sql("SELECT display_name FROM patients").scalar() is None
-    flagged = views.list_courses(upgraded, rules=RULES, today=TODAY, flagged=True)
+    flagged = list_courses(upgraded, rules=RULES, today=TODAY, flagged=True)
     assert [(line.patient, line.sessions) for line in flagged] == [("PT-OLD", 3)]
     record(upgraded, 22, 4, patient="PT-OLD")
     assert views.course_view(upgraded, patient="PT-OLD", rules=RULES).status.state == "responder"

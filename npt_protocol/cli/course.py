@@ -241,7 +241,7 @@ def start(
     """
     from npt_protocol.course.inputs import free_text  # noqa: PLC0415
     from npt_protocol.course.plan import course_plan  # noqa: PLC0415
-    from npt_protocol.course.writes import start_course  # noqa: PLC0415
+    from npt_protocol.course.writes import not_future, start_course  # noqa: PLC0415
     from npt_protocol.protocol.library import load_library  # noqa: PLC0415 - reads YAML
 
     code = patient_code(patient)
@@ -264,17 +264,22 @@ def start(
         [(library.get(p), side) for p, side in pairs],
         solution=free_text(solution, what="--solution"),
     )
+    start_date = date_or_today(date)
+    not_future(start_date, today(), "--date")  # everything is checked before a database is made
+    display_name = free_text(name, what="--name")
+    birth_date = None if born is None else date_or_today(born, "--born")
+    who, judged = recorder(by), rules(config)
     started = start_course(
         engine(db, config, create=True),
         patient=code,
         plan=plan,
-        start_date=date_or_today(date),
+        start_date=start_date,
         today=today(),
         now=now(),
-        by=recorder(by),
-        rules=rules(config),
-        display_name=free_text(name, what="--name"),
-        birth_date=None if born is None else date_or_today(born, "--born"),
+        by=who,
+        rules=judged,
+        display_name=display_name,
+        birth_date=birth_date,
     )
     regions_text = ", ".join(r.label for r in started.plan.regions)
     click.echo(

@@ -41,12 +41,16 @@ SUFFIXES = {
 REPORT_CHOICES = ("pdf", "html", "md", "json", "csv", "svg", "text")
 
 
+def safe(text: str) -> str:
+    """Return a stored line ready for the terminal: control characters written as escapes."""
+    return text if text.isprintable() else one_line(text)
+
+
 def _document(patient: str, course_number: str | None, db: str | None) -> dict[str, Any]:
     """Build the report document of a patient's course."""
     from npt_protocol.cli.course import now  # noqa: PLC0415
-    from npt_protocol.course.report import report_document  # noqa: PLC0415
+    from npt_protocol.course.report import made_text, report_document  # noqa: PLC0415
     from npt_protocol.course.views import course_view  # noqa: PLC0415
-    from npt_protocol.render.documents import document_meta  # noqa: PLC0415
 
     code = patient_code(patient)
     config = settings()
@@ -54,8 +58,7 @@ def _document(patient: str, course_number: str | None, db: str | None) -> dict[s
     view = course_view(
         engine(db, config), patient=code, course=number(course_number, "--course"), rules=judged
     )
-    made = document_meta(generated_at=now(), clinic=None, paper="A4")["generated_at"]
-    return report_document(view, rules=judged, generated_at=made)
+    return report_document(view, rules=judged, generated_at=made_text(now()))
 
 
 @click.command(cls=NptCommand)
@@ -100,7 +103,7 @@ def list_command(
       npt course list --flagged
       npt course list --due
     """
-    from npt_protocol.course.views import list_courses  # noqa: PLC0415
+    from npt_protocol.course.listing import list_courses  # noqa: PLC0415
 
     config = settings()
     lines = list_courses(
@@ -132,11 +135,13 @@ def list_command(
             }
         )
         return
+    printed = []
     for line in lines:
         due_text = f"; due {line.next_due}" if line.next_due else ""
-        click.echo(one_line(f"{line.patient} course {line.course}: {line.line}{due_text}"))
-        for flag in line.flags:
-            click.echo(one_line(f"  FLAG {flag}"))
+        printed.append(f"{line.patient} course {line.course}: {line.line}{due_text}")
+        printed += [f"  FLAG {flag}" for flag in line.flags]
+    if printed:
+        click.echo("\n".join(safe(text) for text in printed))
     what = "flagged " if flagged else ""
     click.echo(f"{len(lines):,} {what}course{'s' * (len(lines) != 1)}.", err=True)
 

@@ -9,7 +9,6 @@ from fractions import Fraction
 
 from npt_protocol.errors import InputError
 from npt_protocol.numbers import clip
-from npt_protocol.protocol.model import SIDES
 
 PATIENT_CODE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$")
 LOG_REF = re.compile(r"^[0-9]{1,12}-[0-9a-f]{16,64}$")
@@ -113,6 +112,8 @@ class SitePoints:
 
 def site_points(text: str) -> SitePoints:
     """Read --points REGION=COUNT, such as knee=10 or knee:left=6."""
+    from npt_protocol.protocol.model import SIDES  # noqa: PLC0415 - attrs; only --points needs it
+
     name, equals, count = text.partition("=")
     protocol, _, side = name.strip().partition(":")
     if not equals or not protocol:

@@ -169,22 +169,6 @@ class CourseView:
 
 
 @dataclass(frozen=True)
-class CourseLine:
-    """One course in a list: patient, course number, status line, flags and due date."""
-
-    patient: str
-    course: int
-    start_date: dt.date
-    is_open: bool
-    sessions: int
-    state: str
-    line: str
-    flags: tuple[str, ...]
-    last_date: dt.date | None
-    next_due: dt.date | None
-
-
-@dataclass(frozen=True)
 class HistoryEntry:
     """One version of anything in a patient's record, in the order it was written."""
 

@@ -7,6 +7,7 @@ from this document, so they agree by construction.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from fractions import Fraction
 from typing import Any
@@ -17,8 +18,6 @@ from npt_protocol.course.model import CourseView, FollowUpRecord, SessionRecord
 from npt_protocol.course.rules import ResponseRules
 from npt_protocol.course.status import change, responds
 from npt_protocol.ismp import format_number, format_volume
-from npt_protocol.protocol.measures import outcome_measures
-from npt_protocol.protocol.model import PRACTICE_DEFAULT, PRACTICE_DEFAULT_TEXT
 
 SCHEMA = "npt.course-report/1"
 CSV_COLUMNS = (
@@ -44,7 +43,17 @@ CSV_COLUMNS = (
 
 def _source(source: str) -> str:
     """Say a source id, or the practice-default wording."""
-    return PRACTICE_DEFAULT_TEXT if source == PRACTICE_DEFAULT else source
+    from npt_protocol.course.rules import Origin  # noqa: PLC0415
+
+    return Origin(source).text if source == "practice-default" else source
+
+
+def _adverse_text(codes: tuple[str, ...], note: str | None) -> str:
+    """Say the adverse events in words, with the note; 'none' when none was recorded as such."""
+    words = [ADVERSE_EVENTS[code] for code in codes if code not in {"none", "other"}]
+    if note:
+        words.append(note)
+    return ", ".join(words) or ("none" if codes else "")
 
 
 def _session(
@@ -72,8 +81,7 @@ def _session(
         "batch": v.batch or "",
         "log_ref": v.log_ref or "",
         "adverse": list(v.adverse),
-        "adverse_text": ", ".join(ADVERSE_EVENTS[a] for a in v.adverse if a != "none")
-        or ("none" if v.adverse else ""),
+        "adverse_text": _adverse_text(v.adverse, v.adverse_note),
         "adverse_note": v.adverse_note or "",
         "note": v.note or "",
         "recorded_by": record.stamp.recorded_by,
@@ -84,6 +92,8 @@ def _session(
 
 def _follow_up(record: FollowUpRecord, view: CourseView) -> dict[str, Any]:
     """Describe one follow-up score with its measure's range and whether it changed enough."""
+    from npt_protocol.protocol.measures import outcome_measures  # noqa: PLC0415 - attrs
+
     measure = outcome_measures()[record.measure]
     first = next(f for f in view.follow_ups if f.measure == record.measure)
     baseline = view.status.baseline if record.measure == "nrs-pain" else None
@@ -109,6 +119,11 @@ def _follow_up(record: FollowUpRecord, view: CourseView) -> dict[str, Any]:
         "source": measure.source.citation,
         "note": record.note or "",
     }
+
+
+def made_text(moment: dt.datetime) -> str:
+    """Print when a document was made, to the minute with its offset, as every document does."""
+    return moment.isoformat(sep=" ", timespec="minutes").replace("+", " +")
 
 
 def report_document(view: CourseView, *, rules: ResponseRules, generated_at: str) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from typing import Any
 from npt_protocol.errors import InputError, NptError
 from npt_protocol.ismp import format_number
 from npt_protocol.numbers import parse_number
-from npt_protocol.protocol.model import PRACTICE_DEFAULT, PRACTICE_DEFAULT_TEXT
 
 RULES_FILE = Path(__file__).with_name("response_rules.toml")
 SETTING = "course_rules"
@@ -41,6 +40,12 @@ class Origin:
     @property
     def text(self) -> str:
         """Say the origin for a reader: 'Farrar 2001', or the practice-default wording."""
+        # The protocol model loads attrs; listing courses should not pay for it.
+        from npt_protocol.protocol.model import (  # noqa: PLC0415
+            PRACTICE_DEFAULT,
+            PRACTICE_DEFAULT_TEXT,
+        )
+
         if self.source == PRACTICE_DEFAULT:
             return PRACTICE_DEFAULT_TEXT
         if self.source.startswith("setting:"):

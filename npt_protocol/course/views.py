@@ -1,17 +1,16 @@
-"""What a clinician asks of the record: one patient's course, the clinic's list, the history."""
+"""What a clinician asks of the record about one patient: their course, and its history."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 
 from npt_protocol.course import reads
 from npt_protocol.course import tables as t
-from npt_protocol.course.database import reading, writing
+from npt_protocol.course.database import reading
 from npt_protocol.course.inputs import minutes_text
-from npt_protocol.course.model import CourseLine, CourseView, HistoryEntry, SessionRecord
+from npt_protocol.course.model import CourseView, HistoryEntry, SessionRecord
 from npt_protocol.course.rules import ResponseRules
 from npt_protocol.ismp import format_number, format_volume
 
@@ -47,77 +46,6 @@ def course_view(
             next_due=reads.next_due(chosen, sessions),
             other_courses=tuple(others),
         )
-
-
-def list_courses(
-    engine: sa.Engine,
-    *,
-    rules: ResponseRules,
-    today: dt.date,
-    flagged: bool = False,
-    due: bool = False,
-    closed: bool = False,
-) -> list[CourseLine]:
-    """List the courses (open ones unless `closed`), optionally only the flagged or those due by
-    today, from the stored statuses; statuses missing or stored under other rules are
-    recomputed first."""
-    status = t.course_status
-    is_closed = sa.exists().where(t.course_closures.c.course_id == t.courses.c.id)
-    query = (
-        sa.select(
-            t.courses.c.id,
-            t.courses.c.number,
-            t.courses.c.start_date,
-            t.patients.c.code,
-            is_closed.label("closed"),
-            status.c.rules_key,
-            status.c.sessions,
-            status.c.state,
-            status.c.line,
-            status.c.flags,
-            status.c.last_date,
-            status.c.next_due,
-        )
-        .join(t.patients, t.patients.c.id == t.courses.c.patient_id)
-        .outerjoin(status, status.c.course_id == t.courses.c.id)
-        .order_by(t.patients.c.code, t.courses.c.number)
-    )
-    stale = sa.or_(status.c.course_id.is_(None), status.c.rules_key != rules.key)
-    if not closed:
-        query = query.where(~is_closed)
-    if flagged:
-        query = query.where(sa.or_(status.c.flagged, stale))
-    if due:
-        query = query.where(sa.or_(status.c.next_due <= today, stale))
-    with reading(engine) as connection:
-        rows = connection.execute(query).all()
-    outdated = [row.id for row in rows if row.rules_key != rules.key]
-    if outdated:
-        with writing(engine) as connection:
-            reads.refresh_status(connection, outdated, rules)
-        return list_courses(
-            engine, rules=rules, today=today, flagged=flagged, due=due, closed=closed
-        )
-    lines = [
-        CourseLine(
-            patient=row.code,
-            course=row.number,
-            start_date=row.start_date,
-            is_open=not row.closed,
-            sessions=row.sessions,
-            state=row.state,
-            line=row.line,
-            flags=tuple(row.flags.splitlines()),
-            last_date=row.last_date,
-            next_due=row.next_due,
-        )
-        for row in rows
-    ]
-    if flagged:
-        lines = [line for line in lines if line.flags]
-    if due:
-        lines = [line for line in lines if line.next_due is not None and line.next_due <= today]
-    return lines
 
 
 def session_text(record: SessionRecord) -> str:

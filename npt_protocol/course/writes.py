@@ -46,8 +46,8 @@ def decimal_text(value: Fraction) -> str:
     return format(round_to(value, 6).normalize(), "f")
 
 
-def _not_future(date: dt.date, today: dt.date, what: str) -> None:
-    """Refuse a date after today."""
+def not_future(date: dt.date, today: dt.date, what: str) -> None:
+    """Refuse a date after today (callers check before creating a database for it)."""
     if date > today:
         raise InputError(
             f"{what} {date} is in the future (today is {today}); expected today or earlier."
@@ -68,7 +68,7 @@ def start_course(
     birth_date: dt.date | None = None,
 ) -> Course:
     """Start a course for a patient (created on their first course) and return it."""
-    _not_future(start_date, today, "--date")
+    not_future(start_date, today, "--date")
     stamp = utc_text(now)
     with writing(engine) as connection:
         row = connection.execute(sa.select(t.patients).where(t.patients.c.code == patient)).first()
@@ -192,7 +192,7 @@ def _check_session(
 ) -> None:
     """Refuse a session dated in the future or before the course, a second session on one day
     for one region, and relief longer than the time since the session before."""
-    _not_future(values.date, today, "--date")
+    not_future(values.date, today, "--date")
     if values.date < course.start_date:
         raise InputError(
             f"--date {values.date} is before course {course.number} began on "
@@ -341,7 +341,7 @@ def record_follow_up(
     """Record follow-up scores of the course's named outcome measures, during or after it."""
     if not scores:
         raise InputError("A follow-up needs a score; give --measure ID=SCORE, such as nrs-pain=3.")
-    _not_future(date, today, "--date")
+    not_future(date, today, "--date")
     with writing(engine) as connection:
         chosen = _locked_course(connection, patient, course, open_only=False)
         if date < chosen.start_date:
@@ -433,7 +433,7 @@ def amend_follow_up(
         new_score = latest.score if score is None else score
         new_date = latest.date if date is None else date
         check_score(chosen, latest.measure, new_score)
-        _not_future(new_date, today, "--date")
+        not_future(new_date, today, "--date")
         if new_date < chosen.start_date:
             raise InputError(
                 f"--date {new_date} is before the course began on {chosen.start_date}."
@@ -465,7 +465,7 @@ def close_course(
     rules: ResponseRules,
 ) -> Course:
     """Close a patient's open course: no more sessions; follow-ups may still be recorded."""
-    _not_future(date, today, "--date")
+    not_future(date, today, "--date")
     with writing(engine) as connection:
         chosen = _locked_course(connection, patient, course, open_only=True)
         if date < chosen.start_date:
