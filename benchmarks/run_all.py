@@ -25,7 +25,7 @@ BENCHMARKS: list[tuple[str, list[str], list[str], str]] = [
     ("bench_render_pdf.py", [], [], "absolute"),
     ("bench_log_verify.py", [], ["--records", "20000", "--runs", "1"], "absolute"),
     ("bench_units_cache.py", [], ["--runs", "5"], "ratio"),
-    ("course.py", [], ["--runs", "5"], "ratio"),
+    ("course.py", [], ["--runs", "7"], "ratio"),
     ("bench_course_report.py", [], ["--runs", "3"], "absolute"),
 ]
 

@@ -308,9 +308,3 @@ def export(
         force=force,
         private=True,
     )
-
-
-def register(group: click.Group) -> None:
-    """Add the reading commands to the `npt course` group."""
-    for command in (show, list_command, history, report, export):
-        group.add_command(command)

@@ -48,7 +48,9 @@ def chart_svg(doc: dict[str, Any]) -> str:
                 label="pain right after",
             )
         if status["baseline"] is not None:
-            axes.axhline(status["baseline"], color="grey", linewidth=1, label="baseline")
+            axes.axhline(
+                status["baseline"], color="#555555", linewidth=1.3, linestyle="-.", label="baseline"
+            )
         threshold = status["responder_threshold"]
         if threshold is not None:
             axes.axhline(

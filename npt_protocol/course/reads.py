@@ -61,7 +61,15 @@ def choose_course(
     """Return the course a command means: the one named by --course, else the patient's one
     open course (or, when open_only is false and none is open, the latest)."""
     found = patient_row(connection, code)
-    courses = patient_courses(connection, found.id, code)
+    return pick_course(
+        patient_courses(connection, found.id, code), code, number, open_only=open_only
+    )
+
+
+def pick_course(
+    courses: Sequence[Course], code: str, number: int | None, *, open_only: bool
+) -> Course:
+    """Pick the course a command means from a patient's courses (see choose_course)."""
     if number is not None:
         chosen = next((c for c in courses if c.number == number), None)
         if chosen is None:

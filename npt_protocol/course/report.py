@@ -15,7 +15,7 @@ from typing import Any
 from npt_protocol import __version__
 from npt_protocol.course.inputs import ADVERSE_EVENTS, minutes_text
 from npt_protocol.course.model import CourseView, FollowUpRecord, SessionRecord
-from npt_protocol.course.rules import ResponseRules
+from npt_protocol.course.rules import PRACTICE_DEFAULT, Origin, ResponseRules
 from npt_protocol.course.status import change, responds
 from npt_protocol.ismp import format_number, format_volume
 
@@ -43,9 +43,7 @@ CSV_COLUMNS = (
 
 def _source(source: str) -> str:
     """Say a source id, or the practice-default wording."""
-    from npt_protocol.course.rules import Origin  # noqa: PLC0415
-
-    return Origin(source).text if source == "practice-default" else source
+    return Origin(source).text if source == PRACTICE_DEFAULT else source
 
 
 def _adverse_text(codes: tuple[str, ...], note: str | None) -> str:

@@ -28,6 +28,10 @@ SETTING_KEYS = {
     "plateau_sessions": "sessions without change that make a plateau",
 }
 SOURCE_NAMES = {"farrar-2001": "Farrar 2001"}
+# The protocol model's words for a practice-based default, repeated here because importing the
+# model loads attrs, a quarter of `npt course show`'s own start-up; a test keeps them equal.
+PRACTICE_DEFAULT = "practice-default"
+PRACTICE_DEFAULT_TEXT = "practice-based default — confirm locally"
 
 
 @dataclass(frozen=True)
@@ -40,12 +44,6 @@ class Origin:
     @property
     def text(self) -> str:
         """Say the origin for a reader: 'Farrar 2001', or the practice-default wording."""
-        # The protocol model loads attrs; listing courses should not pay for it.
-        from npt_protocol.protocol.model import (  # noqa: PLC0415
-            PRACTICE_DEFAULT,
-            PRACTICE_DEFAULT_TEXT,
-        )
-
         if self.source == PRACTICE_DEFAULT:
             return PRACTICE_DEFAULT_TEXT
         if self.source.startswith("setting:"):

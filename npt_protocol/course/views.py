@@ -20,8 +20,9 @@ def course_view(
 ) -> CourseView:
     """Return a patient's course (the open one, or the one named) with its status."""
     with reading(engine) as connection:
-        chosen = reads.choose_course(connection, patient, course, open_only=False)
-        person = reads.patient(reads.patient_row(connection, patient))
+        row = reads.patient_row(connection, patient)
+        courses = reads.patient_courses(connection, row.id, patient)
+        chosen = reads.pick_course(courses, patient, course, open_only=False)
         versions = [
             reads.session_record(r) for r in reads.session_versions(connection, [chosen.id])
         ]
@@ -30,21 +31,15 @@ def course_view(
             reads.follow_up_record(row)
             for row in connection.execute(sa.select(table).where(table.c.course_id == chosen.id))
         ]
-        others = connection.execute(
-            sa.select(t.courses.c.number)
-            .join(t.patients, t.patients.c.id == t.courses.c.patient_id)
-            .where(t.patients.c.code == patient, t.courses.c.number != chosen.number)
-            .order_by(t.courses.c.number)
-        ).scalars()
         sessions = reads.current(versions)
         return CourseView(
-            patient=person,
+            patient=reads.patient(row),
             course=chosen,
             sessions=tuple(sessions),
             follow_ups=tuple(reads.current_follow_ups(follow_ups)),
             status=reads.status_of(chosen, sessions, rules),
             next_due=reads.next_due(chosen, sessions),
-            other_courses=tuple(others),
+            other_courses=tuple(c.number for c in courses if c.number != chosen.number),
         )
 
 
