@@ -21,7 +21,7 @@ from courses import NOW, RULES, TODAY, both, record, start
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from npt_protocol.course import tables, views, writes
+from npt_protocol.course import endings, tables, views, writes
 from npt_protocol.course.database import (
     KNOWN_REVISIONS,
     MIGRATIONS,
@@ -281,7 +281,7 @@ def test_deleting_a_patient_removes_their_rows_and_logs_the_act(database: str) -
     start(engine, "PT-KEEP")
     record(engine, 1, 7)
     record(engine, 8, 6)
-    courses, sessions = writes.delete_patient(
+    courses, sessions = endings.delete_patient(
         engine, patient="PT-0042", reason="asked for erasure", now=NOW, by="manager"
     )
     assert (courses, sessions) == (1, 2)

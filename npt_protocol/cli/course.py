@@ -27,8 +27,8 @@ DATABASE_FILE = "course.sqlite3"
 # name -> "module:attribute", imported only when the command runs (as for `npt` itself).
 SUBCOMMANDS = {
     "start": "npt_protocol.cli.course_writes:start",
-    "record": "npt_protocol.cli.course_writes:record",
-    "amend": "npt_protocol.cli.course_writes:amend",
+    "record": "npt_protocol.cli.course_record:record",
+    "amend": "npt_protocol.cli.course_record:amend",
     "follow-up": "npt_protocol.cli.course_writes:follow_up",
     "close": "npt_protocol.cli.course_writes:close",
     "delete": "npt_protocol.cli.course_writes:delete",

@@ -23,7 +23,6 @@ from npt_protocol.course.inputs import SitePoints, minutes_text
 from npt_protocol.course.model import (
     Course,
     CoursePlan,
-    FollowUpRecord,
     SessionRecord,
     SessionValues,
     Site,
@@ -31,9 +30,7 @@ from npt_protocol.course.model import (
 )
 from npt_protocol.course.rules import ResponseRules
 from npt_protocol.errors import InputError
-from npt_protocol.ismp import format_number
 from npt_protocol.numbers import round_to
-from npt_protocol.protocol.measures import outcome_measures
 
 
 def utc_text(now: dt.datetime) -> str:
@@ -44,6 +41,14 @@ def utc_text(now: dt.datetime) -> str:
 def decimal_text(value: Fraction) -> str:
     """Write an exact number as plain decimal text for storage: '0.5', '12'."""
     return format(round_to(value, 6).normalize(), "f")
+
+
+def new_id(result: sa.CursorResult[Any]) -> int:
+    """Return the primary key an insert of one row made."""
+    key = result.inserted_primary_key
+    if key is None:  # pragma: no cover - every insert here is of one row with an integer key
+        raise AssertionError("the insert made no key")
+    return int(key[0])
 
 
 def not_future(date: dt.date, today: dt.date, what: str) -> None:
@@ -73,15 +78,17 @@ def start_course(
     with writing(engine) as connection:
         row = connection.execute(sa.select(t.patients).where(t.patients.c.code == patient)).first()
         if row is None:
-            patient_id = connection.execute(
-                sa.insert(t.patients).values(
-                    code=patient,
-                    created_at=stamp,
-                    created_by=by,
-                    display_name=display_name,
-                    birth_date=birth_date,
+            patient_id = new_id(
+                connection.execute(
+                    sa.insert(t.patients).values(
+                        code=patient,
+                        created_at=stamp,
+                        created_by=by,
+                        display_name=display_name,
+                        birth_date=birth_date,
+                    )
                 )
-            ).inserted_primary_key[0]  # type: ignore[index]
+            )
         else:
             if display_name is not None or birth_date is not None:
                 raise InputError(
@@ -105,23 +112,25 @@ def start_course(
             ).scalar_one()
             + 1
         )
-        course_id = connection.execute(
-            sa.insert(t.courses).values(
-                patient_id=patient_id,
-                number=number,
-                start_date=start_date,
-                solution=plan.solution,
-                planned_min=plan.planned_min,
-                planned_max=plan.planned_max,
-                interval_days=plan.interval_days,
-                reassess_after=plan.reassess_after,
-                stop_rule=plan.stop_rule,
-                stop_rule_source=plan.stop_rule_source,
-                measures=json.dumps(list(plan.measures)),
-                created_at=stamp,
-                created_by=by,
+        course_id = new_id(
+            connection.execute(
+                sa.insert(t.courses).values(
+                    patient_id=patient_id,
+                    number=number,
+                    start_date=start_date,
+                    solution=plan.solution,
+                    planned_min=plan.planned_min,
+                    planned_max=plan.planned_max,
+                    interval_days=plan.interval_days,
+                    reassess_after=plan.reassess_after,
+                    stop_rule=plan.stop_rule,
+                    stop_rule_source=plan.stop_rule_source,
+                    measures=json.dumps(list(plan.measures)),
+                    created_at=stamp,
+                    created_by=by,
+                )
             )
-        ).inserted_primary_key[0]  # type: ignore[index]
+        )
         connection.execute(
             sa.insert(t.course_regions),
             [
@@ -139,7 +148,7 @@ def start_course(
         return reads.choose_course(connection, patient, number, open_only=True)
 
 
-def _locked_course(
+def locked_course(
     connection: sa.Connection, patient: str, number: int | None, *, open_only: bool
 ) -> Course:
     """Choose the course and lock its row, so that two writers to one course take turns."""
@@ -266,7 +275,7 @@ def record_session(
 ) -> SessionRecord:
     """Record a session in the patient's open course and return it."""
     with writing(engine) as connection:
-        chosen = _locked_course(connection, patient, course, open_only=True)
+        chosen = locked_course(connection, patient, course, open_only=True)
         versions = _sessions(connection, chosen)
         values = dataclasses.replace(
             values,
@@ -300,7 +309,7 @@ def amend_session(
     if not (changes or points or void):
         raise InputError("Nothing to amend; give the values to correct, or --void.")
     with writing(engine) as connection:
-        chosen = _locked_course(connection, patient, course, open_only=False)
+        chosen = locked_course(connection, patient, course, open_only=False)
         versions = _sessions(connection, chosen)
         mine = [v for v in versions if v.number == session]
         if not mine:
@@ -324,200 +333,3 @@ def amend_session(
         connection.execute(sa.insert(t.session_versions).values(_session_row(chosen.id, record)))
         reads.refresh_status(connection, [chosen.id], rules)
         return record
-
-
-def record_follow_up(
-    engine: sa.Engine,
-    *,
-    patient: str,
-    date: dt.date,
-    scores: Sequence[tuple[str, Fraction]],
-    note: str | None = None,
-    course: int | None = None,
-    today: dt.date,
-    now: dt.datetime,
-    by: str,
-) -> tuple[FollowUpRecord, ...]:
-    """Record follow-up scores of the course's named outcome measures, during or after it."""
-    if not scores:
-        raise InputError("A follow-up needs a score; give --measure ID=SCORE, such as nrs-pain=3.")
-    not_future(date, today, "--date")
-    with writing(engine) as connection:
-        chosen = _locked_course(connection, patient, course, open_only=False)
-        if date < chosen.start_date:
-            raise InputError(
-                f"--date {date} is before course {chosen.number} began on {chosen.start_date}; "
-                "expected a date on or after it."
-            )
-        for measure_id, value in scores:
-            check_score(chosen, measure_id, value)
-        table = t.follow_up_versions
-        number = connection.execute(
-            sa.select(sa.func.coalesce(sa.func.max(table.c.number), 0)).where(
-                table.c.course_id == chosen.id
-            )
-        ).scalar_one()
-        stamp = Stamp(utc_text(now), by)
-        records = tuple(
-            FollowUpRecord(number + i, 1, date, measure_id, value, note, stamp)
-            for i, (measure_id, value) in enumerate(scores, 1)
-        )
-        connection.execute(sa.insert(table), [_follow_up_row(chosen.id, r) for r in records])
-        return records
-
-
-def check_score(course: Course, measure_id: str, value: Fraction) -> None:
-    """Refuse a measure the course's protocols do not name, or a score outside its range."""
-    if measure_id not in course.plan.measures:
-        raise InputError(
-            f"--measure {measure_id} is not one the course's protocols name; expected one of "
-            f"{', '.join(course.plan.measures) or 'none'}."
-        )
-    measure = outcome_measures()[measure_id]
-    whole = " in whole points" if measure_id == "nrs-pain" else ""
-    if not measure.score_min <= value <= measure.score_max or (
-        measure_id == "nrs-pain" and value.denominator != 1
-    ):
-        raise InputError(
-            f"--measure {measure_id}={format_number(value, places=6)} is outside "
-            f"{measure.abbreviation}'s range; expected {format_number(measure.score_min)} to "
-            f"{format_number(measure.score_max)}{whole}."
-        )
-
-
-def _follow_up_row(course_id: int, record: FollowUpRecord) -> dict[str, Any]:
-    """Return the row that stores one follow-up version."""
-    return {
-        "course_id": course_id,
-        "number": record.number,
-        "version": record.version,
-        "assessed_on": record.date,
-        "measure": record.measure,
-        "score": decimal_text(record.score),
-        "note": record.note,
-        "voided": record.voided,
-        "recorded_at": record.stamp.recorded_at,
-        "recorded_by": record.stamp.recorded_by,
-        "reason": record.stamp.reason,
-    }
-
-
-def amend_follow_up(
-    engine: sa.Engine,
-    *,
-    patient: str,
-    number: int,
-    reason: str,
-    score: Fraction | None = None,
-    date: dt.date | None = None,
-    void: bool = False,
-    course: int | None = None,
-    today: dt.date,
-    now: dt.datetime,
-    by: str,
-) -> FollowUpRecord:
-    """Correct a follow-up score: a new version with who, when and why."""
-    if score is None and date is None and not void:
-        raise InputError("Nothing to amend; give --score, --date or --void.")
-    with writing(engine) as connection:
-        chosen = _locked_course(connection, patient, course, open_only=False)
-        table = t.follow_up_versions
-        rows = connection.execute(
-            sa.select(table).where(table.c.course_id == chosen.id, table.c.number == number)
-        ).all()
-        if not rows:
-            raise InputError(f"Course {chosen.number} of {patient} has no follow-up {number}.")
-        latest = reads.follow_up_record(max(rows, key=lambda r: r.version))
-        if latest.voided:
-            raise InputError(f"Follow-up {number} was voided; record a new follow-up instead.")
-        new_score = latest.score if score is None else score
-        new_date = latest.date if date is None else date
-        check_score(chosen, latest.measure, new_score)
-        not_future(new_date, today, "--date")
-        if new_date < chosen.start_date:
-            raise InputError(
-                f"--date {new_date} is before the course began on {chosen.start_date}."
-            )
-        record = FollowUpRecord(
-            number,
-            latest.version + 1,
-            new_date,
-            latest.measure,
-            new_score,
-            latest.note,
-            Stamp(utc_text(now), by, reason),
-            voided=void,
-        )
-        connection.execute(sa.insert(table).values(_follow_up_row(chosen.id, record)))
-        return record
-
-
-def close_course(
-    engine: sa.Engine,
-    *,
-    patient: str,
-    date: dt.date,
-    reason: str,
-    course: int | None = None,
-    today: dt.date,
-    now: dt.datetime,
-    by: str,
-    rules: ResponseRules,
-) -> Course:
-    """Close a patient's open course: no more sessions; follow-ups may still be recorded."""
-    not_future(date, today, "--date")
-    with writing(engine) as connection:
-        chosen = _locked_course(connection, patient, course, open_only=True)
-        if date < chosen.start_date:
-            raise InputError(f"--date {date} is before the course began on {chosen.start_date}.")
-        connection.execute(
-            sa.insert(t.course_closures).values(
-                course_id=chosen.id,
-                closed_on=date,
-                reason=reason,
-                recorded_at=utc_text(now),
-                recorded_by=by,
-            )
-        )
-        reads.refresh_status(connection, [chosen.id], rules)
-        return reads.choose_course(connection, patient, chosen.number, open_only=False)
-
-
-def delete_patient(
-    engine: sa.Engine, *, patient: str, reason: str, now: dt.datetime, by: str
-) -> tuple[int, int]:
-    """Delete a patient and everything recorded about them; log who, when, why and how much.
-    Return the numbers of courses and session versions removed."""
-    with writing(engine) as connection:
-        row = reads.patient_row(connection, patient)
-        course_ids = [
-            c.id
-            for c in connection.execute(
-                sa.select(t.courses.c.id).where(t.courses.c.patient_id == row.id)
-            )
-        ]
-        sessions = connection.execute(
-            sa.select(sa.func.count()).where(t.session_versions.c.course_id.in_(course_ids))
-        ).scalar_one()
-        connection.execute(
-            sa.insert(t.deletions).values(
-                patient_code=patient,
-                deleted_at=utc_text(now),
-                deleted_by=by,
-                reason=reason,
-                courses=len(course_ids),
-                sessions=sessions,
-            )
-        )
-        # Children first: a database without cascading deletes still ends consistent.
-        for table in (
-            t.course_status,
-            t.session_versions,
-            t.follow_up_versions,
-            t.course_closures,
-            t.course_regions,
-        ):
-            connection.execute(sa.delete(table).where(table.c.course_id.in_(course_ids)))
-        connection.execute(sa.delete(t.courses).where(t.courses.c.patient_id == row.id))
-        connection.execute(sa.delete(t.patients).where(t.patients.c.id == row.id))
-        return len(course_ids), int(sessions)
