@@ -51,6 +51,15 @@ class Settings:
         """Return the clinic catalogue file, resolved against the settings file's folder."""
         return self._path("catalogue")
 
+    @property
+    def database(self) -> str | None:
+        """Return the course database: a URL as written, or a file resolved against the
+        settings file's folder."""
+        value = self.values.get("database")
+        if value is None or "://" in str(value):
+            return None if value is None else str(value)
+        return str(self._path("database"))
+
     def _path(self, key: str) -> Path | None:
         """Resolve a path setting relative to the file that set it."""
         value = self.values.get(key)

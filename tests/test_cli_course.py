@@ -261,6 +261,10 @@ def test_the_database_setting_and_the_user_data_folder(tmp_path: Path) -> None:
     code, _, err = run(tmp_path, *start_args, settings=f'database = "{named}"\n')
     assert code == 0, err
     assert named.exists()
+    # A relative file is found beside the settings file, wherever the command runs.
+    code, _, err = run(tmp_path, *start_args, settings='database = "beside.sqlite3"\n')
+    assert code == 0, err
+    assert (tmp_path / "beside.sqlite3").exists()
 
 
 def test_course_rules_and_patient_fields_in_the_settings(tmp_path: Path, course: Path) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -516,3 +517,36 @@ def test_values_are_frozen() -> None:
     status = course_status([Score(dt.date(2026, 1, 1), 5)], RULES)
     with pytest.raises(dataclasses.FrozenInstanceError):
         status.sessions = 3  # type: ignore[misc]
+
+
+@both
+def test_writers_at_once_take_turns_and_lose_nothing(database: str) -> None:
+    engine = open_database(database, create=True)
+    start(engine)
+    engine.dispose()
+    errors: list[BaseException] = []
+
+    def write(days: range) -> None:
+        own = open_database(database)  # each writer with its own connections, as two tablets
+        try:
+            for day in days:
+                record(own, day, 5)
+        except BaseException as error:  # reported below, with the test's own assertion
+            errors.append(error)
+        finally:
+            own.dispose()
+
+    workers = [
+        threading.Thread(target=write, args=(range(start_day, 29, 4),))
+        for start_day in (1, 2, 3, 4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    engine = open_database(database)
+    view = views.course_view(engine, patient="PT-0042", rules=RULES)
+    assert sorted(s.number for s in view.sessions) == list(range(1, 29))
+    assert [s.values.date.day for s in view.sessions] == list(range(1, 29))
+    engine.dispose()

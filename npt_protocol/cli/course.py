@@ -112,9 +112,9 @@ def location(db: str | None, config: Settings) -> str:
     """Name the database: --db, else the `database` setting, else the user data folder's file."""
     if db is not None:
         return db
-    configured = config.get("database")
+    configured = config.database
     if configured is not None:
-        return str(configured)
+        return configured
     import platformdirs  # noqa: PLC0415
 
     return str(Path(platformdirs.user_data_dir("npt")) / DATABASE_FILE)
