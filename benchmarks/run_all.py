@@ -29,6 +29,8 @@ BENCHMARKS: list[tuple[str, list[str], list[str], str]] = [
     ("bench_log_verify.py", [], ["--records", "20000", "--runs", "1"], "absolute"),
     ("bench_units_cache.py", [], ["--runs", "5"], "ratio"),
     ("bench_serve.py", [], ["--quick"], "ratio"),  # 20 clients, 30 s (12 s quick)
+    ("course.py", [], ["--runs", "7"], "ratio"),
+    ("bench_course_report.py", [], ["--runs", "3"], "absolute"),
 ]
 
 

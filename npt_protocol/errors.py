@@ -37,3 +37,11 @@ class ProtocolError(NptError, ValueError):
 
 class OutputError(NptError, OSError):
     """An output file that cannot be written safely."""
+
+
+class RecordError(NptError, LookupError):
+    """A patient, course or session that the course record does not hold."""
+
+
+class DatabaseError(NptError, OSError):
+    """A course database that cannot be opened or used safely."""

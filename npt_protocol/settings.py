@@ -27,6 +27,8 @@ KNOWN_KEYS = {
     "use_by_rules": 'the use-by rules the clinic enables, e.g. ["immediate-use"] (default: all)',
     "label_stock": "syringe label stock: 51x25, 57x32, 89x36, a4-sheet or letter-sheet",
     "patient_fields": 'patient fields beside the identifier, e.g. ["name", "date_of_birth"]',
+    "database": "course database: a file path, or postgresql://USER@HOST/DATABASE",
+    "course_rules": "response rules for courses, e.g. {reconsider_after = 4}",
 }
 # Keys whose value is a list of text (a single text is read as a list of one).
 LIST_KEYS = {"syringes", "use_by_rules", "patient_fields"}
@@ -57,6 +59,15 @@ class Settings:
     def catalogue(self) -> Path | None:
         """Return the clinic catalogue file, resolved against the settings file's folder."""
         return self._path("catalogue")
+
+    @property
+    def database(self) -> str | None:
+        """Return the course database: a URL as written, or a file resolved against the
+        settings file's folder."""
+        value = self.values.get("database")
+        if value is None or "://" in str(value):
+            return None if value is None else str(value)
+        return str(self._path("database"))
 
     def _path(self, key: str) -> Path | None:
         """Resolve a path setting relative to the file that set it."""
@@ -133,6 +144,13 @@ def load_settings(path: Path | None = None, *, explicit: bool | None = None) -> 
 def _check_value(path: Path, key: str, value: Any) -> None:
     """Refuse a value of the wrong kind: text, a number for tolerance and margin, a list of text
     for syringes; never empty text."""
+    if key == "course_rules":
+        if not isinstance(value, dict):
+            raise InputError(
+                f"Settings file {path}: course_rules = {value!r}; expected a table such as "
+                "{reconsider_after = 4}."
+            )
+        return  # its keys and values are checked by the course rules that read them
     if key == "bases":
         if not isinstance(value, dict) or not all(
             isinstance(v, str) and v.strip() for v in value.values()

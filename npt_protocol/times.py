@@ -39,3 +39,21 @@ def parse_local_time(text: str, *, what: str) -> dt.datetime:
         raise InputError(
             f"{what} {text!r} is out of range; expected a date and time such as 2026-11-25T09:30."
         ) from None
+
+
+def parse_date(text: str, *, what: str) -> dt.date:
+    """Parse a calendar date written exactly as ISO 8601's YYYY-MM-DD, such as 2026-12-01."""
+    stripped = text.strip()
+    # Only the one spelling: date.fromisoformat would also take 20261201 and 2026-W49-2.
+    if len(stripped) != 10 or not (
+        stripped[4] == stripped[7] == "-"
+        and (stripped[:4] + stripped[5:7] + stripped[8:]).isascii()
+        and (stripped[:4] + stripped[5:7] + stripped[8:]).isdigit()
+    ):
+        raise InputError(f"{what} {text!r} is not a date; expected YYYY-MM-DD such as 2026-12-01.")
+    try:
+        return dt.date.fromisoformat(stripped)
+    except ValueError:
+        raise InputError(
+            f"{what} {text!r} is not a day of the calendar; expected YYYY-MM-DD such as 2026-12-01."
+        ) from None

@@ -19,6 +19,7 @@ import datetime as dt
 import os
 
 import pytest
+from courses import database  # noqa: F401 - the course database fixture, on both backends
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=50, deadline=dt.timedelta(seconds=1))

@@ -9,8 +9,10 @@ Click's own usage errors (unknown options, bad choices, unusable paths) are prin
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
+import sqlite3
 import stat
 import traceback
 from collections.abc import Callable
@@ -22,6 +24,12 @@ import yaml
 from click.testing import CliRunner
 
 from npt_protocol.cli import cli
+from npt_protocol.course import writes
+from npt_protocol.course.database import open_database
+from npt_protocol.course.model import SessionValues
+from npt_protocol.course.plan import course_plan
+from npt_protocol.course.rules import default_rules
+from npt_protocol.protocol.library import load_library
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 FILES = CORPUS / "files"
@@ -63,6 +71,29 @@ def _sparse(path: Path, size: int) -> None:
         handle.truncate(size)
 
 
+def _course_db(path: Path, *, revision: str | None = None) -> None:
+    """Make a course database: PT-0042's knee course from 2025-12-01 with one session that day;
+    with `revision`, claim a schema this tool does not know."""
+    engine = open_database(str(path), create=True)
+    now, today, rules = dt.datetime.now(dt.UTC), dt.date.today(), default_rules()
+    plan = course_plan([(load_library([], only=["knee"]).get("knee"), "left")])
+    common = {"patient": "PT-0042", "today": today, "now": now, "by": "test", "rules": rules}
+    writes.start_course(engine, plan=plan, start_date=dt.date(2025, 12, 1), **common)
+    values = SessionValues(date=dt.date(2025, 12, 1), pain_before=7, pain_after=3)
+    writes.record_session(engine, values=values, **common)
+    if revision is not None:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{revision}'")
+    engine.dispose()
+
+
+def _foreign_sqlite(path: Path) -> None:
+    """Make a SQLite database of another program."""
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total TEXT)")
+    connection.close()
+
+
 # Big or deep files are generated at test time rather than committed.
 GENERATORS: dict[str, Callable[[Path], None]] = {
     "deep-flow-yaml": lambda p: p.write_text(
@@ -76,6 +107,9 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
         "products:\n  - id: D20-local\n    sizes_mL: [" + "9" * 5000 + "]\n", encoding="utf-8"
     ),
     "sparse-8-mb": lambda p: _sparse(p, 8 * 2**20),
+    "course-db": _course_db,
+    "newer-course-db": lambda p: _course_db(p, revision="9999"),
+    "foreign-sqlite": _foreign_sqlite,
     "deep-toml": lambda p: p.write_text(
         "clinic_name = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8"
     ),

@@ -15,6 +15,7 @@ import pytest
 HEAVY = ["yaml", "jinja2", "typst", "attr", "attrs", "cattrs", "pypdf", "segno", "jsonschema"]
 # The web app's libraries load only for `npt serve`.
 HEAVY += ["starlette", "uvicorn", "anyio", "itsdangerous", "argon2", "httpx2", "httpx"]
+HEAVY += ["sqlalchemy", "alembic", "matplotlib", "psycopg"]
 PROBE = """
 import json, sys
 from npt_protocol.cli import main

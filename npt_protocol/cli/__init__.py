@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "serve": "npt_protocol.cli.serve:serve",
     "config": "npt_protocol.cli.config:config",
     "log": "npt_protocol.cli.log:log",
+    "course": "npt_protocol.cli.course:course",
 }
 SUMMARIES: dict[str, str] = {
     "prepare": "Work out how to prepare a solution from the stocks on the shelf.",
@@ -42,6 +43,7 @@ SUMMARIES: dict[str, str] = {
     "serve": "Serve the treatment-room app for a tablet (Prepare, Check, Protocols).",
     "config": "Show the clinic settings in force.",
     "log": "Verify and list preparation logs written with --log.",
+    "course": "Keep each patient's treatment course: sessions, response and flags.",
 }
 
 

@@ -115,9 +115,15 @@ def to_stdout(output: Path | None) -> bool:
 
 
 def emit(
-    content: str | bytes, *, output: Path | None, force: bool, read: Iterable[Path] = ()
+    content: str | bytes,
+    *,
+    output: Path | None,
+    force: bool,
+    read: Iterable[Path] = (),
+    private: bool = False,
 ) -> None:
-    """Print content (-o - included), or write it to a file atomically when -o names one."""
+    """Print content (-o - included), or write it to a file atomically when -o names one (owner
+    only when private)."""
     if to_stdout(output):
         if isinstance(content, bytes):
             if sys.stdout.isatty():
@@ -134,5 +140,5 @@ def emit(
     assert output is not None
     from npt_protocol.cli.output import write_atomically  # noqa: PLC0415 - only -o needs it
 
-    write_atomically(output, content, force=force, read=read)
+    write_atomically(output, content, force=force, read=read, private=private)
     click.echo(f"Wrote {one_line(output)}", err=True)

@@ -45,9 +45,15 @@ def check_target(path: Path, *, force: bool, read: Iterable[Path] = ()) -> None:
 
 
 def write_atomically(
-    path: Path, content: str | bytes, *, force: bool = False, read: Iterable[Path] = ()
+    path: Path,
+    content: str | bytes,
+    *,
+    force: bool = False,
+    read: Iterable[Path] = (),
+    private: bool = False,
 ) -> None:
-    """Write content through a temporary file and a rename; refuse to replace unless forced."""
+    """Write content through a temporary file and a rename; refuse to replace unless forced;
+    a private file (patient data) stays readable by its owner only."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     target = Path(path)
     check_target(target, force=force, read=read)
@@ -62,8 +68,9 @@ def write_atomically(
         # mkstemp creates the file readable by its owner only; give it the usual permissions.
         mask = os.umask(0)
         os.umask(mask)
-        with contextlib.suppress(AttributeError):  # os.fchmod is not on every platform
-            os.fchmod(handle, 0o666 & ~mask)
+        if not private:
+            with contextlib.suppress(AttributeError):  # os.fchmod is not on every platform
+                os.fchmod(handle, 0o666 & ~mask)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the course database, run by npt_protocol.course.database."""

@@ -1,0 +1,1 @@
+"""One module per schema change, each a step from the one before."""
