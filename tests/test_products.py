@@ -756,6 +756,7 @@ def test_every_fact_in_the_shipped_file_reaches_the_catalogue() -> None:
             osmolarity_at_least=Fraction(row["osmolarity_at_least"])
             if "osmolarity_at_least" in row
             else None,
+            drawing=row.get("drawing"),
         )
         for row in data["caution"]
     )

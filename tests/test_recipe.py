@@ -137,7 +137,11 @@ def test_one_syringe_draws_the_stock_first_and_discards_the_diluent_rest() -> No
     assert recipe.method == "syringe"
     assert recipe.final_syringe == Syringe(Fraction(20), Fraction(1))
     assert [c.measured.measured for c in recipe.components] == [True, False]
-    assert recipe.steps[1] == "Draw mannitol-20 (mannitol 20 %) to the 5 mL mark."
+    assert recipe.steps[1] == (
+        "Before drawing mannitol-20: look at it against the light and do not use it with crystals "
+        "present (warm to redissolve, cool to body temperature); draw it from its container "
+        "through a filter needle. Draw mannitol-20 (mannitol 20 %) to the 5 mL mark."
+    )
     assert "discard what is left" in recipe.steps[2]
     # The 20 mL syringe reads 5 mL to 0.5 mL: 10 % of the mannitol, more than its share.
     assert not recipe.certification.certified and not recipe.acceptable

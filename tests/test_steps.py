@@ -259,3 +259,70 @@ def test_draws_on_fine_marks_are_grouped_and_printed_as_drawn() -> None:
     assert draws_text([Draw(insulin, Fraction(9, 40))] * 2) == (
         "2 × 0.225 mL in a 0.3 mL syringe (0.005 mL marks)"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# What to do while drawing a stock, from the catalogue's caution rules
+
+CRYSTALS = (
+    "look at it against the light and do not use it with crystals present (warm to redissolve, "
+    "cool to body temperature)"
+)
+FILTER = "draw it from its container through a filter needle"
+
+
+def test_mannitol_strengths_get_the_drawing_advice_of_their_rules() -> None:
+    # Crystals from 15 %, a filter needle from 20 % (Osmitrol label; ASHP Handbook): 10 % gets
+    # neither, 20 % and 25 % both; dextrose and water none.
+    advice = {
+        pid: CATALOGUE.drawing_advice(CATALOGUE.product(pid))
+        for pid in ("mannitol-10", "mannitol-20", "mannitol-25", "D50W", "SWFI")
+    }
+    assert advice == {
+        "mannitol-10": (),
+        "mannitol-20": (CRYSTALS, FILTER),
+        "mannitol-25": (CRYSTALS, FILTER),
+        "D50W": (),
+        "SWFI": (),
+    }
+
+
+def test_the_step_that_draws_mannitol_25_says_filter_needle_and_crystals() -> None:
+    # 10 mL of mannitol 5 % from mannitol 25 %: 2 mL of stock, 8 mL of water, into a container.
+    recipe = prepare(
+        "mannitol 5%",
+        volume_ml=Fraction(10),
+        stocks=[CATALOGUE.product("mannitol-25")],
+        diluent=CATALOGUE.product("SWFI"),
+        catalogue=CATALOGUE,
+        syringes=syringe_set(None),
+        method="container",
+    )
+    drawing = [s for s in recipe.steps if "mannitol-25 (mannitol 25 %)" in s]
+    assert drawing == [
+        f"Before drawing mannitol-25: {CRYSTALS}; {FILTER}. Measure 2 mL of mannitol-25 "
+        "(mannitol 25 %) in a 3 mL syringe (0.1 mL marks) and add it."
+    ]
+    assert not any("filter" in s for s in recipe.steps if s not in drawing)
+
+
+def test_every_method_says_the_advice_in_the_step_that_draws_the_stock() -> None:
+    measurement = Measurement(
+        "syringe",
+        (
+            stock("mannitol-20", Draw(TEN, Fraction(5))),
+            MeasuredPortion("SWFI", "diluent", Fraction(15), Fraction(15)),
+        ),
+        (Reading(TWENTY, Fraction(5), "mannitol-20", "SWFI"),),
+        2,
+        TWENTY,
+        Fraction(20),
+    )
+    products = {pid: CATALOGUE.product(pid) for pid in ("mannitol-20", "SWFI")}
+    advice = {pid: CATALOGUE.drawing_advice(p) for pid, p in products.items()}
+    for method in ("syringe", "qs", "container"):
+        steps = measurement_steps(measurement._replace(method=method), products, advice)
+        (said,) = [s for s in steps if s.startswith("Before drawing")]
+        assert said.startswith(f"Before drawing mannitol-20: {CRYSTALS}; {FILTER}. ")
+        assert "mannitol-20 (mannitol 20 %)" in said  # the same step draws it
+    assert not any("Before" in s for s in measurement_steps(measurement, products))

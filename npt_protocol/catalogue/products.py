@@ -102,6 +102,8 @@ class CautionRule(NamedTuple):
     above: Fraction | None = None
     no_solute: bool = False
     osmolarity_at_least: Fraction | None = None
+    # What to do while drawing a stock this rule applies to, said in the recipe's own step.
+    drawing: str | None = None
 
     def applies(self, composition: Composition, osmolarity: Fraction | None) -> bool:
         """Say whether this caution applies to a composition of this osmolarity."""
@@ -389,6 +391,11 @@ class Catalogue:
         """Return the caution rules that apply to a composition of this osmolarity."""
         return [rule for rule in self.cautions if rule.applies(composition, osmolarity)]
 
+    def drawing_advice(self, product: Product) -> tuple[str, ...]:
+        """Return what to do while drawing this product, from the caution rules it meets."""
+        rules = self.caution_rules(product.composition, None)
+        return tuple(rule.drawing for rule in rules if rule.drawing)
+
     def with_products(self, extra: Iterable[Product]) -> Catalogue:
         """Return a catalogue where the extra products come first and may replace shipped ones.
 
@@ -584,6 +591,7 @@ def _caution_from(row: Mapping[str, Any]) -> CautionRule:
         osmolarity_at_least=None
         if "osmolarity_at_least" not in row
         else _fraction(row["osmolarity_at_least"], what=f"caution {row['key']}"),
+        drawing=None if "drawing" not in row else str(row["drawing"]),
     )
 
 

@@ -245,7 +245,11 @@ def prepare(
         measurement=best.measurement,
         certification=best.certification,
         components=lines,
-        steps=measurement_steps(best.measurement, {p.product.id: p.product for p in exact}),
+        steps=measurement_steps(
+            best.measurement,
+            by_id,
+            {pid: catalogue.drawing_advice(product) for pid, product in by_id.items()},
+        ),
         assessment=assessment,
         suggestions=(),
         catalogue_version=catalogue.version,

@@ -45,28 +45,48 @@ def draws_text(draws: Sequence[Draw]) -> str:
     return " and ".join(texts)
 
 
-def _measure(portion: MeasuredPortion, product: Product) -> str:
+def _before(product: Product, advice: Mapping[str, Sequence[str]]) -> str:
+    """Say what to do while drawing a product, if anything: 'Before drawing mannitol-25: ... '."""
+    said = advice.get(product.id, ())
+    return f"Before drawing {product.id}: {'; '.join(said)}. " if said else ""
+
+
+def _measure(
+    portion: MeasuredPortion, product: Product, advice: Mapping[str, Sequence[str]]
+) -> str:
     """Say how a portion is measured: 'Measure 2.5 mL of D50W (...) in a 3 mL syringe (...)'."""
+    before = _before(product, advice)
     if len(portion.draws) == 1:
         draw = portion.draws[0]
         return (
-            f"Measure {format_volume(draw.volume_ml)} of {_named(product)} in a "
+            f"{before}Measure {format_volume(draw.volume_ml)} of {_named(product)} in a "
             f"{draw.syringe.label}"
         )
     return (
-        f"Measure {format_volume(portion.volume_ml)} of {_named(product)} as "
+        f"{before}Measure {format_volume(portion.volume_ml)} of {_named(product)} as "
         f"{draws_text(portion.draws)}"
     )
 
 
-def measurement_steps(measurement: Measurement, products: Mapping[str, Product]) -> tuple[str, ...]:
-    """Write the steps of a measurement, each an instruction a person can follow."""
+def measurement_steps(
+    measurement: Measurement,
+    products: Mapping[str, Product],
+    advice: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[str, ...]:
+    """Write the steps of a measurement, each an instruction a person can follow.
+
+    `advice` gives, by product id, what to do while drawing it (a filter needle for mannitol
+    20 %), said in the step that draws it.
+    """
+    said = advice or {}
     if measurement.method == "container":
-        return _container(measurement, products)
-    return _into_final_syringe(measurement, products)
+        return _container(measurement, products, said)
+    return _into_final_syringe(measurement, products, said)
 
 
-def _container(measurement: Measurement, products: Mapping[str, Product]) -> tuple[str, ...]:
+def _container(
+    measurement: Measurement, products: Mapping[str, Product], advice: Mapping[str, Sequence[str]]
+) -> tuple[str, ...]:
     """Measure each component in its own syringe into a sterile empty container."""
     total = format_volume(measurement.total_ml)
     steps = [
@@ -74,13 +94,13 @@ def _container(measurement: Measurement, products: Mapping[str, Product]) -> tup
         "product."
     ]
     for portion in measurement.portions:
-        steps.append(f"{_measure(portion, products[portion.product_id])} and add it.")
+        steps.append(f"{_measure(portion, products[portion.product_id], advice)} and add it.")
     steps.append("Mix gently; label the container at once.")
     return tuple(steps)
 
 
 def _into_final_syringe(
-    measurement: Measurement, products: Mapping[str, Product]
+    measurement: Measurement, products: Mapping[str, Product], advice: Mapping[str, Sequence[str]]
 ) -> tuple[str, ...]:
     """Stocks to their marks (in their own syringes for qs), then diluent to the final mark."""
     final = measurement.final_syringe
@@ -90,7 +110,8 @@ def _into_final_syringe(
     steps: list[str] = []
     if measurement.method == "qs":
         for portion in stocks:
-            steps.append(f"{_measure(portion, products[portion.product_id])}, with a new syringe.")
+            measure = _measure(portion, products[portion.product_id], advice)
+            steps.append(f"{measure}, with a new syringe.")
         names = " and ".join(p.product_id for p in stocks)
         steps.append(
             f"Take a {final.label} as the final syringe and transfer the {names} into "
@@ -99,13 +120,15 @@ def _into_final_syringe(
     else:
         steps.append(f"Take a {final.label}.")
         for portion in stocks:
+            product = products[portion.product_id]
             steps.append(
-                f"Draw {_named(products[portion.product_id])} to the "
+                f"{_before(product, advice)}Draw {_named(product)} to the "
                 f"{format_volume(portion.volume_ml)} mark."
             )
     if diluent is not None and not stocks:
+        product = products[diluent.product_id]
         steps.append(
-            f"Draw {_named(products[diluent.product_id])} up to the "
+            f"{_before(product, advice)}Draw {_named(product)} up to the "
             f"{format_volume(measurement.final_mark_ml)} mark, the final mark."
         )
     elif diluent is not None:
