@@ -15,29 +15,17 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from make_course_db import make
+from session import run_once
 from startup import compile_package, npt_command
 
 LIMIT = 1.5
-
-
-def run_once(argv: list[str]) -> tuple[float, float]:
-    """Run a command once; return its wall time and its CPU time (user + system), in seconds."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{argv} failed with exit code {os.waitstatus_to_exitcode(status)}")
-    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def measure(db: Path, runs: int) -> dict[str, dict[str, float]]:

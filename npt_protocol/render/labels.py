@@ -18,14 +18,13 @@ from npt_protocol.errors import InputError
 from npt_protocol.ismp import format_count, format_volume
 from npt_protocol.numbers import json_number
 from npt_protocol.planning.labels import SyringeLabel
-from npt_protocol.planning.patient import Patient
 from npt_protocol.render.doctypes import (
     DocumentMeta,
     LabelsDoc,
     LabelStockDoc,
-    PatientDoc,
     SyringeLabelDoc,
 )
+from npt_protocol.render.documents import patient_data
 
 LABELS_SCHEMA = "npt.labels/1"
 # The longest name the smallest label holds at its smallest type; a longer one is refused.
@@ -75,18 +74,6 @@ def _time(moment: dt.datetime) -> str:
     return moment.isoformat(sep=" ", timespec="minutes").replace("+", " +")
 
 
-def _patient(patient: Patient | None) -> PatientDoc | None:
-    """Describe the patient for a label."""
-    if patient is None:
-        return None
-    born = patient.date_of_birth
-    return {
-        "id": patient.id,
-        "name": patient.name,
-        "date_of_birth": None if born is None else born.isoformat(),
-    }
-
-
 def code_text(label: SyringeLabelDoc) -> str:
     """Write what the 2D code carries: the label's facts, one per line, and the log reference."""
     patient = label["patient"]
@@ -123,7 +110,7 @@ def labels_data(
     docs: list[SyringeLabelDoc] = []
     for label in labels:
         doc: SyringeLabelDoc = {
-            "patient": _patient(label.patient),
+            "patient": patient_data(label.patient),
             "contents": label.contents,
             "volume_mL": json_number(label.volume_ml),
             "volume_text": format_volume(label.volume_ml),

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from npt_protocol.errors import InputError, NptError
 from npt_protocol.ismp import format_count
 from npt_protocol.protocol.library import Library
+from npt_protocol.render.listings import protocols_data
 from npt_protocol.render.protocol import protocol_text
 from npt_protocol.web.errors import error_response
 from npt_protocol.web.pages import Page
@@ -32,20 +33,7 @@ SHEET_CSP = (
 
 def _rows(library: Library) -> dict[str, Any]:
     """The list `npt protocols list` prints, and the files left out, in its words."""
-    rows = []
-    for entry in library.entries.values():
-        p = entry.protocol
-        rows.append(
-            {
-                "id": p.id,
-                "title": p.title,
-                "region": p.region,
-                "status": p.status,
-                "version": p.version,
-                "source": p.origin,
-                "overrides": [hidden.origin for hidden in entry.hides],
-            }
-        )
+    rows = protocols_data(library)["protocols"]
     broken = []
     for bad in library.broken:
         count = len(bad.loaded.findings)
