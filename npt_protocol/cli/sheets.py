@@ -253,7 +253,13 @@ def checklist(
     content = render(
         "checklist", doc, fmt_chosen, meta=meta(config, paper, clinic, now), timestamp=now
     )
-    deliver(content, output=output, force=force, read=files_read(config, lib))
+    deliver(
+        content,
+        output=output,
+        force=force,
+        read=files_read(config, lib),
+        private=patient is not None,
+    )
 
 
 def session_options(function: F) -> F:
@@ -514,9 +520,10 @@ def session(labels_file: Path | None, stock: str | None, sheet: str | None, **op
     from npt_protocol.render.typesetter import together  # noqa: PLC0415
 
     content, *rendered = together(jobs)
+    private = planned.patient is not None  # a file naming a patient is its owner's only
     if labels_file is not None and rendered:
-        deliver(rendered[0], output=labels_file, force=options["force"], read=planned.read)
-    deliver(content, output=options["output"], force=options["force"], read=planned.read)
+        deliver(rendered[0], output=labels_file, force=force, read=planned.read, private=private)
+    deliver(content, output=options["output"], force=force, read=planned.read, private=private)
     warn_doses(planned.plan)
 
 
@@ -558,7 +565,13 @@ def label(stock: str | None, **options: Any) -> None:
     labels = _labels_doc(planned, options, stock, references)
     doc_meta = meta(planned.config, options["paper"], options["clinic"], now)
     content = render("labels", labels, fmt, meta=doc_meta, timestamp=now)
-    deliver(content, output=options["output"], force=options["force"], read=planned.read)
+    deliver(
+        content,
+        output=options["output"],
+        force=options["force"],
+        read=planned.read,
+        private=planned.patient is not None,
+    )
     warn_doses(planned.plan)
 
 
