@@ -57,3 +57,10 @@ def _fresh_catalogue_under_mutation() -> None:
 
         shipped_catalogue.cache_clear()
         _CATALOGUE_LOADED_FOR[0] = mutant
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_data_folder_of_the_tests(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Give the commands an empty user data folder of the tests' own: `npt session --patient`
+    looks for the course database there, and must never find the real one of the machine."""
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("user-data"))

@@ -5,15 +5,21 @@ Regenerate after an intended change with NPT_UPDATE_GOLDEN=1, then read the diff
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from courses import RULES, record, start
 
+from npt_protocol.course.database import open_database
+from npt_protocol.course.summary import course_summary
 from npt_protocol.planning.checklist import build_checklist
 from npt_protocol.planning.patient import Patient
 from npt_protocol.render.documents import checklist_data, session_data
+from npt_protocol.render.patient_course import course_data
 from npt_protocol.render.registry import render
 from tests.sessions import META, session, shipped
 
@@ -58,6 +64,22 @@ def _session() -> dict[str, object]:
     )
 
 
+def _session_with_course() -> dict[str, object]:
+    """A packet for PT-0042 with their knee course of three sessions, the last one flagged."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_database(str(Path(folder) / "course.sqlite3"), create=True)
+        start(engine)
+        for day, before, after, relief in ((1, 7, 3, None), (8, 6, 2, 3 * 24 * 60), (15, 6, 2, 60)):
+            record(engine, day, before, after, relief_minutes=relief)
+        summary = course_summary(engine, "PT-0042", rules=RULES, today=dt.date(2026, 1, 22))
+        engine.dispose()
+    return session_data(  # type: ignore[return-value]
+        session([("knee", "left", None)]),
+        patient=Patient("PT-0042"),
+        course=course_data("PT-0042", summary),
+    )
+
+
 CASES: dict[str, tuple[Callable[[], dict[str, object]], str]] = {
     "checklist-knee-left": (_knee, "checklist"),
     "checklist-shoulder-right-6": (_shoulder, "checklist"),
@@ -65,6 +87,7 @@ CASES: dict[str, tuple[Callable[[], dict[str, object]], str]] = {
     "checklist-achilles-bilateral": (_achilles_bilateral, "checklist"),
     "checklist-carpal-tunnel-right": (_carpal_tunnel, "checklist"),
     "session-knee-achilles": (_session, "session"),
+    "session-knee-course": (_session_with_course, "session"),
     "bedside-knee-left": (_bedside_knee, "checklist"),
     "bedside-achilles-bilateral": (_bedside_achilles, "checklist"),
 }

@@ -8,6 +8,7 @@ import click
 
 from npt_protocol.cli.common import NptGroup, reports_errors
 from npt_protocol.cli.formats import choose_format, deliver, format_options
+from npt_protocol.course.locations import masked
 from npt_protocol.settings import KNOWN_KEYS, load_settings, settings_location
 
 
@@ -25,7 +26,8 @@ def config() -> None:
 @format_options("config")
 @reports_errors
 def show(fmt: str | None, as_json: bool, output: Path | None, force: bool) -> None:
-    """Print each setting, its value, and whether it comes from the file or the default.
+    """Print each setting, its value, and whether it comes from the file or the default (a
+    database password is printed as ***).
 
     \b
     Examples:
@@ -44,7 +46,7 @@ def show(fmt: str | None, as_json: bool, output: Path | None, force: bool) -> No
         "exists": settings.path is not None,
         "settings": {
             key: {
-                "value": settings.get(key),
+                "value": _shown(key, settings.get(key)),
                 "source": str(settings.path) if settings.get(key) is not None else "default",
                 "meaning": meaning,
             }
@@ -53,3 +55,10 @@ def show(fmt: str | None, as_json: bool, output: Path | None, force: bool) -> No
     }
     read = [settings.path] if settings.path is not None else []
     deliver(render("config", doc, chosen), output=output, force=force, read=read)
+
+
+def _shown(key: str, value: object) -> object:
+    """Return a setting's value as it may be printed: a database password as ***."""
+    if key == "database" and isinstance(value, str):
+        return masked(value)
+    return value

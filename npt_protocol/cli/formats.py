@@ -99,7 +99,13 @@ def choose_format(
 
 
 def deliver(
-    content: str | bytes, *, output: Path | None, force: bool, read: Iterable[Path] = ()
+    content: str | bytes,
+    *,
+    output: Path | None,
+    force: bool,
+    read: Iterable[Path] = (),
+    private: bool = False,
 ) -> None:
-    """Print the rendered document, or write it to the -o file atomically."""
-    emit(content, output=output, force=force, read=read)
+    """Print the rendered document, or write it to the -o file atomically (readable by its
+    owner only when private: it carries patient data)."""
+    emit(content, output=output, force=force, read=read, private=private)

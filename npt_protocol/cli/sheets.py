@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from npt_protocol.cli.common import NptCommand, UsablePath, reports_errors
+from npt_protocol.cli.course import db_option
 from npt_protocol.cli.formats import choose_format, deliver, format_options
 from npt_protocol.cli.options import (
     basis_option,
@@ -253,7 +254,13 @@ def checklist(
     content = render(
         "checklist", doc, fmt_chosen, meta=meta(config, paper, clinic, now), timestamp=now
     )
-    deliver(content, output=output, force=force, read=files_read(config, lib))
+    deliver(
+        content,
+        output=output,
+        force=force,
+        read=files_read(config, lib),
+        private=patient is not None,
+    )
 
 
 def session_options(function: F) -> F:
@@ -459,11 +466,22 @@ def warn_doses(plan: Session) -> None:
     type=click.Choice(SHEETS),
     help="The checklists in the packet: bedside (the default with --patient) or trainer.",
 )
+@db_option
+@click.option(
+    "--course",
+    "course_number",
+    metavar="N",
+    help="With --patient: which of the patient's courses the packet shows (default: the open one).",
+)
 @format_options("session")
 @sheet_options
 @reports_errors
 def session(labels_file: Path | None, stock: str | None, sheet: str | None, **options: Any) -> None:
     """Plan a whole session: volumes, recipe, label and one checklist per region.
+
+    With --patient the summary page says where the patient's course stands (status, flags and
+    the last three sessions' numbers) when the course database (--db, else the `database`
+    setting, else the user data folder's) holds one, and "No course record" when it does not.
 
     Exit code 1 when a recipe cannot be signed (nothing is written), or when the planned
     injections give more of a dose-limited solute than its limit (the packet says so first).
@@ -475,26 +493,36 @@ def session(labels_file: Path | None, stock: str | None, sheet: str | None, **op
       npt session --region knee:left --patient PT-0042 --log prep.log -o session.pdf \\
         --labels labels.pdf
     """
+    from npt_protocol.cli.session_course import database_file, patient_course  # noqa: PLC0415
     from npt_protocol.render.documents import session_data  # noqa: PLC0415
 
     force, log_file = options["force"], options["log_file"]
+    db_file = database_file(options["patient_id"], options["db"])
     fmt = choose_format(
         "session",
         options["fmt"],
         options["output"],
         force=force,
         as_json=options["as_json"],
-        read=[log_file, labels_file],
+        read=[log_file, labels_file, db_file],
     )
     labels_fmt = None
     if labels_file is not None:
         labels_fmt = choose_format(
-            "labels", None, labels_file, force=force, option="--labels", read=[log_file]
+            "labels", None, labels_file, force=force, option="--labels", read=[log_file, db_file]
         )
     planned = plan_from_options(options)
+    config = planned.config
+    # Read before anything is written: a database that cannot be read stops the command here.
+    course = patient_course(
+        planned.patient,
+        db=options["db"],
+        course_number=options["course_number"],
+        config=config,
+        today=parse_time(options["prepared_at"]).date(),
+    )
     references, log = log_batches(planned, options)
     now = parse_time(None)
-    config = planned.config
     doc_meta = meta(config, options["paper"], options["clinic"], now)
     data = session_data(
         planned.plan,
@@ -502,6 +530,7 @@ def session(labels_file: Path | None, stock: str | None, sheet: str | None, **op
         patient=planned.patient,
         references=references,
         sheet="bedside" if which_sheet(sheet, planned.patient) == "bedside" else "trainer",
+        course=course,
     )
     jobs: list[Callable[[], str | bytes]] = [
         lambda: render("session", data, fmt, meta=doc_meta, timestamp=now)
@@ -514,9 +543,10 @@ def session(labels_file: Path | None, stock: str | None, sheet: str | None, **op
     from npt_protocol.render.typesetter import together  # noqa: PLC0415
 
     content, *rendered = together(jobs)
+    private = planned.patient is not None  # a file naming a patient is its owner's only
     if labels_file is not None and rendered:
-        deliver(rendered[0], output=labels_file, force=options["force"], read=planned.read)
-    deliver(content, output=options["output"], force=options["force"], read=planned.read)
+        deliver(rendered[0], output=labels_file, force=force, read=planned.read, private=private)
+    deliver(content, output=options["output"], force=force, read=planned.read, private=private)
     warn_doses(planned.plan)
 
 
@@ -558,7 +588,13 @@ def label(stock: str | None, **options: Any) -> None:
     labels = _labels_doc(planned, options, stock, references)
     doc_meta = meta(planned.config, options["paper"], options["clinic"], now)
     content = render("labels", labels, fmt, meta=doc_meta, timestamp=now)
-    deliver(content, output=options["output"], force=options["force"], read=planned.read)
+    deliver(
+        content,
+        output=options["output"],
+        force=options["force"],
+        read=planned.read,
+        private=planned.patient is not None,
+    )
     warn_doses(planned.plan)
 
 

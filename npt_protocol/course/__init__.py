@@ -1,6 +1,7 @@
 """Patients' treatment courses: sessions, pain scores, response, flags, reports and exports.
 
-Owns: database.py (opening SQLite or PostgreSQL, migrations/ with Alembic), tables.py (the
+Owns: database.py (opening SQLite or PostgreSQL, migrations/ with Alembic), locations.py (a
+database's name read without SQLAlchemy), tables.py (the
 schema), model.py (typed values), inputs.py (what clinicians type), rules.py with
 response_rules.toml (responder, reconsider, plateau as sourced data), status.py (a course's
 status from its scores), plan.py (a course from its protocols), writes.py, follow_ups.py,

@@ -225,6 +225,42 @@ class LogDoc(TypedDict):
     head: str
 
 
+class CourseFlagDoc(TypedDict):
+    """A flag on the patient's course: the rule, the numbers that met it, and its source."""
+
+    rule: str
+    text: str
+    source: str
+    line: str
+
+
+class CourseSessionDoc(TypedDict):
+    """One of the last sessions of the patient's course."""
+
+    number: int
+    date: str
+    pain_before: int
+    pain_after: int | None
+    relief_minutes: int | None
+    relief_text: str | None
+
+
+class PatientCourseDoc(TypedDict):
+    """The patient's course on the packet's summary page (`npt session --patient`)."""
+
+    patient: str
+    found: bool
+    number: int | None
+    open: bool | None
+    session_number: int | None
+    next_due: str | None
+    state: str | None
+    text: str
+    status_text: str | None
+    flags: list[CourseFlagDoc]
+    sessions: list[CourseSessionDoc]
+
+
 class SessionDoc(TypedDict):
     """A whole session packet (npt.session/2)."""
 
@@ -240,6 +276,7 @@ class SessionDoc(TypedDict):
     warnings: list[str]
     log: LogDoc | None
     log_text: str | None
+    course: PatientCourseDoc | None
 
 
 class SyringeLabelDoc(TypedDict):

@@ -29,6 +29,7 @@ from npt_protocol.render.doctypes import (
     ChecklistDoc,
     DocumentMeta,
     LogDoc,
+    PatientCourseDoc,
     PatientDoc,
     ProtocolMeta,
     RowDoc,
@@ -314,10 +315,12 @@ def session_data(
     patient: Patient | None = None,
     references: Sequence[str] = (),
     sheet: Sheet = "trainer",
+    course: PatientCourseDoc | None = None,
 ) -> SessionDoc:
     """Turn a session into the shared document dictionary; `log` is the preparation log's
-    path, record count and head when the packet names one, and `references` the log reference
-    of each solution's batch record when one was appended."""
+    path, record count and head when the packet names one, `references` the log reference
+    of each solution's batch record when one was appended, and `course` the patient's course
+    when the packet names a patient."""
     batches = {
         id(region): references[index] if index < len(references) else None
         for index, plan in enumerate(session.solutions)
@@ -354,6 +357,7 @@ def session_data(
         "warnings": list(session.warnings),
         "log": log,
         "log_text": _log_text(log),
+        "course": course,
     }
 
 

@@ -21,6 +21,7 @@ from npt_protocol.render.fragments import (
     reference_lines,
     sheet_heading,
 )
+from npt_protocol.render.patient_course import SESSIONS_HEADER, session_rows
 
 # Paper names accepted in meta["paper"] → (CSS @page size, typst paper name).
 PAPERS = {"a4": ("A4", "a4"), "letter": ("letter", "us-letter")}
@@ -167,5 +168,7 @@ def session_view(doc: SessionDoc, meta: DocumentMeta) -> dict[str, Any]:
             "patient_text": _patient_text(doc),
             "chart_svg": chart_svg(found, title=f"Body chart: {legend(found)}"),
             "chart_legend": legend(found),
+            "course_header": list(SESSIONS_HEADER),
+            "course_rows": [] if doc["course"] is None else session_rows(doc["course"]),
         },
     }

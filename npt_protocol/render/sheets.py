@@ -8,7 +8,13 @@ from typing import Any, Literal
 
 from npt_protocol.render.bodychart import legend, marks
 from npt_protocol.render.columns import align
-from npt_protocol.render.doctypes import ChecklistDoc, DocumentMeta, PatientDoc, SessionDoc
+from npt_protocol.render.doctypes import (
+    ChecklistDoc,
+    DocumentMeta,
+    PatientCourseDoc,
+    PatientDoc,
+    SessionDoc,
+)
 from npt_protocol.render.fit import wrap
 from npt_protocol.render.fragments import (
     draws_text,
@@ -18,6 +24,7 @@ from npt_protocol.render.fragments import (
     sheet_heading,
     whole_text,
 )
+from npt_protocol.render.patient_course import SESSIONS_HEADER, session_rows
 
 Style = Literal["text", "md"]
 
@@ -308,6 +315,21 @@ def _recipe(w: _Writer, recipe: dict[str, Any]) -> None:
     w.line("")
 
 
+def _course(w: _Writer, course: PatientCourseDoc) -> None:
+    """Say where the patient's course stands: the course, its status and flags, and the last
+    sessions' numbers; or that the record holds no course for the patient."""
+    w.heading("Course record", 2)
+    w.line(course["text"])
+    if course["status_text"]:
+        w.line("")
+        w.line(course["status_text"])
+    w.line("")
+    if course["flags"]:
+        w.items([f"FLAG {flag['line']}" for flag in course["flags"]])
+    if course["sessions"]:
+        w.table(SESSIONS_HEADER, session_rows(course))
+
+
 def session_sheet(doc: SessionDoc, meta: DocumentMeta, style: Style) -> str:
     """Render a whole session packet: summary, recipes, labels, then every checklist."""
     w = _Writer(style)
@@ -327,6 +349,8 @@ def session_sheet(doc: SessionDoc, meta: DocumentMeta, style: Style) -> str:
             for r in doc["regions"]
         ],
     )
+    if doc["course"] is not None:
+        _course(w, doc["course"])
     for solution in doc["solutions"]:
         volumes = solution["volumes_text"]
         recipe = solution["recipe"]
