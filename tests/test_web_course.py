@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from npt_protocol.cli import cli
 from npt_protocol.course.database import open_database
 from npt_protocol.course.model import SessionValues
-from npt_protocol.course.writes import record_session
+from npt_protocol.course.writes import amend_session, record_session
 from npt_protocol.errors import InputError
 from npt_protocol.web.app import app_state
 from npt_protocol.web.course_access import course_write, recorded_by
-from tests.clinic_courses import NOW, clock, make_clinic
+from tests.clinic_courses import NOW, RULES, TODAY, clock, make_clinic
 from tests.served import npt_serve
 from tests.webapp import Served, serve
 
@@ -520,3 +520,30 @@ def test_warming_up_opens_the_record_once_and_creates_nothing(tmp_path: Path, cl
     present = app_state(serve(tmp_path / "b", course_db=clinic).client.app)
     present.courses.warm()
     assert present.courses.engine() is present.courses.engine()
+
+
+def test_an_amended_session_is_marked_and_its_history_keeps_both(app: Served, clinic: str) -> None:
+    engine = open_database(clinic)
+    try:
+        amend_session(
+            engine,
+            patient="PT-0002",
+            session=3,
+            changes={"pain_before": 4},
+            reason="typed 6 for 4",
+            today=TODAY,
+            now=NOW,
+            by="D. Amend",
+            rules=RULES,
+        )
+    finally:
+        engine.dispose()
+    page = app.client.get("/course/PT-0002").text
+    # Session 3 now 4 against the baseline 7: down 3 points (43 %), a responder; no flag.
+    assert session_cells(page)[2][:6] == ["3*", "2026-01-29", "4", "-", "-", "down 3 points (43 %)"]
+    assert "* amended: the history shows every version." in text_of(page)
+    assert '<p class="flag"' not in page
+    history = app.client.get("/course/PT-0002/history").text
+    assert "<td>B. Kaur</td><td>1</td><td>session 3 version 1</td>" in history
+    assert "<td>D. Amend</td><td>1</td><td>session 3 version 2</td>" in history
+    assert "<td>typed 6 for 4</td>" in history
