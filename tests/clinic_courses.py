@@ -78,9 +78,9 @@ def session(
     )
 
 
-def make_clinic(path: Path) -> str:
-    """Write the clinic's course record at path and return its location."""
-    engine = open_database(str(path), create=True)
+def make_clinic(location: Path | str) -> str:
+    """Write the clinic's course record at a file path or database URL; return its location."""
+    engine = open_database(str(location), create=True)
     try:
         day = dt.date
         start(engine, "PT-0001", "knee", "left", day(2026, 1, 1), "A. Lee")
@@ -94,4 +94,4 @@ def make_clinic(path: Path) -> str:
         start(engine, "PT-0003", "shoulder", "right", day(2026, 1, 21), "A. Lee")
     finally:
         engine.dispose()
-    return str(path)
+    return str(location)

@@ -9,6 +9,7 @@ import html
 import re
 import sqlite3
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from npt_protocol.errors import InputError
 from npt_protocol.web.app import app_state
 from npt_protocol.web.course_access import course_write, recorded_by
 from tests.clinic_courses import NOW, RULES, TODAY, clock, make_clinic
+from tests.courses import POSTGRES_ENV, fresh_postgres, postgres_url
 from tests.served import npt_serve
 from tests.webapp import Served, serve
 
@@ -70,6 +72,16 @@ def clinic(tmp_path: Path) -> str:
 @pytest.fixture
 def app(tmp_path: Path, clinic: str) -> Served:
     return serve(tmp_path, course_db=clinic, now=clock)
+
+
+@pytest.fixture
+def postgres_clinic() -> Iterator[str]:
+    """The clinic's course record in a fresh PostgreSQL database (skipped without a server)."""
+    server = postgres_url()
+    if server is None:
+        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to test against")
+    for url in fresh_postgres(server):
+        yield make_clinic(url)
 
 
 # -- the list ----------------------------------------------------------------------------------
@@ -547,3 +559,33 @@ def test_an_amended_session_is_marked_and_its_history_keeps_both(app: Served, cl
     assert "<td>B. Kaur</td><td>1</td><td>session 3 version 1</td>" in history
     assert "<td>D. Amend</td><td>1</td><td>session 3 version 2</td>" in history
     assert "<td>typed 6 for 4</td>" in history
+
+
+def test_the_pages_on_postgresql(tmp_path: Path, postgres_clinic: str) -> None:
+    app = serve(tmp_path, course_db=postgres_clinic, now=clock, operator="clinicpc")
+    printed = cli_output("course", "list", "--db", postgres_clinic, "--today", "2026-01-31")
+    assert list_entries(app.client.get("/course").text) == printed[:-1]
+    flagged = app.client.get("/course?flagged=1").text
+    assert re.findall(r'class="course-link" href="([^"]+)"', flagged) == [
+        "/course/PT-0002?course=1"
+    ]
+    assert [row[5] for row in session_cells(app.client.get("/course/PT-0001").text)] == [
+        "baseline",
+        "down 1 point (14 %)",
+        "down 3 points (43 %)",
+    ]
+    assert app.client.get("/course/PT-0001/chart.svg").headers["content-type"] == "image/svg+xml"
+    access = course_write(app_state(app.client.app), None, "E. Typed")
+    record_session(
+        access.engine,
+        patient="PT-0003",
+        values=SessionValues(date=access.today, pain_before=5, pain_after=2),
+        course=1,
+        today=access.today,
+        now=access.now,
+        by=access.recorded_by,
+        rules=access.rules,
+    )
+    history = app.client.get("/course/PT-0003/history").text
+    assert "<td>E. Typed</td><td>1</td><td>session 1 version 1</td>" in history
+    access.engine.dispose()
