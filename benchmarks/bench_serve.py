@@ -63,6 +63,20 @@ KINDS: tuple[Kind, ...] = (
 )
 
 
+def course_requests(folder: Path, *, patients: int = 1_000) -> tuple[tuple[Kind, ...], list[str]]:
+    """The Course pages' requests (the flagged list, one patient's course) and the server's
+    --db option for a course record of `patients` patients with 10 sessions each."""
+    from make_course_db import make  # noqa: PLC0415 - benchmarks/ is on the path
+
+    database = folder / "course.sqlite3"
+    make(database, patients=patients, sessions=10)
+    kinds = (
+        Kind("courses", "/course?flagged=1", None, b'class="course-link"', writes=False),
+        Kind("course", "/course/PT-00042", None, b"Status: ", writes=False),
+    )
+    return kinds, ["--db", str(database)]
+
+
 @dataclass
 class Tally:
     """What the clients saw: latencies by kind, errors, and the writes the server confirmed."""
@@ -81,12 +95,13 @@ class Tally:
                 self.writes += 1
 
 
-def start_server(folder: Path, log: Path) -> tuple[subprocess.Popen[str], str, int]:
-    """Start `npt serve` on a free loopback port; return the process, host and port."""
+def start_server(folder: Path, log: Path, *extra: str) -> tuple[subprocess.Popen[str], str, int]:
+    """Start `npt serve` on a free loopback port (with extra options); return the process,
+    host and port."""
     settings = folder / "settings.toml"
     settings.write_text("")
     command = [sys.executable, "-m", "npt_protocol", "serve", "--port", "0"]
-    command += ["--data", str(folder / "data"), "--log", str(log)]
+    command += ["--data", str(folder / "data"), "--log", str(log), *extra]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -106,7 +121,14 @@ def start_server(folder: Path, log: Path) -> tuple[subprocess.Popen[str], str, i
 
 
 def client(
-    host: str, port: int, *, index: int, deadline: float, think: float, tally: Tally
+    host: str,
+    port: int,
+    *,
+    index: int,
+    deadline: float,
+    think: float,
+    tally: Tally,
+    kinds: tuple[Kind, ...] = KINDS,
 ) -> None:
     """One tablet: its own connection and session, every kind of request in turn."""
     chance = random.Random(index)
@@ -125,7 +147,7 @@ def client(
     for number in range(MAX_REQUESTS_PER_CLIENT):
         if time.monotonic() >= deadline:
             break
-        kind = KINDS[(index + number) % len(KINDS)]
+        kind = kinds[(index + number) % len(kinds)]
         headers = {"cookie": cookie, "host": f"{host}:{port}"}
         start = time.perf_counter()
         error = None
@@ -223,7 +245,9 @@ def main() -> int:
     tally = Tally()
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "clinic.log"
-        process, host, port = start_server(Path(folder), log)
+        course_kinds, course_args = course_requests(Path(folder))
+        kinds = KINDS + course_kinds
+        process, host, port = start_server(Path(folder), log, *course_args)
         try:
             deadline = time.monotonic() + seconds
             threads = [
@@ -235,6 +259,7 @@ def main() -> int:
                         "deadline": deadline,
                         "think": args.think,
                         "tally": tally,
+                        "kinds": kinds,
                     },
                 )
                 for i in range(args.clients)
@@ -254,7 +279,7 @@ def main() -> int:
     total = sum(len(v) for v in tally.latencies.values())
     print(f"{args.clients} clients for {seconds:g} s, think {args.think:g} s: {total:,} requests")
     print(f"{'page':10} {'requests':>8} {'median ms':>10} {'p95 ms':>8}")
-    for kind in KINDS:
+    for kind in kinds:
         values = tally.latencies.get(kind.name, [])
         if values:
             print(

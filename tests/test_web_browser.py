@@ -86,12 +86,16 @@ class Tab:
 
     def small_targets(self) -> list[str]:
         """List the visible controls less than TOUCH_PX high."""
+        return self.small_targets_of(TARGETS)
+
+    def small_targets_of(self, selector: str) -> list[str]:
+        """List the visible elements the selector finds that are less than TOUCH_PX high."""
         found: list[str] = self.page.evaluate(
             """([selector, least]) => Array.from(document.querySelectorAll(selector))
                 .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
                 .filter(e => e.getBoundingClientRect().height < least)
                 .map(e => e.outerHTML.slice(0, 80))""",
-            [TARGETS, TOUCH_PX],
+            [selector, TOUCH_PX],
         )
         return found
 
@@ -271,3 +275,44 @@ def test_the_pages_on_a_desktop(browser: Any, tmp_path: Path) -> None:
             assert desk.errors == []
     finally:
         desk.close()
+
+
+def test_the_clinics_courses_and_a_patients_course(tab: Tab, tmp_path: Path) -> None:
+    from tests.clinic_courses import make_clinic  # noqa: PLC0415 - course record only here
+
+    clinic = make_clinic(tmp_path / "clinic.sqlite3")
+    with npt_serve(["--db", clinic], folder=tmp_path) as (url, _):
+        page = tab.page
+        page.goto(url)
+        page.get_by_role("link", name="Courses").first.click()
+        page.get_by_role("heading", name="Courses").wait_for()
+        assert page.locator(".courses li").count() == 4
+        assert tab.small_targets() == []
+        assert tab.small_targets_of(".course-link, .filters a") == []
+        tab.shot("course-list")
+        page.get_by_role("link", name="Flagged", exact=True).click()
+        page.wait_for_url("**/course?flagged=1")
+        assert page.locator(".courses li").count() == 1
+        tab.shot("course-list-flagged")
+        page.get_by_role("link", name="PT-0002 course 1").click()
+        page.get_by_role("heading", name="PT-0002, course 1").wait_for()
+        assert (
+            "FLAG reconsider: not a responder after 3 sessions"
+            in page.locator(".flag").inner_text()
+        )
+        chart = page.locator("figure.chart img")
+        chart.scroll_into_view_if_needed()
+        page.wait_for_function("() => document.querySelector('figure.chart img').complete")
+        # The chart is drawn: an image of its own, allowed by the policy, fitting the page.
+        assert page.evaluate("document.querySelector('figure.chart img').naturalWidth") > 0
+        width = page.evaluate(
+            "document.querySelector('figure.chart img').getBoundingClientRect().width"
+        )
+        assert 0 < width <= TABLET["width"]
+        assert tab.small_targets() == []
+        tab.shot("course-patient")
+        page.get_by_role("link", name="History").click()
+        page.get_by_role("heading", name="PT-0002: history").wait_for()
+        assert page.locator("table.history tbody tr").count() == 4
+        tab.shot("course-history")
+        assert tab.errors == []

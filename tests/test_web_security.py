@@ -24,6 +24,7 @@ PAGES = [
     "/protocols/knee",
     "/protocols/knee/sheet",
     "/protocols/knee/sheet.pdf",
+    "/course",
     "/nowhere",
 ]
 PREPARE = {"target": "dextrose 5%", "volume": "60mL", "from": "D50"}
@@ -340,6 +341,6 @@ def test_a_loopback_server_answers_only_to_loopback_names(tmp_path: Path) -> Non
 def test_every_page_is_in_the_registry_with_its_routes() -> None:
     pages = load_pages()
     names = [p.name for p in pages]
-    assert names == ["home", "prepare", "check", "protocols", "account"]
+    assert names == ["home", "prepare", "check", "course", "protocols", "account"]
     paths = {getattr(r, "path", "") for p in pages for r in p.routes}
-    assert {"/", "/prepare", "/check", "/protocols", "/login", "/logout"} <= paths
+    assert {"/", "/prepare", "/check", "/course", "/protocols", "/login", "/logout"} <= paths

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from npt_protocol.cli.common import NptCommand, UsablePath, one_line, reports_errors
+from npt_protocol.cli.course import db_option
 from npt_protocol.cli.options import catalogue_path, settings
 from npt_protocol.errors import InputError
+
+if TYPE_CHECKING:
+    from npt_protocol.settings import Settings
 
 DEFAULT_PORT = 8000
 DEFAULT_IDLE_MINUTES = 30
@@ -56,6 +61,28 @@ def users_command(folder: Path, *, add: str | None, remove: str | None, listing:
     if listing:
         for name in store.names():
             click.echo(one_line(name))
+
+
+def course_location(db: str | None, config: Settings) -> str:
+    """Name the course database as `npt course` does (--db, the `database` setting, else the
+    user data folder's file), refusing at once one that is not a database's name."""
+    from npt_protocol.cli.course import location  # noqa: PLC0415
+    from npt_protocol.course.database import database_url  # noqa: PLC0415
+
+    named = location(db, config)
+    database_url(named)
+    return named
+
+
+def operator() -> str | None:
+    """Return the name of the account serving the app (what `npt course` records without --by),
+    or None when the system cannot say."""
+    import getpass  # noqa: PLC0415
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
 
 
 def start_line(url: str, *, loopback: bool, https: bool, users: bool) -> str:
@@ -111,6 +138,7 @@ def start_line(url: str, *, loopback: bool, https: bool, users: bool) -> str:
     type=UsablePath(path_type=Path, dir_okay=False),
     help="A YAML file of the clinic's own products, searched first.",
 )
+@db_option
 @click.option(
     "--data",
     "data_dir",
@@ -136,13 +164,14 @@ def serve(
     log_file: Path | None,
     protocols_dir: Path | None,
     catalogue: Path | None,
+    db: str | None,
     data_dir: Path | None,
     idle_minutes: int,
     add_user: str | None,
     remove_user: str | None,
     list_users: bool,
 ) -> None:
-    """Serve the treatment-room app: Prepare, Check and Protocols pages for a tablet.
+    """Serve the treatment-room app: Prepare, Check, Courses and Protocols pages for a tablet.
 
     On 127.0.0.1 (the default) it serves this computer only, without sign-in until users exist.
     On any other address it refuses to start until users exist, and every page needs a sign-in.
@@ -152,6 +181,7 @@ def serve(
     Examples:
       npt serve
       npt serve --log clinic.log --port 8080
+      npt serve --db clinic-courses.sqlite3
       npt serve --add-user "A. Lee"
       npt serve --host 0.0.0.0 --certfile clinic.pem --keyfile clinic.key --log clinic.log
     """
@@ -183,6 +213,7 @@ def serve(
         )
     if certfile is not None and keyfile is not None:
         check_certificate(certfile, keyfile)
+    course_db = course_location(db, config)
     app = build_app(
         WebConfig(
             data_dir=folder,
@@ -192,6 +223,8 @@ def serve(
             protocols_dir=protocols_dir or config.protocols_dir,
             catalogue=catalogue_path(catalogue, config),
             log=log_file or config.log,
+            course_db=course_db,
+            operator=operator(),
             idle_seconds=idle_minutes * 60,
         ),
         users=users,

@@ -62,7 +62,9 @@ def shown(url: sa.URL) -> str:
     """Write a database URL for a message, never with its password."""
     if url.drivername == "sqlite":
         return str(url.database)
-    return url.set(drivername="postgresql").render_as_string(hide_password=True)
+    if url.drivername.startswith("postgres"):
+        url = url.set(drivername="postgresql")  # as the user writes it, without +psycopg
+    return url.render_as_string(hide_password=True)
 
 
 def open_database(location: str, *, create: bool = False) -> sa.Engine:

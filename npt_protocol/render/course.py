@@ -37,7 +37,7 @@ def session_rows(doc: dict[str, Any]) -> list[list[str]]:
     ]
 
 
-def _heading(doc: dict[str, Any]) -> list[str]:
+def heading_lines(doc: dict[str, Any]) -> list[str]:
     """Return the lines that say whose course this is and what it plans."""
     state = "open" if doc["open"] else f"closed on {doc['closed']['on']}: {doc['closed']['reason']}"
     due = f"; next session due {doc['next_due']}" if doc["next_due"] else ""
@@ -55,7 +55,7 @@ def _heading(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _status_lines(doc: dict[str, Any]) -> list[str]:
+def status_lines(doc: dict[str, Any]) -> list[str]:
     """Return the status, flags and rules lines."""
     lines = [f"Status: {doc['status']['line']}"]
     lines += [f"FLAG {f['rule']}: {f['text']} ({f['source']})" for f in doc["flags"]]
@@ -64,7 +64,7 @@ def _status_lines(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _follow_up_lines(doc: dict[str, Any]) -> list[str]:
+def follow_up_lines(doc: dict[str, Any]) -> list[str]:
     """Return one line per follow-up score."""
     return [
         f"{f['date']} {f['measure']} {f['score']}"
@@ -76,16 +76,16 @@ def _follow_up_lines(doc: dict[str, Any]) -> list[str]:
 
 def course_text(doc: dict[str, Any]) -> str:
     """Render the course for the terminal (`npt course show`)."""
-    lines = [*_heading(doc), ""]
+    lines = [*heading_lines(doc), ""]
     if doc["sessions"]:
         lines += align([list(HEADINGS), *session_rows(doc)])
         if any(s["amended"] for s in doc["sessions"]):
             lines.append("  * amended: `npt course history` shows every version.")
     else:
         lines.append("  No sessions recorded yet.")
-    lines += ["", *_status_lines(doc)]
+    lines += ["", *status_lines(doc)]
     if doc["follow_ups"]:
-        lines += ["", "Follow-up:", *(f"  {line}" for line in _follow_up_lines(doc))]
+        lines += ["", "Follow-up:", *(f"  {line}" for line in follow_up_lines(doc))]
     return "\n".join(lines) + "\n"
 
 
@@ -103,7 +103,7 @@ def _md_cell(text: str) -> str:
 def course_markdown(doc: dict[str, Any]) -> str:
     """Render the course report as Markdown."""
     lines = [f"# Course report: {_md_cell(doc['patient'])}, course {doc['course']}", ""]
-    lines += [_md_cell(line) for line in _heading(doc)]
+    lines += [_md_cell(line) for line in heading_lines(doc)]
     lines += ["", "## Sessions", ""]
     if doc["sessions"]:
         lines.append("| " + " | ".join(HEADINGS) + " |")
@@ -112,10 +112,10 @@ def course_markdown(doc: dict[str, Any]) -> str:
     else:
         lines.append("No sessions recorded yet.")
     lines += ["", "## Status", ""]
-    lines += [f"- {_md_cell(line)}" for line in _status_lines(doc)]
+    lines += [f"- {_md_cell(line)}" for line in status_lines(doc)]
     if doc["follow_ups"]:
         lines += ["", "## Follow-up", ""]
-        lines += [f"- {_md_cell(line)}" for line in _follow_up_lines(doc)]
+        lines += [f"- {_md_cell(line)}" for line in follow_up_lines(doc)]
     lines += [
         "",
         f"Made by npt {doc['document']['tool_version']} on {doc['document']['generated_at']}.",
@@ -138,9 +138,9 @@ def course_html(doc: dict[str, Any], chart: str) -> str:
     # The chart is SVG that matplotlib drew from numbers and escaped text: safe to inline.
     return environment.get_template("course_report.html.j2").render(
         doc=doc,
-        heading=_heading(doc),
-        status=_status_lines(doc),
-        follow_ups=_follow_up_lines(doc),
+        heading=heading_lines(doc),
+        status=status_lines(doc),
+        follow_ups=follow_up_lines(doc),
         headings=HEADINGS,
         rows=session_rows(doc),
         chart=Markup(chart[chart.index("<svg") :]),
@@ -154,9 +154,9 @@ def course_pdf(doc: dict[str, Any], chart: str, *, timestamp: dt.datetime | None
     data = json.dumps(
         {
             "doc": doc,
-            "heading": _heading(doc),
-            "status": _status_lines(doc),
-            "follow_ups": _follow_up_lines(doc),
+            "heading": heading_lines(doc),
+            "status": status_lines(doc),
+            "follow_ups": follow_up_lines(doc),
             "headings": list(HEADINGS),
             "rows": session_rows(doc),
             "chart": chart,

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 from npt_protocol import __version__
 from npt_protocol.web.auth import KnownUsers, SignInGate, SignIns
 from npt_protocol.web.config import WebConfig
+from npt_protocol.web.course_access import CourseRecord
 from npt_protocol.web.csrf import CsrfGuard
 from npt_protocol.web.errors import method_not_allowed, not_found, server_error
 from npt_protocol.web.library import LibraryCache
@@ -89,6 +90,7 @@ def build_app(config: WebConfig, *, users: UserStore | None = None) -> ASGIApp:
         pages=pages,
         library=LibraryCache(config.protocols_dir),
         known_users=KnownUsers(users, config.clock),
+        courses=CourseRecord(config),
     )
     guarded: ASGIApp = LoopbackHostGuard(app) if config.loopback else app
     return SecurityHeaders(guarded, https=config.https)

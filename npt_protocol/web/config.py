@@ -43,6 +43,12 @@ class WebConfig:
     protocols_dir: Path | None = None
     catalogue: Path | None = None
     log: Path | None = None
+    # The course database as `npt course` names it (--db, the `database` setting, or the user
+    # data folder's file); None: the server keeps no course record.
+    course_db: str | None = None
+    # The account serving the app: who a course write names on 127.0.0.1 when nobody signs in
+    # and no name is typed, as `npt course record` without --by names the user logged in.
+    operator: str | None = None
     idle_seconds: int = DEFAULT_IDLE_SECONDS
     log_wait_seconds: float = LOCK_WAIT_SECONDS
     limits: LoginLimits = field(default_factory=LoginLimits)

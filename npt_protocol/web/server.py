@@ -57,7 +57,7 @@ def check_certificate(certfile: Path, keyfile: Path) -> None:
 def warm_up(state: AppState) -> None:
     """Do once, before the first tablet asks, what the first requests would otherwise all wait
     for together: load the protocol library and the catalogue, compile the templates, import
-    the engine and the results module, and work out one recipe."""
+    the engine and the results module, work out one recipe, and open the course record."""
     from npt_protocol.catalogue.clinic import load_catalogue  # noqa: PLC0415
     from npt_protocol.engine import results  # noqa: PLC0415
     from npt_protocol.engine.requests import PrepareRequest, run_prepare  # noqa: PLC0415
@@ -72,6 +72,7 @@ def warm_up(state: AppState) -> None:
         pass  # the pages say what is wrong with the clinic's files
     recipe = run_prepare(PrepareRequest("dextrose 5%", "60mL", ("D50",)), load_catalogue(None))
     results.recipe_data(recipe)
+    state.courses.warm()
 
 
 def serve_app(

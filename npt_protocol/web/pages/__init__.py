@@ -1,7 +1,7 @@
 """The page registry: each page is a module here with a `PAGE`, listed in `PAGE_MODULES`.
 
 A page names its address, its menu title, a one-line summary for the home page, and its routes.
-The Session, During-the-session and Course pages plug in the same way: a module with a `PAGE`,
+The Session and During-the-session pages plug in the same way: a module with a `PAGE`,
 its templates in web/templates/, and its name added below (docs/web.md, "Adding a page").
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from starlette.routing import BaseRoute
 
 # The order is the menu's order.
-PAGE_MODULES: tuple[str, ...] = ("home", "prepare", "check", "protocols", "account")
+PAGE_MODULES: tuple[str, ...] = ("home", "prepare", "check", "course", "protocols", "account")
 
 
 @dataclass(frozen=True)
