@@ -58,6 +58,16 @@ def users_command(folder: Path, *, add: str | None, remove: str | None, listing:
             click.echo(one_line(name))
 
 
+def local_user() -> str | None:
+    """Name the account the server runs under: who records a session when no one signs in."""
+    import getpass  # noqa: PLC0415
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
 def start_line(url: str, *, loopback: bool, https: bool, users: bool) -> str:
     """Say where the app is served, who may use it, and warn when it crosses a network in clear."""
     if loopback:
@@ -112,6 +122,12 @@ def start_line(url: str, *, loopback: bool, https: bool, users: bool) -> str:
     help="A YAML file of the clinic's own products, searched first.",
 )
 @click.option(
+    "--db",
+    metavar="URL",
+    help="The course database the During-the-session page records in: a file, sqlite:///FILE "
+    "or postgresql://USER@HOST/DATABASE (default: the one `npt course` uses).",
+)
+@click.option(
     "--data",
     "data_dir",
     type=UsablePath(path_type=Path, file_okay=False),
@@ -136,13 +152,14 @@ def serve(
     log_file: Path | None,
     protocols_dir: Path | None,
     catalogue: Path | None,
+    db: str | None,
     data_dir: Path | None,
     idle_minutes: int,
     add_user: str | None,
     remove_user: str | None,
     list_users: bool,
 ) -> None:
-    """Serve the treatment-room app: Prepare, Check and Protocols pages for a tablet.
+    """Serve the treatment-room app: Prepare, Check, Session, During and Protocols pages.
 
     On 127.0.0.1 (the default) it serves this computer only, without sign-in until users exist.
     On any other address it refuses to start until users exist, and every page needs a sign-in.
@@ -161,6 +178,7 @@ def serve(
         return
     if (certfile is None) != (keyfile is None):
         raise InputError("--certfile and --keyfile go together; give both for HTTPS, or neither.")
+    from npt_protocol.cli.course import location  # noqa: PLC0415
     from npt_protocol.web.app import app_state, build_app  # noqa: PLC0415 - Starlette only here
     from npt_protocol.web.config import WebConfig, is_loopback  # noqa: PLC0415
     from npt_protocol.web.private import private_folder  # noqa: PLC0415
@@ -192,6 +210,8 @@ def serve(
             protocols_dir=protocols_dir or config.protocols_dir,
             catalogue=catalogue_path(catalogue, config),
             log=log_file or config.log,
+            database=location(db, config),
+            local_user=local_user(),
             idle_seconds=idle_minutes * 60,
         ),
         users=users,

@@ -6,6 +6,8 @@ then Starlette with the signed session cookie, the form-token check and the sign
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
@@ -17,6 +19,7 @@ from starlette.types import ASGIApp
 from npt_protocol import __version__
 from npt_protocol.web.auth import KnownUsers, SignInGate, SignIns
 from npt_protocol.web.config import WebConfig
+from npt_protocol.web.coursedb import CourseDatabase
 from npt_protocol.web.csrf import CsrfGuard
 from npt_protocol.web.errors import method_not_allowed, not_found, server_error
 from npt_protocol.web.library import LibraryCache
@@ -43,6 +46,14 @@ def app_state(app: ASGIApp) -> AppState:
         inner = inner.app
     state: AppState = inner.state.npt
     return state
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Close the course database when the server stops."""
+    yield
+    state: AppState = app.state.npt
+    state.course_db.close()
 
 
 def build_app(config: WebConfig, *, users: UserStore | None = None) -> ASGIApp:
@@ -78,6 +89,7 @@ def build_app(config: WebConfig, *, users: UserStore | None = None) -> ASGIApp:
             Middleware(SignInGate),
         ],
         exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
+        lifespan=lifespan,
     )
     app.state.npt = AppState(
         config=config,
@@ -89,6 +101,7 @@ def build_app(config: WebConfig, *, users: UserStore | None = None) -> ASGIApp:
         pages=pages,
         library=LibraryCache(config.protocols_dir),
         known_users=KnownUsers(users, config.clock),
+        course_db=CourseDatabase(config.database),
     )
     guarded: ASGIApp = LoopbackHostGuard(app) if config.loopback else app
     return SecurityHeaders(guarded, https=config.https)

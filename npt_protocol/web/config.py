@@ -43,6 +43,12 @@ class WebConfig:
     protocols_dir: Path | None = None
     catalogue: Path | None = None
     log: Path | None = None
+    # The course database (a file or a database URL), as `npt course` names it; None: no
+    # course record is kept, and the During-the-session page says so.
+    database: str | None = None
+    # Who records a session when no one is signed in and no name is typed: the account the
+    # server runs under, as `npt course record` without --by names it.
+    local_user: str | None = None
     idle_seconds: int = DEFAULT_IDLE_SECONDS
     log_wait_seconds: float = LOCK_WAIT_SECONDS
     limits: LoginLimits = field(default_factory=LoginLimits)

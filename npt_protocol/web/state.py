@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from npt_protocol.web.auth import KnownUsers, SignIns
 from npt_protocol.web.config import WebConfig
+from npt_protocol.web.coursedb import CourseDatabase
 from npt_protocol.web.library import LibraryCache
 from npt_protocol.web.pages import Page
 from npt_protocol.web.static import StaticFile
@@ -30,6 +31,7 @@ class AppState:
     pages: Sequence[Page]
     library: LibraryCache
     known_users: KnownUsers
+    course_db: CourseDatabase
 
 
 def state_of(request: Request) -> AppState:

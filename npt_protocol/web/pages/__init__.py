@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from starlette.routing import BaseRoute
 
 # The order is the menu's order.
-PAGE_MODULES: tuple[str, ...] = ("home", "prepare", "check", "protocols", "account")
+PAGE_MODULES: tuple[str, ...] = (
+    "home",
+    "prepare",
+    "check",
+    "session",
+    "during",
+    "protocols",
+    "account",
+)
 
 
 @dataclass(frozen=True)

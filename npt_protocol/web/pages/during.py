@@ -1,0 +1,455 @@
+"""The During-the-session page: the bedside checklist on screen for the planned regions, a tick
+for each point as it is injected, the pain before and right after; saved to the patient's course
+with the writes `npt course start`, `record` and `amend` use, then the course's status and chart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import ImmutableMultiDict
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from npt_protocol.errors import DatabaseError, InputError, NptError, RecordError
+from npt_protocol.web.csrf import form_of
+from npt_protocol.web.errors import error_response
+from npt_protocol.web.fields import DURING_FIELDS, field_of
+from npt_protocol.web.pages import Page
+from npt_protocol.web.pages.session import prepared_now
+from npt_protocol.web.sessions import Planned, SessionForm, plan_from_form
+from npt_protocol.web.state import AppState, state_of, user_of
+
+if TYPE_CHECKING:
+    from npt_protocol.course.model import Course, SessionRecord
+    from npt_protocol.course.rules import ResponseRules
+
+# The chart is matplotlib's SVG, drawn with its own style element: shown as an image, whose
+# document may style itself and can run nothing.
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+@dataclass(frozen=True)
+class DuringForm:
+    """What the bedside page sends: the ticks, the scores, the date and who records."""
+
+    ticks: tuple[str, ...] = ()
+    pain_before: str = ""
+    pain_after: str = ""
+    date: str = ""
+    by: str = ""
+    session: str = ""
+    reason: str = ""
+
+    @classmethod
+    def read(cls, fields: ImmutableMultiDict[str, str]) -> DuringForm:
+        """Read the sent fields."""
+        return cls(
+            ticks=tuple(fields.getlist("tick")),
+            **{
+                name: fields.get(name, "").strip()
+                for name in ("pain_before", "pain_after", "date", "by", "session", "reason")
+            },
+        )
+
+
+@dataclass
+class Shown:
+    """What the page shows: the checklist, the course, what was saved, and any errors."""
+
+    planned: Planned | None = None
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    course: dict[str, Any] | None = None
+    saved: str | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    status: int = 200
+
+
+def today_of(state: AppState) -> dt.date:
+    """Return today's date where the server is."""
+    return state.config.now().astimezone().date()
+
+
+def course_rules(state: AppState) -> ResponseRules:
+    """Return the response rules: the shipped ones with the clinic's course_rules applied."""
+    from npt_protocol.course.rules import default_rules, with_settings  # noqa: PLC0415
+
+    return with_settings(default_rules(), state.config.settings.get("course_rules"))
+
+
+def recorder(state: AppState, user: str | None, typed: str) -> str:
+    """Name who records: the person signed in, else the name typed, else the server's account
+    (as `npt course record` without --by)."""
+    from npt_protocol.course.inputs import free_text  # noqa: PLC0415
+
+    name = user or free_text(typed or None, what="--by") or state.config.local_user
+    if not name:
+        raise InputError("Who records this is not known; give --by NAME.")
+    return name
+
+
+def region_rows(planned: Planned) -> list[dict[str, Any]]:
+    """Return each planned region's bedside checklist: its points grouped by nerve, as the
+    bedside sheet groups them, each row with the value its tick sends."""
+    from npt_protocol.render.documents import checklist_data  # noqa: PLC0415
+    from npt_protocol.render.sheets import bedside_groups  # noqa: PLC0415
+
+    shown = []
+    for region in planned.plan.regions:
+        checklist = region.checklist
+        label = f"{checklist.protocol.id}:{checklist.side}"
+        doc = checklist_data(checklist, sheet="bedside", patient=planned.patient)
+        groups = [
+            {
+                "nerve": f"{nerve} ({side})" if side and checklist.side == "bilateral" else nerve,
+                "rows": [
+                    {
+                        "tick": f"{label}:{row['number']}",
+                        "number": row["number"],
+                        "point": row["point"],
+                        "landmark": row["landmark"] if first else "",
+                        "volume": row["volume_text"],
+                        "cautions": ", ".join(row["cautions"]),
+                    }
+                    for row, first in rows
+                ],
+            }
+            for side, nerve, rows in bedside_groups(doc)
+        ]
+        shown.append(
+            {
+                "label": label,
+                "title": doc["protocol"]["title"],
+                "side": checklist.side,
+                "groups": groups,
+                "total": f"{doc['total_points_text']}, {doc['total_volume_text']}",
+                "cautions": [f"{c['label']}: {c['text']}" for c in doc["point_cautions"]],
+            }
+        )
+    return shown
+
+
+def planned_labels(planned: Planned) -> list[str]:
+    """Return each planned region as PROTOCOL:SIDE."""
+    return [f"{r.checklist.protocol.id}:{r.checklist.side}" for r in planned.plan.regions]
+
+
+def matching_course(state: AppState, code: str, labels: list[str]) -> Course | None:
+    """Return the patient's open course that holds every planned region, or None."""
+    from npt_protocol.course import reads  # noqa: PLC0415
+    from npt_protocol.course.database import reading  # noqa: PLC0415
+
+    try:
+        engine = state.course_db.engine()
+        with reading(engine) as connection:
+            row = reads.patient_row(connection, code)
+            courses = reads.patient_courses(connection, row.id, code)
+    except RecordError:
+        return None  # no database yet, or no such patient: the page offers to start a course
+    for course in courses:
+        if course.is_open and set(labels) <= {r.label for r in course.plan.regions}:
+            return course
+    return None
+
+
+def course_shown(state: AppState, code: str, number: int) -> dict[str, Any]:
+    """Return a course's status line, flags and session count, as `npt course record` prints."""
+    from npt_protocol.course.views import course_view  # noqa: PLC0415
+
+    engine = state.course_db.engine()
+    view = course_view(engine, patient=code, course=number, rules=course_rules(state))
+    return {
+        "number": view.course.number,
+        "patient": code,
+        "regions": ", ".join(r.label for r in view.course.plan.regions),
+        "status": f"Status: {view.status.line()}",
+        "flags": [f"FLAG {flag.line()}" for flag in view.status.flags],
+        "sessions": [
+            {
+                "number": s.number,
+                "version": s.version,
+                "date": s.values.date.isoformat(),
+                "pain_before": s.values.pain_before,
+                "pain_after": "" if s.values.pain_after is None else s.values.pain_after,
+            }
+            for s in view.sessions
+        ],
+        "count": len(view.sessions),
+    }
+
+
+def patient_code(form: SessionForm) -> str:
+    """Check the identifier as --patient is checked, then as the course record keeps it."""
+    from npt_protocol.course.inputs import patient_code as course_code  # noqa: PLC0415
+    from npt_protocol.planning.patient import patient_id  # noqa: PLC0415
+
+    return course_code(patient_id(form.patient))
+
+
+def _load(state: AppState, form: SessionForm, shown: Shown) -> str | None:
+    """Plan the regions and find the patient's course; return the patient's code."""
+    shown.planned = plan_from_form(state.config, state.library, form, now=prepared_now(state))
+    shown.regions = region_rows(shown.planned)
+    code = patient_code(form)
+    if state.config.database is None:
+        raise InputError(
+            "No course database is set for this server; start it with npt serve --db FILE, or "
+            "set database in the settings file."
+        )
+    course = matching_course(state, code, planned_labels(shown.planned))
+    if course is not None:
+        shown.course = course_shown(state, code, course.number)
+    return code
+
+
+def _failed(shown: Shown, error: NptError) -> Shown:
+    """Show an error beside its field: a database that cannot be written is the server's
+    fault (500), anything else the input's (422)."""
+    shown.errors = {field_of(str(error), DURING_FIELDS): [str(error)]}
+    shown.status = 500 if isinstance(error, DatabaseError) else 422
+    return shown
+
+
+def _show(state: AppState, form: SessionForm) -> Shown:
+    """Show the checklist and the course; runs off the event loop."""
+    shown = Shown()
+    try:
+        _load(state, form, shown)
+    except NptError as error:
+        return _failed(shown, error)
+    return shown
+
+
+def site_counts(planned: Planned, ticks: tuple[str, ...]) -> list[tuple[str, str, int]]:
+    """Count the ticked points of each planned region; refuse a tick no planned point has."""
+    counts = {label: 0 for label in planned_labels(planned)}
+    for tick in dict.fromkeys(ticks):
+        label, _, number = tick.rpartition(":")
+        rows = {
+            str(row.number)
+            for region in planned.plan.regions
+            if f"{region.checklist.protocol.id}:{region.checklist.side}" == label
+            for row in region.checklist.rows
+        }
+        if number not in rows:
+            raise InputError(
+                f"--points {tick!r} is not a point of the planned regions; expected the ticks "
+                "of this page."
+            )
+        counts[label] += 1
+    sites = []
+    for label, count in counts.items():
+        protocol, _, side = label.partition(":")
+        if count:
+            sites.append((protocol, side, count))
+    return sites
+
+
+def _save(state: AppState, form: SessionForm, sent: DuringForm, user: str | None) -> Shown:
+    """Record the session in the patient's course, as `npt course record` does."""
+    from npt_protocol.course.inputs import SitePoints, pain  # noqa: PLC0415
+    from npt_protocol.course.model import SessionValues  # noqa: PLC0415
+    from npt_protocol.course.writes import record_session  # noqa: PLC0415
+    from npt_protocol.times import parse_date  # noqa: PLC0415
+
+    shown = Shown()
+    try:
+        code = _load(state, form, shown)
+        assert shown.planned is not None and code is not None
+        if not sent.pain_before:
+            raise InputError(
+                "--pain-before is required; give the pain before the injections, 0 to 10."
+            )
+        today = today_of(state)
+        values = SessionValues(
+            date=parse_date(sent.date, what="--date") if sent.date else today,
+            pain_before=pain(sent.pain_before, what="--pain-before"),
+            pain_after=pain(sent.pain_after, what="--pain-after") if sent.pain_after else None,
+        )
+        sites = site_counts(shown.planned, sent.ticks)
+        if not sites:
+            raise InputError("--points: no point is ticked; tick each point as it is injected.")
+        if shown.course is None:
+            regions = ", ".join(planned_labels(shown.planned))
+            raise RecordError(f"Patient {code} has no open course for {regions}; start one first.")
+        recorded = record_session(
+            state.course_db.engine(),
+            patient=code,
+            values=values,
+            points=[SitePoints(protocol, side, n) for protocol, side, n in sites],
+            course=shown.course["number"],
+            today=today,
+            now=state.config.now(),
+            by=recorder(state, user, sent.by),
+            rules=course_rules(state),
+        )
+        shown.course = course_shown(state, code, shown.course["number"])
+        shown.saved = (
+            f"Recorded session {recorded.number} of {code}, course {shown.course['number']}."
+        )
+    except NptError as error:
+        return _failed(shown, error)
+    return shown
+
+
+def _amend(state: AppState, form: SessionForm, sent: DuringForm, user: str | None) -> Shown:
+    """Correct a saved session's scores: a new version with who, when and why."""
+    from npt_protocol.course.inputs import free_text, pain, whole  # noqa: PLC0415
+    from npt_protocol.course.writes import amend_session  # noqa: PLC0415
+
+    shown = Shown()
+    try:
+        code = _load(state, form, shown)
+        assert code is not None
+        if shown.course is None:
+            raise RecordError(f"Patient {code} has no open course for these regions.")
+        reason = free_text(sent.reason or None, what="--reason")
+        if reason is None:
+            raise InputError("--reason is required; say why, in a few words.")
+        changes: dict[str, Any] = {"pain_before": pain(sent.pain_before, what="--pain-before")}
+        if sent.pain_after:
+            changes["pain_after"] = pain(sent.pain_after, what="--pain-after")
+        amended: SessionRecord = amend_session(
+            state.course_db.engine(),
+            patient=code,
+            session=whole(sent.session, what="--session", low=1),
+            changes=changes,
+            reason=reason,
+            course=shown.course["number"],
+            today=today_of(state),
+            now=state.config.now(),
+            by=recorder(state, user, sent.by),
+            rules=course_rules(state),
+        )
+        shown.course = course_shown(state, code, shown.course["number"])
+        shown.saved = (
+            f"Session {amended.number} of {code} is now version {amended.version}; the course "
+            "history keeps every version."
+        )
+    except NptError as error:
+        return _failed(shown, error)
+    return shown
+
+
+def _start(state: AppState, form: SessionForm, user: str | None, typed: str) -> None:
+    """Start a course for the planned regions, as `npt course start` does."""
+    from npt_protocol.course.plan import course_plan  # noqa: PLC0415
+    from npt_protocol.course.writes import start_course  # noqa: PLC0415
+
+    planned = plan_from_form(state.config, state.library, form, now=prepared_now(state))
+    code = patient_code(form)
+    plan = course_plan([(r.checklist.protocol, r.checklist.side) for r in planned.plan.regions])
+    today = today_of(state)
+    who = recorder(state, user, typed)
+    start_course(
+        state.course_db.engine(create=True),
+        patient=code,
+        plan=plan,
+        start_date=today,
+        today=today,
+        now=state.config.now(),
+        by=who,
+        rules=course_rules(state),
+    )
+
+
+def _page(request: Request, form: SessionForm, shown: Shown, sent: DuringForm) -> Response:
+    """Draw the page."""
+    state = state_of(request)
+    html = state.templates.page(
+        request,
+        "during.html.j2",
+        {
+            "form": form,
+            "shown": shown,
+            "sent": sent,
+            "ticked": set(sent.ticks),
+            "today": today_of(state).isoformat(),
+            "database": state.config.database is not None,
+        },
+    )
+    return HTMLResponse(html, status_code=shown.status)
+
+
+async def during_page(request: Request) -> Response:
+    """Show the bedside checklist of the planned regions and the patient's course."""
+    state = state_of(request)
+    form = SessionForm.read(request.query_params)
+    shown = await run_in_threadpool(_show, state, form)
+    return _page(request, form, shown, DuringForm())
+
+
+async def save(request: Request) -> Response:
+    """Save the session (or its correction) to the course record, then show the course."""
+    state = state_of(request)
+    fields = form_of(request.scope)
+    form, sent = SessionForm.read(fields), DuringForm.read(fields)
+    work = _amend if request.url.path.endswith("/amend") else _save
+    shown = await run_in_threadpool(work, state, form, sent, user_of(request))
+    if shown.saved and work is _save:
+        sent = DuringForm(pain_before=sent.pain_before, pain_after=sent.pain_after)
+    return _page(request, form, shown, sent)
+
+
+async def start(request: Request) -> Response:
+    """Start a course for the planned regions, then show the checklist again."""
+    state = state_of(request)
+    fields = form_of(request.scope)
+    form = SessionForm.read(fields)
+    try:
+        await run_in_threadpool(_start, state, form, user_of(request), fields.get("by", "").strip())
+    except NptError as error:
+        shown = Shown()
+        with contextlib.suppress(NptError):  # the error that stopped the start is the one shown
+            await run_in_threadpool(_load, state, form, shown)
+        return _page(request, form, _failed(shown, error), DuringForm())
+    return RedirectResponse(f"/during?{form.query()}", status_code=303)
+
+
+def _chart(state: AppState, code: str, number: int | None) -> str:
+    """Draw the course chart (matplotlib, imported only here)."""
+    from npt_protocol.course.chart import chart_svg  # noqa: PLC0415
+    from npt_protocol.course.report import made_text, report_document  # noqa: PLC0415
+    from npt_protocol.course.views import course_view  # noqa: PLC0415
+
+    rules = course_rules(state)
+    view = course_view(state.course_db.engine(), patient=code, course=number, rules=rules)
+    doc = report_document(view, rules=rules, generated_at=made_text(state.config.now()))
+    return chart_svg(doc)
+
+
+async def chart(request: Request) -> Response:
+    """Answer with the course chart as SVG."""
+    from npt_protocol.course.inputs import patient_code as course_code  # noqa: PLC0415
+    from npt_protocol.course.inputs import whole  # noqa: PLC0415
+
+    state = state_of(request)
+    query = request.query_params
+    try:
+        code = course_code(query.get("patient", ""))
+        number = whole(query["course"], what="--course", low=1) if "course" in query else None
+        svg = await run_in_threadpool(_chart, state, code, number)
+    except NptError as error:
+        return error_response(request.scope, 404, "No course chart", str(error))
+    return Response(svg, media_type="image/svg+xml", headers={"content-security-policy": CHART_CSP})
+
+
+PAGE = Page(
+    name="during",
+    title="During",
+    path="/during",
+    summary="The bedside checklist on screen: tick each point as it is injected, enter the pain "
+    "before and right after, and save it to the patient's course.",
+    routes=[
+        Route("/during", during_page, methods=["GET"]),
+        Route("/during", save, methods=["POST"]),
+        Route("/during/amend", save, methods=["POST"]),
+        Route("/during/start", start, methods=["POST"]),
+        Route("/during/chart.svg", chart, methods=["GET"]),
+    ],
+)
