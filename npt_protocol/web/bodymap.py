@@ -8,6 +8,7 @@ pixels across on a tablet, larger than the mark drawn. Where several protocols t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -17,6 +18,7 @@ from npt_protocol.render.bodychart import HEIGHT, MIDLINES, TOP, WIDTH, Mark, ma
 from npt_protocol.render.documents import chart_data
 
 HIT_RADIUS = 4.2  # chart units: about 48 CSS pixels across when the chart is 750 pixels wide
+SAME_PLACE = 2 * HIT_RADIUS  # marks nearer than this would overlap: one place
 
 
 @dataclass(frozen=True)
@@ -34,17 +36,29 @@ def side_choices(sides: Sequence[str]) -> list[str]:
 
 
 def places(library: Library) -> list[Place]:
-    """Group every protocol's marks by place and side, in the library's order."""
-    found: dict[str, tuple[Mark, list[tuple[str, str]]]] = {}
+    """Group every protocol's marks by place and side, in the library's order; marks closer
+    than a finger can tell apart (the hand's, the elbow's) are one place that asks which."""
+    found: list[tuple[Mark, list[tuple[str, str]]]] = []
     for entry in library.entries.values():
         protocol = entry.protocol
         for side in side_choices(protocol.sides):
             for mark in marks(protocol.id, side, chart_data(protocol)):
-                key = f"{mark.view}:{mark.x:g}:{mark.y:g}:{mark.side}"
-                found.setdefault(key, (mark, []))[1].append(
-                    (f"{protocol.id}:{side}", protocol.title)
+                near = next(
+                    (
+                        regions
+                        for kept, regions in found
+                        if (kept.view, kept.side) == (mark.view, mark.side)
+                        and math.dist((kept.x, kept.y), (mark.x, mark.y)) < SAME_PLACE
+                    ),
+                    None,
                 )
-    return [Place(key, mark, tuple(regions)) for key, (mark, regions) in found.items()]
+                if near is None:
+                    found.append((mark, near := []))
+                near.append((f"{protocol.id}:{side}", protocol.title))
+    return [
+        Place(f"{mark.view}:{mark.x:g}:{mark.y:g}:{mark.side}", mark, tuple(regions))
+        for mark, regions in found
+    ]
 
 
 def picker_svg(
