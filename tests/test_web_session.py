@@ -593,3 +593,36 @@ def test_sessions_saved_at_once_for_different_patients_are_all_kept(app: Served)
         sessions = the_course(app, patient).sessions
         assert len(sessions) == 1
         assert sessions[0].values.sites[0].points == 3
+
+
+def test_a_locked_database_is_shown_and_the_form_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3  # noqa: PLC0415
+
+    from npt_protocol.course import database  # noqa: PLC0415
+
+    app = serve(tmp_path, database=str(tmp_path / "course.sqlite3"), local_user="clinic-pc")
+    started(app)
+    app.client.close()
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)  # fresh connections wait 0.2 s
+    app = serve(tmp_path, database=str(tmp_path / "course.sqlite3"), local_user="clinic-pc")
+    holder = sqlite3.connect(tmp_path / "course.sqlite3", isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")  # another writer holds the database
+        page = saved(app, ["knee:left:1", "knee:left:2"])
+        assert page.status_code == 500
+        assert "The course database cannot be written: database is locked." in text_of(page.text)
+        assert 'value="knee:left:2" checked' in page.text
+        assert 'value="7"' in page.text
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert saved(app, ["knee:left:1"]).status_code == 200  # sent again once it is free
+    assert len(the_course(app).sessions) == 1
+
+
+def test_the_home_page_says_where_sessions_go(app: Served, tmp_path: Path) -> None:
+    assert "recorded in the course database" in text_of(app.client.get("/").text)
+    bare = serve(tmp_path / "bare")
+    assert "No course database is set" in text_of(bare.client.get("/").text)
