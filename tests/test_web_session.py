@@ -626,3 +626,14 @@ def test_the_home_page_says_where_sessions_go(app: Served, tmp_path: Path) -> No
     assert "recorded in the course database" in text_of(app.client.get("/").text)
     bare = serve(tmp_path / "bare")
     assert "No course database is set" in text_of(bare.client.get("/").text)
+
+
+def test_a_session_saved_today_can_be_corrected_when_the_page_is_opened_again(
+    app: Served,
+) -> None:
+    started(app)
+    assert "Correct session" not in app.client.get(f"/during?{QUERY}").text
+    saved(app, ["knee:left:1"])
+    page = app.client.get(f"/during?{QUERY}")
+    assert "Correct session 1's scores" in text_of(page.text)
+    assert 'name="session" value="1"' in page.text
