@@ -292,6 +292,8 @@ def plan_from_the_chart(tab: Tab, url: str) -> None:
     assert page.get_by_label("Patient", exact=True).input_value() == "PT-0042"  # kept by the tap
     page.locator('a.place[aria-label^="knee:left, "]').click()
     page.get_by_text("Which protocol").wait_for()
+    assert tab.small_targets() == []
+    page.locator(".chooser").screenshot(path=str(ARTIFACTS / "session-chooser.png"))
     page.get_by_role("link", name="(knee:left)").click()
     page.wait_for_url("**region=knee%3Aleft**")
     assert page.locator("#plan-heading").inner_text() == "Session plan for PT-0042"
