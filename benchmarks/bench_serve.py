@@ -1,21 +1,24 @@
 """A bounded load test of `npt serve` on 127.0.0.1: clients at once, mixing page requests.
 
 Run: python benchmarks/bench_serve.py [--clients 20] [--seconds 30] [--think 1] [--quick]
-Exit status 1 when a request failed, a record was lost, or the recipe page's median latency was
+Exit status 1 when a request failed, a write was lost, or the recipe page's median latency was
 more than 2 x the engine's in-process time for the same recipe plus 20 ms (both measured here).
 
-The server runs in its own process (`npt serve --port 0 --log FILE`, loopback, no users) and
-every client is a thread with its own connection and session: it opens the Prepare page for its
-form token, then sends requests of each kind in turn, waiting a random think time (mean --think
-seconds) before each, as a person at a tablet would, until the time is up. The server warms up
-before it names its address (`npt serve` does), so the first requests are timed like the rest.
-Each kind of request is an entry of KINDS: a Session or a record page adds one entry. Every
-write the server confirms must be a record in the log afterwards, and the log must verify.
+The server runs in its own process (`npt serve --port 0 --log FILE --db FILE`, loopback, no
+users) and every client is a thread with its own connection and session: it opens the Prepare
+page for its form token, then sends requests of each kind in turn, waiting a random think time
+(mean --think seconds) before each, as a person at a tablet would, until the time is up. The
+server warms up before it names its address (`npt serve` does), so the first requests are timed
+like the rest. Each kind of request is an entry of KINDS: recipes and checks (recorded in the
+log), session plans, and sessions recorded in the course database from the During page (each
+client its own patient, whose course began long ago, one session a day). Every write the server
+confirms must be in the log or the database afterwards, and the log must verify.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import os
 import random
@@ -41,40 +44,64 @@ MAX_REQUESTS_PER_CLIENT = 10_000  # a bound whatever the think time
 TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
 RECIPE = {"target": "dextrose 5%", "volume": "60mL", "from": "D50"}
 CHECK = {"target": "dextrose 5%", "product": ["D50", "SWFI"], "drawn_volume": ["6mL", "54mL"]}
+PLAN = "/session?patient=PT-{client}&region=knee:left&region=shoulder:right"
+RECORD = {
+    "patient": "PT-{client}",
+    "region": "knee:left",
+    "tick": ["knee:left:1", "knee:left:2", "knee:left:3"],
+    "pain_before": "6",
+    "pain_after": "2",
+    "date": "{date}",
+}
+COURSE_START = dt.date(2000, 1, 1)  # each record is a day later than the one before
 
 
 @dataclass(frozen=True)
 class Kind:
     """A kind of request: its page, its form (None for a GET), what a right answer contains,
-    and whether it writes a record."""
+    and where it writes (the log, the course database, or nowhere). {client} and {date} in a
+    path or form are the client's number and the date of its next session."""
 
     name: str
     path: str
     form: dict[str, str | list[str]] | None
     expect: bytes
-    writes: bool
+    writes: str | None
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("recipe", "/prepare", RECIPE, b"Result: WITHIN the tolerance", writes=True),
-    Kind("check", "/check", CHECK, b"Check: PASS", writes=True),
-    Kind("protocol", "/protocols/knee", None, b"infrapatellar branch", writes=False),
-    Kind("protocols", "/protocols", None, b'href="/protocols/knee"', writes=False),
+    Kind("recipe", "/prepare", RECIPE, b"Result: WITHIN the tolerance", writes="log"),
+    Kind("check", "/check", CHECK, b"Check: PASS", writes="log"),
+    Kind("session", PLAN, None, b"Result: WITHIN the tolerance", writes=None),
+    Kind(
+        "record",
+        "/during?patient=PT-{client}&region=knee:left",
+        RECORD,
+        b"Recorded session",
+        writes="course",
+    ),
+    Kind("protocol", "/protocols/knee", None, b"infrapatellar branch", writes=None),
+    Kind("protocols", "/protocols", None, b'href="/protocols/knee"', writes=None),
 )
 
 
-def course_requests(folder: Path, *, patients: int = 1_000) -> tuple[tuple[Kind, ...], list[str]]:
-    """The Course pages' requests (the flagged list, one patient's course) and the server's
-    --db option for a course record of `patients` patients with 10 sessions each."""
+def course_requests(database: Path, *, patients: int = 1_000) -> tuple[Kind, ...]:
+    """The Course pages' requests (the flagged list, one patient's course), on a course record
+    of `patients` patients with 10 sessions each made in `database`."""
     from make_course_db import make  # noqa: PLC0415 - benchmarks/ is on the path
 
-    database = folder / "course.sqlite3"
     make(database, patients=patients, sessions=10)
     kinds = (
-        Kind("courses", "/course?flagged=1", None, b'class="course-link"', writes=False),
-        Kind("course", "/course/PT-00042", None, b"Status: ", writes=False),
+        Kind("courses", "/course?flagged=1", None, b'class="course-link"', writes=None),
+        Kind("course", "/course/PT-00042", None, b"Status: ", writes=None),
     )
-    return kinds, ["--db", str(database)]
+    return kinds
+
+
+def filled(text: str, *, client: int, sessions: int) -> str:
+    """Put the client's number and the date of its next session into a path or a field."""
+    date = COURSE_START + dt.timedelta(days=sessions)
+    return text.replace("{client}", f"{client:04d}").replace("{date}", date.isoformat())
 
 
 @dataclass
@@ -83,7 +110,7 @@ class Tally:
 
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
-    writes: int = 0
+    writes: dict[str, int] = field(default_factory=lambda: {"log": 0, "course": 0})
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, kind: Kind, seconds: float, error: str | None) -> None:
@@ -91,17 +118,61 @@ class Tally:
             self.latencies.setdefault(kind.name, []).append(seconds)
             if error is not None:
                 self.errors.append(f"{kind.name}: {error}")
-            elif kind.writes:
-                self.writes += 1
+            elif kind.writes is not None:
+                self.writes[kind.writes] += 1
 
 
-def start_server(folder: Path, log: Path, *extra: str) -> tuple[subprocess.Popen[str], str, int]:
-    """Start `npt serve` on a free loopback port (with extra options); return the process,
-    host and port."""
+def start_courses(database: Path, clients: int) -> None:
+    """Start a course on the left knee for each client's patient, long ago, so that each
+    record request can be a session a day later than the last."""
+    from npt_protocol.course.database import open_database  # noqa: PLC0415
+    from npt_protocol.course.plan import course_plan  # noqa: PLC0415
+    from npt_protocol.course.rules import default_rules  # noqa: PLC0415
+    from npt_protocol.course.writes import start_course  # noqa: PLC0415
+    from npt_protocol.protocol.library import load_library  # noqa: PLC0415
+
+    knee = load_library([]).get("knee")
+    engine = open_database(str(database), create=True)
+    try:
+        for index in range(clients):
+            start_course(
+                engine,
+                patient=filled("PT-{client}", client=index, sessions=0),
+                plan=course_plan([(knee, "left")]),
+                start_date=COURSE_START,
+                today=dt.date.today(),
+                now=dt.datetime.now(dt.UTC),
+                by="bench",
+                rules=default_rules(),
+            )
+    finally:
+        engine.dispose()
+
+
+def recorded_sessions(database: Path) -> int:
+    """Count the session versions in the course database."""
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    from npt_protocol.course import tables  # noqa: PLC0415
+    from npt_protocol.course.database import open_database  # noqa: PLC0415
+
+    engine = open_database(str(database))
+    try:
+        with engine.connect() as connection:
+            count = connection.execute(
+                sa.select(sa.func.count()).select_from(tables.session_versions)
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return int(count)
+
+
+def start_server(folder: Path, log: Path, database: Path) -> tuple[subprocess.Popen[str], str, int]:
+    """Start `npt serve` on a free loopback port; return the process, host and port."""
     settings = folder / "settings.toml"
     settings.write_text("")
     command = [sys.executable, "-m", "npt_protocol", "serve", "--port", "0"]
-    command += ["--data", str(folder / "data"), "--log", str(log), *extra]
+    command += ["--data", str(folder / "data"), "--log", str(log), "--db", str(database)]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -144,20 +215,30 @@ def client(
     token = found.group(1).decode()
     # Tablets are not in step: each starts after its own pause, as it pauses between requests.
     time.sleep(chance.uniform(0, 2 * think))
+    sessions = 0
     for number in range(MAX_REQUESTS_PER_CLIENT):
         if time.monotonic() >= deadline:
             break
         kind = kinds[(index + number) % len(kinds)]
         headers = {"cookie": cookie, "host": f"{host}:{port}"}
+        if kind.writes == "course":
+            sessions += 1
+        path = filled(kind.path, client=index, sessions=sessions)
         start = time.perf_counter()
         error = None
         try:
             if kind.form is None:
-                connection.request("GET", kind.path, headers=headers)
+                connection.request("GET", path, headers=headers)
             else:
-                data = urlencode({"csrf_token": token, **kind.form}, doseq=True)
+                form = {
+                    name: [filled(v, client=index, sessions=sessions) for v in value]
+                    if isinstance(value, list)
+                    else filled(value, client=index, sessions=sessions)
+                    for name, value in kind.form.items()
+                }
+                data = urlencode({"csrf_token": token, **form}, doseq=True)
                 headers["content-type"] = "application/x-www-form-urlencoded"
-                connection.request("POST", kind.path, body=data, headers=headers)
+                connection.request("POST", path, body=data, headers=headers)
             response = connection.getresponse()
             payload = response.read()
             if response.status != 200 or kind.expect not in payload:
@@ -245,9 +326,10 @@ def main() -> int:
     tally = Tally()
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "clinic.log"
-        course_kinds, course_args = course_requests(Path(folder))
-        kinds = KINDS + course_kinds
-        process, host, port = start_server(Path(folder), log, *course_args)
+        database = Path(folder) / "course.sqlite3"
+        kinds = KINDS + course_requests(database)
+        start_courses(database, args.clients)
+        process, host, port = start_server(Path(folder), log, database)
         try:
             deadline = time.monotonic() + seconds
             threads = [
@@ -273,6 +355,7 @@ def main() -> int:
             process.wait(timeout=30)
         recorded = logged_records(log)
         chain = verify(log) if log.exists() else None
+        sessions = recorded_sessions(database)
         with_record = recorded_seconds(Path(folder), runs=30)
     engine = engine_seconds(runs=50)
 
@@ -289,8 +372,16 @@ def main() -> int:
     print(f"errors: {len(tally.errors)}")
     for error in tally.errors[:10]:
         print(f"  {error}")
-    lost = tally.writes - recorded
-    print(f"writes confirmed: {tally.writes:,}; records in the log: {recorded:,}; lost: {lost}")
+    lost = tally.writes["log"] - recorded
+    print(
+        f"log writes confirmed: {tally.writes['log']:,}; records in the log: {recorded:,}; "
+        f"lost: {lost}"
+    )
+    lost_sessions = tally.writes["course"] - sessions
+    print(
+        f"sessions confirmed: {tally.writes['course']:,}; in the course database: "
+        f"{sessions:,}; lost: {lost_sessions}"
+    )
     chain_ok = chain is not None and chain.ok
     print(f"log verifies: {'yes' if chain_ok else 'NO'}")
     recipe = statistics.median(tally.latencies.get("recipe", [float("inf")]))
@@ -304,7 +395,8 @@ def main() -> int:
         f"(in this process, the same recipe with its durable log record: "
         f"{with_record * 1000:.1f} ms; reported only)"
     )
-    failed = bool(tally.errors) or lost != 0 or not chain_ok or recipe > limit
+    failed = bool(tally.errors) or lost != 0 or lost_sessions != 0 or not chain_ok
+    failed = failed or recipe > limit
     return 1 if failed else 0
 
 

@@ -315,4 +315,101 @@ def test_the_clinics_courses_and_a_patients_course(tab: Tab, tmp_path: Path) -> 
         page.get_by_role("heading", name="PT-0002: history").wait_for()
         assert page.locator("table.history tbody tr").count() == 4
         tab.shot("course-history")
+
+
+def plan_from_the_chart(tab: Tab, url: str) -> None:
+    """Choose the patient and two regions on the body chart, and see the plan."""
+    page = tab.page
+    page.goto(url + "session")
+    page.get_by_label("Patient", exact=True).fill("PT-0042")
+    # Two regions from the body chart: the right shoulder (one protocol there), then the
+    # left knee (two protocols there: the chart asks which).
+    assert page.locator("svg.body-map a.place").count() > 10
+    smallest = page.evaluate(
+        """() => Math.min(...Array.from(document.querySelectorAll('svg.body-map .hit'))
+            .map(c => c.getBoundingClientRect().width))"""
+    )
+    assert smallest >= TOUCH_PX
+    tab.shot("session-chart")
+    page.locator('a.place[aria-label^="shoulder:right:"]').click()
+    page.wait_for_url("**region=shoulder%3Aright**")
+    assert page.get_by_label("Patient", exact=True).input_value() == "PT-0042"  # kept by the tap
+    page.locator('a.place[aria-label^="knee:left, "]').click()
+    page.get_by_text("Which protocol").wait_for()
+    assert tab.small_targets() == []
+    page.locator(".chooser").screenshot(path=str(ARTIFACTS / "session-chooser.png"))
+    page.get_by_role("link", name="(knee:left)").click()
+    page.wait_for_url("**region=knee%3Aleft**")
+    assert page.locator("#plan-heading").inner_text() == "Session plan for PT-0042"
+    shown = page.inner_text("main")
+    assert "knee\tleft\t10\t5 mL\t1" in shown
+    assert "shoulder\tright\t7\t3.5 mL\t1" in shown
+    assert "Result: WITHIN the tolerance" in page.locator(".verdict").first.inner_text()
+    assert tab.small_targets() == []
+    tab.shot("session-plan")
+
+
+def download_the_packet(tab: Tab, folder: Path) -> str:
+    """Download the packet PDF and return its text."""
+    from pypdf import PdfReader  # noqa: PLC0415 - only this test reads a PDF
+
+    with tab.page.expect_download() as fetched:
+        tab.page.get_by_role("button", name="Packet PDF").click()
+    packet = folder / "packet.pdf"
+    fetched.value.save_as(packet)
+    assert packet.read_bytes().startswith(b"%PDF-")
+    return "\n".join(p.extract_text() or "" for p in PdfReader(packet).pages)
+
+
+def tick_and_save(tab: Tab) -> str:
+    """Start the course, tick every point, enter the scores and save; return the status line
+    shown before saving."""
+    page = tab.page
+    page.get_by_role("link", name="During the session").click()
+    page.get_by_role("button", name="Start a course").click()
+    status = page.locator("#status-line")
+    status.wait_for()
+    assert page.locator("#course-chart").count() == 0  # no session yet, no chart
+    boxes = page.locator('input[name="tick"]')
+    assert boxes.count() == 17
+    page.get_by_label("Pain before (0 to 10)").fill("7")
+    for index in range(boxes.count()):
+        boxes.nth(index).locator("xpath=..").click()  # the whole row is the target
+    assert page.locator('input[name="tick"]:checked').count() == 17
+    page.get_by_label("Pain right after (0 to 10)").fill("3")
+    assert tab.small_targets() == []
+    tab.shot("during-ticked")
+    before = status.inner_text()
+    page.get_by_role("button", name="Save to the course").click()
+    page.locator("#saved").wait_for()
+    return before
+
+
+def test_plan_a_session_from_the_chart_then_record_it(tab: Tab, tmp_path: Path) -> None:
+    db = tmp_path / "course.sqlite3"
+    log = tmp_path / "clinic.log"
+    with npt_serve(["--db", str(db), "--log", str(log)], folder=tmp_path) as (url, _):
+        page = tab.page
+        plan_from_the_chart(tab, url)
+        text = download_the_packet(tab, tmp_path)
+        assert "knee" in text and "shoulder" in text and "PT-0042" in text
+        assert [r["command"] for r in records(log)] == ["session"]
+        before = tick_and_save(tab)
+        assert page.locator("#saved").inner_text() == "Recorded session 1 of PT-0042, course 1."
+        after = page.locator("#status-line").inner_text()
+        assert after != before
+        assert after.startswith("Status: baseline only: 1 session, pain before 7")
+        chart = page.locator("#course-chart")
+        chart.wait_for()
+        for _ in range(100):  # the image loads after the page (no script may be evaluated)
+            if chart.evaluate("img => img.complete && img.naturalWidth > 0"):
+                break
+            page.wait_for_timeout(100)
+        assert chart.evaluate("img => img.naturalWidth") > 0
+        svg = page.request.get(url + (chart.get_attribute("src") or "").lstrip("/")).text()
+        # One session: a marker for the pain before and one for the pain right after.
+        assert svg.count("<use ") >= 2
+        assert "1 session" in (chart.get_attribute("alt") or "")
+        assert tab.small_targets() == []
+        tab.shot("during-saved")
         assert tab.errors == []

@@ -341,6 +341,17 @@ def test_a_loopback_server_answers_only_to_loopback_names(tmp_path: Path) -> Non
 def test_every_page_is_in_the_registry_with_its_routes() -> None:
     pages = load_pages()
     names = [p.name for p in pages]
-    assert names == ["home", "prepare", "check", "course", "protocols", "account"]
+    assert names == [
+        "home",
+        "prepare",
+        "check",
+        "session",
+        "during",
+        "course",
+        "protocols",
+        "account",
+    ]
     paths = {getattr(r, "path", "") for p in pages for r in p.routes}
     assert {"/", "/prepare", "/check", "/course", "/protocols", "/login", "/logout"} <= paths
+    assert {"/session", "/session/packet.pdf", "/session/labels.pdf", "/during"} <= paths
+    assert {"/during/start", "/during/amend", "/course/{patient}/chart.svg"} <= paths

@@ -171,7 +171,7 @@ def serve(
     remove_user: str | None,
     list_users: bool,
 ) -> None:
-    """Serve the treatment-room app: Prepare, Check, Courses and Protocols pages for a tablet.
+    """Serve the treatment-room app: Prepare, Check, Session, During, Courses and Protocols pages.
 
     On 127.0.0.1 (the default) it serves this computer only, without sign-in until users exist.
     On any other address it refuses to start until users exist, and every page needs a sign-in.

@@ -64,6 +64,11 @@ def _outline() -> str:
     return text[text.index(">", text.index("<svg")) + 1 : text.rindex("</svg>")]
 
 
+def outline() -> str:
+    """Return the shipped outline's SVG body, for a chart drawn elsewhere (the Session page's)."""
+    return _outline()
+
+
 def chart_svg(found: Sequence[Mark], *, title: str = "Body chart") -> str:
     """Draw the outline with every mark, each labelled with its region and side."""
     parts = [

@@ -14,6 +14,7 @@ from npt_protocol.render.doctypes import (
     PatientCourseDoc,
     PatientDoc,
     SessionDoc,
+    SolutionDoc,
 )
 from npt_protocol.render.fit import wrap
 from npt_protocol.render.fragments import (
@@ -330,6 +331,33 @@ def _course(w: _Writer, course: PatientCourseDoc) -> None:
         w.table(SESSIONS_HEADER, session_rows(course))
 
 
+def volumes_line(solution: SolutionDoc) -> str:
+    """Say what a solution's batch is made of: injected, dead space, margin, need, batch."""
+    volumes = solution["volumes_text"]
+    return (
+        f"Injected {volumes['injected']}, plus dead space {volumes['dead_space']}, plus "
+        f"margin {volumes['margin']}: {volumes['required']} needed; prepare "
+        f"{volumes['prepare']}."
+    )
+
+
+def achieved_line(solution: SolutionDoc) -> str:
+    """Say what a solution's batch achieves and whether it is within the tolerance."""
+    recipe = solution["recipe"]
+    achieved = recipe["achieved"]
+    verdict = "within" if recipe["pass"] else "NOT signable within"
+    return (
+        f"Achieved: {solution['achieved_text']}; "
+        f"{verdict} the tolerance of {recipe['tolerance_percent']} %."
+        + (
+            f" Osmolarity {whole_text(achieved['osmolarity_mOsmol_per_L'])} mOsmol/L "
+            f"({achieved['tonicity']})."
+            if achieved["osmolarity_mOsmol_per_L"]
+            else ""
+        )
+    )
+
+
 def session_sheet(doc: SessionDoc, meta: DocumentMeta, style: Style) -> str:
     """Render a whole session packet: summary, recipes, labels, then every checklist."""
     w = _Writer(style)
@@ -352,29 +380,13 @@ def session_sheet(doc: SessionDoc, meta: DocumentMeta, style: Style) -> str:
     if doc["course"] is not None:
         _course(w, doc["course"])
     for solution in doc["solutions"]:
-        volumes = solution["volumes_text"]
         recipe = solution["recipe"]
         w.heading(f"Solution: {solution['title']}", 2)
         w.line(f"Regions: {', '.join(solution['regions'])}")
-        w.line(
-            f"Injected {volumes['injected']}, plus dead space {volumes['dead_space']}, plus "
-            f"margin {volumes['margin']}: {volumes['required']} needed; prepare "
-            f"{volumes['prepare']}."
-        )
+        w.line(volumes_line(solution))
         w.line("")
         _recipe(w, recipe)
-        achieved = recipe["achieved"]
-        verdict = "within" if recipe["pass"] else "NOT signable within"
-        w.line(
-            f"Achieved: {solution['achieved_text']}; "
-            f"{verdict} the tolerance of {recipe['tolerance_percent']} %."
-            + (
-                f" Osmolarity {whole_text(achieved['osmolarity_mOsmol_per_L'])} mOsmol/L "
-                f"({achieved['tonicity']})."
-                if achieved["osmolarity_mOsmol_per_L"]
-                else ""
-            )
-        )
+        w.line(achieved_line(solution))
         if solution["loads_injected_text"]:
             w.line(f"Injected: {solution['loads_injected_text']}.")
         for dose in solution["doses_injected_text"]:

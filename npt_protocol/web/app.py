@@ -6,6 +6,8 @@ then Starlette with the signed session cookie, the form-token check and the sign
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
@@ -46,6 +48,14 @@ def app_state(app: ASGIApp) -> AppState:
     return state
 
 
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Close the course database when the server stops."""
+    yield
+    state: AppState = app.state.npt
+    state.courses.close()
+
+
 def build_app(config: WebConfig, *, users: UserStore | None = None) -> ASGIApp:
     """Build the app: read the session key and the static files, load the pages."""
     folder = private_folder(config.data_dir)
@@ -79,6 +89,7 @@ def build_app(config: WebConfig, *, users: UserStore | None = None) -> ASGIApp:
             Middleware(SignInGate),
         ],
         exception_handlers={404: not_found, 405: method_not_allowed, 500: server_error},
+        lifespan=lifespan,
     )
     app.state.npt = AppState(
         config=config,

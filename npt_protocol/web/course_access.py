@@ -73,6 +73,13 @@ class CourseRecord:
                     raise NoCoursesYetError(str(error)) from None
             return self._engine
 
+    def close(self) -> None:
+        """Close every connection, so SQLite folds its write-ahead log back into the file."""
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
     def rules(self) -> ResponseRules:
         """Return the response rules: the shipped ones with the settings' course_rules, as
         `npt course` applies them."""

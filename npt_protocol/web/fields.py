@@ -35,6 +35,24 @@ CHECK_FIELDS: FieldWords = {
     "by": ("--checked-by",),
     "drawn": ("PRODUCT=VOLUME",),
 }
+SESSION_FIELDS: FieldWords = {
+    "patient": ("--patient",),
+    "regions": ("--region", "region", "side", "No protocol"),
+    "points": ("--points",),
+    "weight": ("--weight",),
+    "treatment_syringe": ("--treatment-syringe", "The treatment syringe"),
+    "use_by": ("--use-by", "use-by rule"),
+    "by": ("--by",),
+}
+# The fields the During page draws; anything else (the patient, the regions) is shown above.
+DURING_FIELDS: FieldWords = {
+    "date": ("--date",),
+    "pain_before": ("--pain-before",),
+    "pain_after": ("--pain-after",),
+    "reason": ("--reason",),
+    "ticks": ("--points",),
+    "by": ("--by",),
+}
 GENERAL = ""
 
 

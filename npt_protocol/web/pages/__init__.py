@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from starlette.routing import BaseRoute
 
 # The order is the menu's order.
-PAGE_MODULES: tuple[str, ...] = ("home", "prepare", "check", "course", "protocols", "account")
+PAGE_MODULES: tuple[str, ...] = (
+    "home",
+    "prepare",
+    "check",
+    "session",
+    "during",
+    "course",
+    "protocols",
+    "account",
+)
 
 
 @dataclass(frozen=True)

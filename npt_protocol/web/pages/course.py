@@ -216,6 +216,11 @@ async def course_page(request: Request) -> Response:
     return HTMLResponse(state.templates.page(request, "course.html.j2", _shown(doc)))
 
 
+# The chart is matplotlib's SVG, drawn with its own style element: shown as an image, whose
+# document may style itself and can run nothing.
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"
+
+
 def _chart(state: AppState, code: str, number: int | None) -> str:
     """The course chart as SVG, as `npt course report --format svg` draws it."""
     from npt_protocol.render.course import render_course  # noqa: PLC0415
@@ -233,7 +238,7 @@ async def chart(request: Request) -> Response:
         svg = await run_in_threadpool(_chart, state, code, number)
     except NptError as error:
         return _refusal(request, error)
-    return Response(svg, media_type="image/svg+xml")
+    return Response(svg, media_type="image/svg+xml", headers={"content-security-policy": CHART_CSP})
 
 
 def _report(state: AppState, code: str, number: int | None) -> tuple[bytes, int]:

@@ -18,7 +18,12 @@ async def home(request: Request) -> Response:
         state.templates.page(
             request,
             "home.html.j2",
-            {"tiles": tiles, "log": state.config.log, "loopback": state.config.loopback},
+            {
+                "tiles": tiles,
+                "log": state.config.log,
+                "database": state.config.course_db,
+                "loopback": state.config.loopback,
+            },
         )
     )
 

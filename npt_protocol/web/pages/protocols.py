@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from npt_protocol.errors import InputError, NptError
+from npt_protocol.errors import NptError
 from npt_protocol.ismp import format_count
 from npt_protocol.protocol.library import Library
 from npt_protocol.render.listings import protocols_data
@@ -73,20 +73,13 @@ async def protocol_page(request: Request) -> Response:
 def _sheet(state: AppState, protocol_id: str, fmt: str) -> str | bytes:
     """Render the protocol's trainer sheet (no side chosen, typical points) as HTML or PDF."""
     from npt_protocol.planning.checklist import build_checklist  # noqa: PLC0415
-    from npt_protocol.render.documents import checklist_data, document_meta  # noqa: PLC0415
+    from npt_protocol.render.documents import checklist_data  # noqa: PLC0415
     from npt_protocol.render.registry import render  # noqa: PLC0415
+    from npt_protocol.web.sessions import document_meta_for  # noqa: PLC0415
 
-    settings = state.config.settings
     protocol = state.library.get().get(protocol_id)
-    paper = str(settings.get("paper") or "A4")
-    if paper.lower() not in {"a4", "letter"}:
-        raise InputError(f"paper {paper!r} is not known; expected A4 or Letter.")
     now = state.config.now().astimezone().replace(second=0, microsecond=0)
-    meta = document_meta(
-        generated_at=now,
-        clinic=settings.get("clinic_name"),
-        paper="Letter" if paper.lower() == "letter" else "A4",
-    )
+    meta = document_meta_for(state.config.settings, now)
     data = checklist_data(build_checklist(protocol, side=None))
     return render("checklist", data, "pdf" if fmt == "pdf" else "html", meta=meta, timestamp=now)
 
