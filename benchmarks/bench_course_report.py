@@ -66,7 +66,7 @@ def main() -> int:
         pdf = Path(folder) / "report.pdf"
         argv = [*npt_command(), "course", "report", PATIENT, "-o", str(pdf), "--force"]
         argv += ["--db", str(db)]
-        run_once(argv)  # warm the file system's caches
+        run_once(argv)  # warm caches, and the plotting library's font list
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         whole = statistics.median(run_once(argv)[0] for _ in range(args.runs))
         after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -172,7 +172,6 @@ def test_every_report_format(tmp_path: Path, course: Path) -> None:
     text = "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "report.pdf").pages)
     assert "Course report: PT-0042, course 1" in text
     assert "FLAG reconsider" in text and "2025-12-15" in text
-    assert "flag: reconsider" in text and "pain right after" in text  # the chart's own words
     html = (tmp_path / "report.html").read_text()
     assert "<svg" in html and "<script" not in html and "FLAG reconsider" in html
     md = (tmp_path / "report.md").read_text()
@@ -185,7 +184,7 @@ def test_every_report_format(tmp_path: Path, course: Path) -> None:
     assert [r["pain_after"] for r in rows] == ["3", "2", "2"]
     assert rows[0]["batch"] == "B-17" and rows[2]["adverse"] == "bruising"
     svg = (tmp_path / "report.svg").read_text()
-    assert svg.startswith("<?xml") and "<svg" in svg and "PT-0042, course 1" in svg
+    assert svg.startswith("<?xml") and "<svg" in svg and "<text" not in svg  # text as paths
 
 
 def test_the_report_refuses_to_replace_a_file_and_a_pdf_on_the_terminal(

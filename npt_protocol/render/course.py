@@ -135,7 +135,7 @@ def course_html(doc: dict[str, Any], chart: str) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    # The chart is SVG drawn from numbers and escaped text (course/chart.py): safe to inline.
+    # The chart is SVG that matplotlib drew from numbers and escaped text: safe to inline.
     return environment.get_template("course_report.html.j2").render(
         doc=doc,
         heading=_heading(doc),
@@ -188,7 +188,7 @@ def render_course(
         from npt_protocol.course.report import csv_text  # noqa: PLC0415
 
         return csv_text(doc)
-    from npt_protocol.course.chart import chart_svg  # noqa: PLC0415 - only reports with a chart
+    from npt_protocol.course.chart import chart_svg  # noqa: PLC0415 - loads the plotting library
 
     chart = chart_svg(doc)
     if fmt == "svg":
