@@ -2,13 +2,13 @@
 
 The PDF's page is the label on single-label stock, or a sheet of labels on A4 or Letter; each
 label's text is set at the largest size that fits its box (typst measures it), and a 2D code
-(segno's encoder, through npt_protocol.render.qr) carries the label's facts and its
-preparation's log reference.
+(segno, imported only here) carries the label's facts and its preparation's log reference.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -191,9 +191,13 @@ def labels_text(doc: LabelsDoc, meta: DocumentMeta, timestamp: dt.datetime | Non
 def code_svg(text: str) -> str:
     """Draw a QR code of the text as SVG, with a one-module quiet zone (the label's margin
     adds the rest)."""
-    from npt_protocol.render.qr import qr_svg  # noqa: PLC0415 - only labels need it
+    import segno  # noqa: PLC0415 - only labels need it
 
-    return qr_svg(text)
+    buffer = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(
+        buffer, kind="svg", border=1, xmldecl=False, svgns=True, unit="mm"
+    )
+    return buffer.getvalue().decode("utf-8")
 
 
 def labels_view(doc: LabelsDoc) -> dict[str, Any]:
