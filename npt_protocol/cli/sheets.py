@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 SHEETS = ("bedside", "trainer")
+PROTOCOL_CACHE = "protocols.pickle"
 
 
 def sheet_options(function: F) -> F:
@@ -127,13 +128,22 @@ def library(
     catalogue: Catalogue | None = None,
 ) -> Any:
     """Load the protocols asked for, with the clinic folder searched first, reading their
-    solutions in the clinic's catalogue and bases."""
+    solutions in the clinic's catalogue and bases; the shipped ones through the user's cache."""
     from npt_protocol.protocol.library import load_library  # noqa: PLC0415 - needs YAML
 
     folder = protocols_dir or config.protocols_dir
     if catalogue is None and config.get("bases"):
         catalogue = clinic_catalogue(None, config, ())
-    return load_library([folder] if folder else [], only=ids, catalogue=catalogue)
+    return load_library(
+        [folder] if folder else [], only=ids, catalogue=catalogue, cache=protocol_cache()
+    )
+
+
+def protocol_cache() -> Path:
+    """Return the file that keeps the checked shipped protocols, in the user's cache folder."""
+    import platformdirs  # noqa: PLC0415 - only commands that read protocols need it
+
+    return Path(platformdirs.user_cache_dir("npt")) / PROTOCOL_CACHE
 
 
 def clinic_catalogue(option: Path | None, config: Settings, bases: Sequence[str]) -> Catalogue:

@@ -8,13 +8,13 @@ from pathlib import Path
 import attrs
 
 import npt_protocol
-from npt_protocol.catalogue.products import Catalogue
+from npt_protocol.catalogue.products import Catalogue, shipped_catalogue
 from npt_protocol.errors import ProtocolError
-from npt_protocol.protocol.loader import Loaded, check_file, read_file
+from npt_protocol.protocol.cache import LibraryCache, file_status
+from npt_protocol.protocol.loaded import Loaded
 from npt_protocol.protocol.model import Protocol
 from npt_protocol.reading.files import irregular
 from npt_protocol.reading.findings import Finding
-from npt_protocol.reading.yaml_tree import read_yaml
 
 
 def _close_matches(word: str, choices: Iterable[str], n: int, cutoff: float = 0.6) -> list[str]:
@@ -91,6 +91,9 @@ def too_many_points(loaded: Loaded) -> Loaded:
 
 def _position(path: Path, keys: tuple[str, ...]) -> tuple[int, int]:
     """Find where a nested key's value is written, for a finding (1, 1 if it is not found)."""
+    from npt_protocol.protocol.loader import read_file  # noqa: PLC0415 - YAML, only when read
+    from npt_protocol.reading.yaml_tree import read_yaml  # noqa: PLC0415
+
     root, _ = read_yaml(read_file(path), path=str(path))
     node = root
     for key in keys:
@@ -101,9 +104,14 @@ def _position(path: Path, keys: tuple[str, ...]) -> tuple[int, int]:
 
 
 def check_paths(
-    paths: Iterable[Path], *, origin: str | None = None, catalogue: Catalogue | None = None
+    paths: Iterable[Path],
+    *,
+    origin: str | None = None,
+    catalogue: Catalogue | None = None,
+    cache: LibraryCache | None = None,
 ) -> list[Loaded]:
-    """Check files and folders; ids repeated within one folder are findings too."""
+    """Check files and folders; ids repeated within one folder are findings too. A file the
+    cache holds unchanged is taken from it; the others are read and kept in it."""
     files: list[Path] = []
     for path in paths:
         if Path(path).is_dir():
@@ -121,12 +129,26 @@ def check_paths(
                 f"Protocol path {path} does not exist; expected a YAML file or a folder of them."
             )
     unique = list({_identity(p): p for p in reversed(files)}.values())[::-1]
-    results = [
-        unreadable(path)
-        or too_many_points(check_file(path, origin=origin or str(path.parent), catalogue=catalogue))
-        for path in unique
-    ]
+    results = [_checked(path, origin or str(path.parent), catalogue, cache) for path in unique]
     return _with_duplicates(results, [p.parent.resolve() for p in unique])
+
+
+def _checked(
+    path: Path, origin: str, catalogue: Catalogue | None, cache: LibraryCache | None
+) -> Loaded:
+    """Check one entry, from the cache when it holds the file unchanged."""
+    kept = None if cache is None else cache.get(path)
+    if kept is not None:
+        return kept
+    from npt_protocol.protocol.loader import check_file  # noqa: PLC0415 - YAML, only when read
+
+    status = None if cache is None else file_status(path)  # before reading: a change shows
+    loaded = unreadable(path) or too_many_points(
+        check_file(path, origin=origin, catalogue=catalogue)
+    )
+    if cache is not None:
+        cache.put(path, loaded, status=status)
+    return loaded
 
 
 def _identity(path: Path) -> Path:
@@ -211,12 +233,14 @@ def load_library(
     shipped: Path | None = None,
     catalogue: Catalogue | None = None,
     only: Collection[str] | None = None,
+    cache: Path | None = None,
 ) -> Library:
     """Load clinic folders in order, then the shipped library; earlier folders win an id.
 
     With `only`, the shipped library reads just the files of those ids (each shipped file is
     named after its id, which a test enforces); clinic folders are always read whole, since a
-    clinic may name its files as it likes.
+    clinic may name its files as it likes. With `cache` (a file), the shipped protocols read in
+    the shipped catalogue are kept there between runs (npt_protocol.protocol.cache).
     """
     folders = [(Path(d), str(d)) for d in clinic_dirs]
     folders.append((shipped or shipped_dir(), SHIPPED))
@@ -239,7 +263,12 @@ def load_library(
             named = [folder / f"{pid}.yaml" for pid in only]
             if all(p.is_file() for p in named):
                 paths = named  # else read the whole folder, so a typo still gets suggestions
-        for result in check_paths(paths, origin=origin, catalogue=catalogue):
+        kept = None
+        # A clinic catalogue or basis can read a solution differently: those are not cached.
+        shipped_reading = catalogue is None or catalogue is shipped_catalogue()
+        if cache is not None and origin == SHIPPED and shipped_reading:
+            kept = LibraryCache.open(cache, folder=folder)
+        for result in check_paths(paths, origin=origin, catalogue=catalogue, cache=kept):
             if result.protocol is None:
                 broken.append(Broken(result, rank))
             elif result.protocol.id in entries:
@@ -249,4 +278,6 @@ def load_library(
                 )
             else:
                 entries[result.protocol.id] = LibraryEntry(result.protocol, rank)
+        if kept is not None:
+            kept.save()
     return Library(entries=dict(sorted(entries.items())), broken=tuple(broken))

@@ -13,6 +13,7 @@ from npt_protocol.errors import ProtocolError
 from npt_protocol.ismp import format_count
 from npt_protocol.protocol.checks import check_sources, check_totals
 from npt_protocol.protocol.course import read_course
+from npt_protocol.protocol.loaded import Loaded
 from npt_protocol.protocol.model import (
     SCHEMA_VERSION,
     SCHEMA_VERSIONS,
@@ -36,7 +37,6 @@ from npt_protocol.protocol.statements import (
     unsourced,
 )
 from npt_protocol.reading.fields import FieldReader, describe
-from npt_protocol.reading.findings import Finding
 from npt_protocol.reading.yaml_tree import MAX_BYTES, Node, read_yaml
 
 _COMMON = (
@@ -75,18 +75,6 @@ _TOP = {
         ("reviewed_by", "reviewed_on", "cautions", "indications", "outcome_measures"),
     ),
 }
-
-
-@attrs.frozen
-class Loaded:
-    """The outcome of checking one file: a Protocol when there are no findings."""
-
-    path: str
-    protocol: Protocol | None
-    findings: tuple[Finding, ...]
-    id: str | None = None  # read even from an invalid file, to find duplicates and overrides
-    id_line: int = 1
-    id_column: int = 1
 
 
 def read_file(path: Path) -> bytes:

@@ -7,12 +7,15 @@ import functools
 import re
 from collections.abc import Iterable
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from npt_protocol.errors import NptError
 from npt_protocol.numbers import parse_number
 from npt_protocol.reading.findings import Finding
-from npt_protocol.reading.yaml_tree import Node
 from npt_protocol.units import parse_volume
+
+if TYPE_CHECKING:  # YAML is imported only by what reads a file, not by what reads a field
+    from npt_protocol.reading.yaml_tree import Node
 
 
 def _close_matches(word: str, choices: Iterable[str], n: int, cutoff: float = 0.6) -> list[str]:
