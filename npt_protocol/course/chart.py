@@ -67,6 +67,8 @@ def chart_svg(doc: dict[str, Any]) -> str:
                 ha="center",
                 color=FLAG,
                 fontweight="bold",
+                # A white ground keeps the words readable where they cross a line of the chart.
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
             )
             axes.plot([last["index"]], [last["pain_before"]], marker="X", markersize=11, color=FLAG)
         axes.set_ylim(-0.3, 10.9)
