@@ -69,6 +69,22 @@ def outline() -> str:
     return _outline()
 
 
+def captions(*, hidden: bool = False) -> str:
+    """Return the views' names and the patient's sides, as SVG text (hidden from screen readers
+    where the chart says them otherwise)."""
+    aria = ' aria-hidden="true"' if hidden else ""
+    return (
+        f'<g font-family="sans-serif" font-size="4.2" text-anchor="middle"{aria}>'
+        '<text x="30" y="-2.5">Front</text><text x="100" y="-2.5">Back</text>'
+        # The patient's sides, so a mark's side can be seen as well as read.
+        '<text x="6" y="64" font-weight="bold">R</text>'
+        '<text x="54" y="64" font-weight="bold">L</text>'
+        '<text x="76" y="64" font-weight="bold">L</text>'
+        '<text x="124" y="64" font-weight="bold">R</text>'
+        "</g>"
+    )
+
+
 def chart_svg(found: Sequence[Mark], *, title: str = "Body chart") -> str:
     """Draw the outline with every mark, each labelled with its region and side."""
     parts = [
@@ -76,14 +92,7 @@ def chart_svg(found: Sequence[Mark], *, title: str = "Body chart") -> str:
         f'viewBox="0 {TOP:g} {WIDTH:g} {HEIGHT:g}" role="img">',
         f"<title>{escape(title)}</title>",
         _outline(),
-        '<g font-family="sans-serif" font-size="4.2" text-anchor="middle">',
-        '<text x="30" y="-2.5">Front</text><text x="100" y="-2.5">Back</text>',
-        # The patient's sides, so a mark's side can be seen as well as read.
-        '<text x="6" y="64" font-weight="bold">R</text>'
-        '<text x="54" y="64" font-weight="bold">L</text>'
-        '<text x="76" y="64" font-weight="bold">L</text>'
-        '<text x="124" y="64" font-weight="bold">R</text>',
-        "</g>",
+        captions(),
     ]
     for number, mark in enumerate(found, 1):
         hollow = mark.side == ""

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from html import escape
 
 from npt_protocol.protocol.library import Library
-from npt_protocol.render.bodychart import HEIGHT, MIDLINES, TOP, WIDTH, Mark, marks, outline
+from npt_protocol.render.bodychart import (
+    HEIGHT,
+    MIDLINES,
+    TOP,
+    WIDTH,
+    Mark,
+    captions,
+    marks,
+    outline,
+)
 from npt_protocol.render.documents import chart_data
 
 HIT_RADIUS = 4.2  # chart units: about 48 CSS pixels across when the chart is 750 pixels wide
@@ -70,13 +79,7 @@ def picker_svg(
         f'viewBox="0 {TOP:g} {WIDTH:g} {HEIGHT:g}" role="group" '
         'aria-label="Body chart: tap a region and side to add or remove it">',
         outline(),
-        '<g font-family="sans-serif" font-size="4.2" text-anchor="middle" aria-hidden="true">',
-        '<text x="30" y="-2.5">Front</text><text x="100" y="-2.5">Back</text>',
-        '<text x="6" y="64" font-weight="bold">R</text>'
-        '<text x="54" y="64" font-weight="bold">L</text>'
-        '<text x="76" y="64" font-weight="bold">L</text>'
-        '<text x="124" y="64" font-weight="bold">R</text>',
-        "</g>",
+        captions(hidden=True),
     ]
     for place in found:
         mark = place.mark
