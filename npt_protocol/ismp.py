@@ -3,6 +3,7 @@ thousands with commas, mL and mcg."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Literal, get_args
@@ -30,10 +31,17 @@ def significant_places(value: Fraction, *, places: int) -> int:
     return needed
 
 
-def format_volume(millilitres: Fraction | int, *, places: int = 2) -> str:
-    """Print a volume in mL: '6 mL', '0.5 mL', '0.225 mL', '1,000 mL'."""
+def format_volume(millilitres: Fraction | int, *, places: int = 2, at_least: bool = False) -> str:
+    """Print a volume in mL: '6 mL', '0.5 mL', '0.225 mL', '1,000 mL'.
+
+    With `at_least` (a volume that is needed), one whose decimals never end is rounded up, so
+    the printed volume is never less than the need.
+    """
     value = Fraction(millilitres)
-    return f"{format_number(value, places=volume_places(value, places=places))} mL"
+    shown = volume_places(value, places=places)
+    if at_least and round_to(value, shown) < value:
+        value = Fraction(math.ceil(value * 10**shown), 10**shown)
+    return f"{format_number(value, places=shown)} mL"
 
 
 def volume_places(value: Fraction, *, places: int, exact_up_to: int = 6) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from courses import NOW, RULES, TODAY, both, record, start
@@ -550,3 +551,40 @@ def test_writers_at_once_take_turns_and_lose_nothing(database: str) -> None:
     assert sorted(s.number for s in view.sessions) == list(range(1, 29))
     assert [s.values.date.day for s in view.sessions] == list(range(1, 29))
     engine.dispose()
+
+
+@both
+def test_the_migrations_go_down_and_up_again(database: str) -> None:
+    """Each migration's downgrade undoes its upgrade: down to the first schema, to nothing,
+    and up to the head again, on both backends."""
+    url = database_url(database)
+    if url.drivername == "sqlite":
+        Path(str(url.database)).touch(mode=0o600)
+    engine = sa.create_engine(url)
+
+    def tables_and_patient_columns() -> tuple[set[str], set[str]]:
+        inspector = sa.inspect(engine)
+        tables = set(inspector.get_table_names()) - {"alembic_version"}
+        columns = {c["name"] for c in inspector.get_columns("patients")} if tables else set()
+        return tables, columns
+
+    def down(revision: str) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+
+    migrate(engine)
+    tables, columns = tables_and_patient_columns()
+    assert "course_status" in tables and {"display_name", "birth_date"} <= columns
+    down("0001")
+    tables, columns = tables_and_patient_columns()
+    assert "course_status" not in tables and "patients" in tables
+    assert not {"display_name", "birth_date"} & columns
+    down("base")
+    assert tables_and_patient_columns() == (set(), set())
+    migrate(engine)
+    engine.dispose()
+    opened = open_database(database)  # the tool's own check: ours, at the head
+    opened.dispose()

@@ -219,10 +219,15 @@ def test_the_printed_need_is_never_less_than_the_need(margin: Fraction) -> None:
     assert planned.required_ml <= printed < planned.required_ml + Fraction(1, 100)
 
 
-def test_the_knee_need_is_printed_rounded_up() -> None:
+def test_the_knee_need_is_printed_as_it_is_or_rounded_up() -> None:
+    # 5 mL injected + 0.15 mL dead space = 5.15 mL; a 10 % margin makes 5.665 mL, printed as it
+    # is (never 5.66 mL); a third more makes 6.8666… mL, whose decimals never end: 6.87 mL.
     plan = session([("knee", "left", None)])
     assert plan.solutions[0].required_ml == Fraction(5665, 1000)
-    assert session_data(plan)["solutions"][0]["volumes_text"]["required"] == "5.67 mL"
+    assert session_data(plan)["solutions"][0]["volumes_text"]["required"] == "5.665 mL"
+    third = session([("knee", "left", None)], margin=Fraction(1, 3))
+    assert third.solutions[0].required_ml == Fraction(515, 100) * Fraction(4, 3)
+    assert session_data(third)["solutions"][0]["volumes_text"]["required"] == "6.87 mL"
 
 
 def test_the_label_names_each_ingredient_as_measured_on_fine_marks() -> None:

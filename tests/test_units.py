@@ -719,3 +719,13 @@ def test_a_count_takes_an_irregular_plural() -> None:
     assert format_count(2, "syringe label") == "2 syringe labels"
     assert format_count(1, "analysis", "analyses") == "1 analysis"
     assert format_count(3, "analysis", "analyses") == "3 analyses"
+
+
+@given(positive_volumes)
+def test_a_needed_volume_is_never_printed_below_itself(millilitres: Fraction) -> None:
+    """`at_least`: exact when it can be; else rounded up at the places printed, never down."""
+    printed = parse_volume(typed(format_volume(millilitres, at_least=True)))
+    if exact_round(millilitres, 6) == millilitres:
+        assert printed == millilitres
+    else:
+        assert millilitres < printed <= millilitres + Fraction(1, 100)

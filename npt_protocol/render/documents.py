@@ -8,7 +8,6 @@ Schema: docs/json-schema.md (npt.checklist/2 and npt.session/2).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -232,7 +231,7 @@ def _solution_data(plan: SolutionPlan, reference: str | None) -> SolutionDoc:
             "dead_space": format_volume(plan.dead_space_ml),
             "margin": f"{format_volume(plan.margin_ml)} ({format_number(plan.margin * 100)} %)",
             # A need is never printed less than it is: 5.665 mL is "5.67 mL needed".
-            "required": format_volume(Fraction(math.ceil(plan.required_ml * 100), 100)),
+            "required": format_volume(plan.required_ml, at_least=True),
             "prepare": format_volume(plan.prepare_ml),
         },
         "recipe": recipe_data(plan.recipe),

@@ -4,32 +4,15 @@ that holds the planned regions, its status line, and who records."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from npt_protocol.errors import InputError, RecordError
-from npt_protocol.web.course_access import NoCoursesYetError, recorded_by
+from npt_protocol.web.course_access import NoCoursesYetError
 from npt_protocol.web.sessions import Planned, SessionForm
 from npt_protocol.web.state import AppState
 
 if TYPE_CHECKING:
     from npt_protocol.course.model import Course
-    from npt_protocol.course.rules import ResponseRules
-
-
-def today_of(state: AppState) -> dt.date:
-    """Return today's date where the server is."""
-    return state.config.now().astimezone().date()
-
-
-def course_rules(state: AppState) -> ResponseRules:
-    """Return the response rules: the shipped ones with the clinic's course_rules applied."""
-    return state.courses.rules()
-
-
-def recorder(state: AppState, user: str | None, typed: str) -> str:
-    """Name who records, as every course write from a page names it (web/course_access.py)."""
-    return recorded_by(state.config, user, typed)
 
 
 def region_rows(planned: Planned) -> list[dict[str, Any]]:
@@ -101,7 +84,7 @@ def course_shown(state: AppState, code: str, number: int) -> dict[str, Any]:
     from npt_protocol.course.views import course_view  # noqa: PLC0415
 
     engine = state.courses.engine()
-    view = course_view(engine, patient=code, course=number, rules=course_rules(state))
+    view = course_view(engine, patient=code, course=number, rules=state.courses.rules())
     return {
         "number": view.course.number,
         "patient": code,

@@ -17,16 +17,14 @@ from starlette.routing import Route
 
 from npt_protocol.errors import DatabaseError, InputError, NptError, RecordError
 from npt_protocol.web.bedside import (
-    course_rules,
     course_shown,
     matching_course,
     patient_code,
     planned_labels,
-    recorder,
     region_rows,
     site_counts,
-    today_of,
 )
+from npt_protocol.web.course_access import course_write
 from npt_protocol.web.csrf import form_of
 from npt_protocol.web.fields import DURING_FIELDS, field_of
 from npt_protocol.web.pages import Page
@@ -123,9 +121,9 @@ def _save(state: AppState, form: SessionForm, sent: DuringForm, user: str | None
             raise InputError(
                 "--pain-before is required; give the pain before the injections, 0 to 10."
             )
-        today = today_of(state)
+        access = course_write(state, user, sent.by)
         values = SessionValues(
-            date=parse_date(sent.date, what="--date") if sent.date else today,
+            date=parse_date(sent.date, what="--date") if sent.date else access.today,
             pain_before=pain(sent.pain_before, what="--pain-before"),
             pain_after=pain(sent.pain_after, what="--pain-after") if sent.pain_after else None,
         )
@@ -136,15 +134,15 @@ def _save(state: AppState, form: SessionForm, sent: DuringForm, user: str | None
             regions = ", ".join(planned_labels(shown.planned))
             raise RecordError(f"Patient {code} has no open course for {regions}; start one first.")
         recorded = record_session(
-            state.courses.engine(),
+            access.engine,
             patient=code,
             values=values,
             points=[SitePoints(protocol, side, n) for protocol, side, n in sites],
             course=shown.course["number"],
-            today=today,
-            now=state.config.now(),
-            by=recorder(state, user, sent.by),
-            rules=course_rules(state),
+            today=access.today,
+            now=access.now,
+            by=access.recorded_by,
+            rules=access.rules,
         )
         shown.course = course_shown(state, code, shown.course["number"])
         shown.saved = (
@@ -172,17 +170,18 @@ def _amend(state: AppState, form: SessionForm, sent: DuringForm, user: str | Non
         changes: dict[str, Any] = {"pain_before": pain(sent.pain_before, what="--pain-before")}
         if sent.pain_after:
             changes["pain_after"] = pain(sent.pain_after, what="--pain-after")
+        access = course_write(state, user, sent.by)
         amended: SessionRecord = amend_session(
-            state.courses.engine(),
+            access.engine,
             patient=code,
             session=whole(sent.session, what="--session", low=1),
             changes=changes,
             reason=reason,
             course=shown.course["number"],
-            today=today_of(state),
-            now=state.config.now(),
-            by=recorder(state, user, sent.by),
-            rules=course_rules(state),
+            today=access.today,
+            now=access.now,
+            by=access.recorded_by,
+            rules=access.rules,
         )
         shown.course = course_shown(state, code, shown.course["number"])
         shown.saved = (
@@ -202,17 +201,16 @@ def _start(state: AppState, form: SessionForm, user: str | None, typed: str) -> 
     planned = plan_from_form(state.config, state.library, form, now=prepared_now(state))
     code = patient_code(form)
     plan = course_plan([(r.checklist.protocol, r.checklist.side) for r in planned.plan.regions])
-    today = today_of(state)
-    who = recorder(state, user, typed)
+    access = course_write(state, user, typed, create=True)
     start_course(
-        state.courses.engine(create=True),
+        access.engine,
         patient=code,
         plan=plan,
-        start_date=today,
-        today=today,
-        now=state.config.now(),
-        by=who,
-        rules=course_rules(state),
+        start_date=access.today,
+        today=access.today,
+        now=access.now,
+        by=access.recorded_by,
+        rules=access.rules,
     )
 
 
@@ -227,7 +225,7 @@ def _page(request: Request, form: SessionForm, shown: Shown, sent: DuringForm) -
             "shown": shown,
             "sent": sent,
             "ticked": set(sent.ticks),
-            "today": today_of(state).isoformat(),
+            "today": state.courses.today().isoformat(),
             "database": state.config.course_db is not None,
         },
     )

@@ -151,5 +151,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """The first schema has nothing before it to go back to."""
-    raise NotImplementedError("the course database is never downgraded")
+    """Drop the first schema, the tables that refer to others first."""
+    for table in (
+        "deletions",
+        "follow_up_versions",
+        "session_versions",
+        "course_closures",
+        "course_regions",
+        "courses",
+        "patients",
+        "npt_database",
+    ):
+        op.drop_table(table)

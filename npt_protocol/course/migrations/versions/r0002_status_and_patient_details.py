@@ -39,5 +39,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """The course database is never downgraded: an older tool refuses a newer database."""
-    raise NotImplementedError("the course database is never downgraded")
+    """Go back to the first schema: drop the stored statuses and the optional patient details."""
+    # The tool itself never downgrades (an older npt refuses a newer database); this is for a
+    # clinic that must return to an older npt, with `alembic downgrade 0001` by hand.
+    op.drop_table("course_status")
+    with op.batch_alter_table("patients") as patients:  # SQLite rebuilds the table to drop
+        patients.drop_column("birth_date")
+        patients.drop_column("display_name")
